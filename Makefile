@@ -1,0 +1,105 @@
+# eldercare - Unix filters for the care of rural left-behind elderly.
+#
+#   make                 build bin/elder-classify ... into bin/
+#   make check           unit tests (cmocka) and command-line tests
+#   make DEVELOPER=1     strict warnings, as errors
+#   make SANITIZE=address,undefined check
+#   make install PREFIX=/usr/local DESTDIR=
+#   make bench           the benchmark (never part of check)
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANPREFIX?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/eldercare
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter -Wformat=2 -Wvla
+ifdef DEVELOPER
+WARN     += -Werror -Wconversion -Wno-sign-conversion
+endif
+ifdef SANITIZE
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEC_VERSION='"$(VERSION)"' -Ilib
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
+LDLIBS   += -lcsv -lyaml
+
+B        ?= build
+LIB_SRC   = $(wildcard lib/*.c)
+LIB_OBJ   = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(B)/lib/policy_default.o
+LIB       = $(B)/libeldercare.a
+TOOLS     = $(patsubst cmd/%.c,%,$(filter-out cmd/common.c,$(wildcard cmd/*.c)))
+BINS      = $(TOOLS:%=bin/%)
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+MAN1      = $(wildcard man/*.1)
+MAN5      = $(wildcard man/*.5)
+MAN7      = $(wildcard man/*.7)
+
+all: $(BINS)
+
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The default policy is examples/policy.yaml itself, compiled in.
+$(B)/lib/policy_default.c: examples/policy.yaml lib/embed.sh | $(B)/lib
+	sh lib/embed.sh ec_policy_default_text < examples/policy.yaml > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/policy_default.o: $(B)/lib/policy_default.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/cmd/common.o: cmd/common.c cmd/common.h $(wildcard lib/*.h) | $(B)/cmd
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c cmd/common.h $(wildcard lib/*.h) | $(B)/cmd
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+bin/%: $(B)/cmd/%.o $(B)/cmd/common.o $(LIB) | bin
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/cmd/common.o $(LIB) $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(LIB) | $(B)/tests
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+$(B)/lib $(B)/cmd $(B)/tests bin:
+	mkdir -p $@
+
+unit: $(UNIT_BIN)
+	sh tests/run-unit.sh $(UNIT_BIN)
+
+cli: $(BINS)
+	sh tests/cli/run.sh
+
+check: all $(UNIT_BIN)
+	sh tests/run-unit.sh $(UNIT_BIN)
+	sh tests/cli/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+	    $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(DATADIR)
+	cp -f $(BINS) $(DESTDIR)$(BINDIR)/
+	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
+	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+	cp -f examples/policy.yaml $(DESTDIR)$(DATADIR)/policy.yaml
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANPREFIX)/man1/%)
+	rm -f $(MAN5:man/%=$(DESTDIR)$(MANPREFIX)/man5/%)
+	rm -f $(MAN7:man/%=$(DESTDIR)$(MANPREFIX)/man7/%)
+	rm -f $(DESTDIR)$(DATADIR)/policy.yaml
+	-rmdir $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(B) bin
+
+.PHONY: all check unit cli install uninstall clean
+.DELETE_ON_ERROR:

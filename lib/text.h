@@ -1,0 +1,29 @@
+/*
+ * text.h - the byte-level text helpers every module needs: trimming,
+ * ASCII case folding, UTF-8 checking.  Nothing here allocates.
+ */
+#ifndef EC_TEXT_H
+#define EC_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Narrows s[0..*n) to drop surrounding white space: ASCII space, tab, CR,
+ * LF, VT, FF and the full-width space U+3000.  Returns the new start.
+ */
+const char *ec_trim(const char *s, size_t *n);
+
+/* 1 when a[0..an) and b[0..bn) are equal with ASCII letters in any case. */
+int ec_ascii_case_eq(const char *a, size_t an, const char *b, size_t bn);
+
+/* 1 when every byte is an ASCII digit (and n > 0). */
+int ec_all_digits(const char *s, size_t n);
+
+/*
+ * The offset of the first byte of s[0..n) that is not part of valid UTF-8
+ * (overlong forms, surrogates and code points above U+10FFFF are
+ * invalid), or n when all of it is valid.
+ */
+size_t ec_utf8_check(const char *s, size_t n);
+
+#endif

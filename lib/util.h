@@ -1,0 +1,50 @@
+/*
+ * util.h - memory, growable buffers and byte slices.
+ *
+ * The allocators never return NULL: on exhaustion they print one line and
+ * exit with status 2 (the only place in lib/ that exits).  An ec_buf owns
+ * its bytes; an ec_str borrows them.
+ */
+#ifndef EC_UTIL_H
+#define EC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *ec_xmalloc(size_t n);
+void *ec_xcalloc(size_t n, size_t size);
+void *ec_xrealloc(void *p, size_t n);
+char *ec_xstrdup(const char *s);
+/* A NUL-terminated copy of n bytes. */
+char *ec_xmemdup(const void *p, size_t n);
+
+/* A borrowed run of bytes, not NUL-terminated. */
+struct ec_str {
+	const char *p;
+	size_t n;
+};
+
+/* A growable byte buffer; p is always NUL-terminated once anything is added. */
+struct ec_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+#define EC_BUF_INIT { NULL, 0, 0 }
+
+void ec_buf_grow(struct ec_buf *b, size_t extra);
+void ec_buf_add(struct ec_buf *b, const void *p, size_t n);
+void ec_buf_adds(struct ec_buf *b, const char *s);
+void ec_buf_addc(struct ec_buf *b, char c);
+void ec_buf_addf(struct ec_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ec_buf_reset(struct ec_buf *b);
+void ec_buf_release(struct ec_buf *b);
+
+/* Decimal of v into out (at least 21 bytes); returns the length. */
+size_t ec_fmt_int(char *out, int64_t v);
+
+#endif
