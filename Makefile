@@ -24,7 +24,7 @@ ifdef SANITIZE
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEC_VERSION='"$(VERSION)"' -Ilib
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEC_VERSION='"$(VERSION)"' -iquote lib
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 LDLIBS   += -lcsv -lyaml
 
@@ -77,6 +77,17 @@ unit: $(UNIT_BIN)
 cli: $(BINS)
 	sh tests/cli/run.sh
 
+# The README's two commands: each installs missing Debian packages first.
+demo: deps
+	$(MAKE) all
+	sh examples/demo.sh
+
+test: deps
+	$(MAKE) check
+
+deps:
+	@sh tests/deps.sh
+
 check: all $(UNIT_BIN)
 	sh tests/run-unit.sh $(UNIT_BIN)
 	sh tests/cli/run.sh
@@ -101,5 +112,5 @@ uninstall:
 clean:
 	rm -rf $(B) bin
 
-.PHONY: all check unit cli install uninstall clean
+.PHONY: all check unit cli demo test deps install uninstall clean
 .DELETE_ON_ERROR:

@@ -9,4 +9,4 @@ printf 'const char %s[] = {\n' "$name"
 od -An -v -tx1 | sed -e 's/  */ /g' -e 's/^ //' -e '/^$/d' \
     -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'
 printf '0x00 };\n'
-printf 'const size_t %s_len = sizeof %s - 1;\n' "$name" "$name"
+printf 'const size_t %s_len = sizeof %s - 1;\n' "${name%_text}" "$name"

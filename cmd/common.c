@@ -1,0 +1,536 @@
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "text.h"
+
+static void
+on_signal(int sig)
+{
+	ec_outfile_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+tool_init(struct tool *t, const char *prog, const char *usage)
+{
+	memset(t, 0, sizeof *t);
+	t->prog = prog;
+	t->usage = usage;
+	t->delim = ',';
+	if (ec_date_today(&t->asof) != 0)
+		t->asof = 0;
+	ec_diag_init(&t->diag, prog, stderr, EC_DIAG_CAP);
+	t->outfile.fd = t->rejfile.fd = -1;
+	/* A closed pipe is the reader's choice, not an error: see write. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+}
+
+void
+tool_usage_error(struct tool *t)
+{
+	fprintf(stderr, "%s", t->usage);
+	exit(EXIT_FATAL);
+}
+
+void
+tool_fatal(struct tool *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->out_open && t->out_path)
+		ec_outfile_abort(&t->outfile);
+	else if (t->out_open)
+		ec_csv_writer_flush(&t->out);
+	if (t->rej_open)
+		ec_outfile_abort(&t->rejfile);
+	fprintf(stderr, "%s: ", t->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_FATAL);
+}
+
+int
+tool_parse_delim(const char *arg)
+{
+	if (strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
+		return '\t';
+	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' ||
+	    arg[0] == '\r')
+		return -1;
+	return (unsigned char)arg[0];
+}
+
+int
+tool_option(struct tool *t, int opt, const char *arg)
+{
+	int d;
+
+	switch (opt) {
+	case 'd':
+		if ((d = tool_parse_delim(arg)) < 0)
+			tool_fatal(t, "bad delimiter '%s' (one character, or "
+			    "\\t for tab)", arg);
+		t->delim = (char)d;
+		return 1;
+	case 'E':
+		t->encoding = arg;
+		return 1;
+	case 'h':
+		fputs(t->usage, stdout);
+		exit(EXIT_OK);
+	case 'o':
+		t->out_path = arg;
+		return 1;
+	case 'p':
+		t->policy_path = arg;
+		return 1;
+	case OPT_AS_OF:
+		if (ec_date_parse(arg, strlen(arg), &t->asof) != EC_DATE_OK)
+			tool_fatal(t, "bad --as-of date '%s' (write it as "
+			    "YYYY-MM-DD)", arg);
+		return 1;
+	case OPT_BOM:
+		t->bom = 1;
+		return 1;
+	case OPT_REJECTS:
+		t->rejects_path = arg;
+		return 1;
+	case OPT_STATS:
+		t->stats = 1;
+		return 1;
+	case OPT_VERSION:
+		printf("%s (eldercare) %s\n", t->prog, EC_VERSION);
+		exit(EXIT_OK);
+	}
+	return 0;
+}
+
+/* Reads a whole file (at most 16 MiB); NULL with errno on failure. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct ec_buf b = EC_BUF_INIT;
+	char chunk[65536];
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b.len > 16 * 1024 * 1024) {
+			int e = n < 0 ? errno : EFBIG;
+			close(fd);
+			ec_buf_release(&b);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		ec_buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	if (!b.p)
+		return ec_xstrdup("");
+	return b.p;
+}
+
+void
+tool_load_policy(struct tool *t)
+{
+	const char *path = t->policy_path;
+	const char *env = getenv("ELDERCARE_POLICY");
+	struct ec_policy_error err;
+	char *text = NULL;
+	size_t len;
+
+	if (!path && env && *env)
+		path = env;
+	if (path) {
+		if (!(text = slurp(path, &len)))
+			tool_fatal(t, "%s: %s", path, strerror(errno));
+		t->pol = ec_policy_load(text, len, &err);
+	} else {
+		path = "(default policy)";
+		t->pol = ec_policy_load(ec_policy_default_text,
+		    ec_policy_default_len, &err);
+	}
+	free(text);
+	if (t->pol)
+		return;
+	fprintf(stderr, "%s: %s:%zu:%zu: %s\n", t->prog, path, err.line,
+	    err.column, err.msg);
+	if (err.has_excerpt) {
+		fprintf(stderr, "    %s\n    ", err.excerpt);
+		/* The caret goes under the byte; CJK is rare in expressions. */
+		for (size_t i = 0; i < err.caret && err.excerpt[i]; i++)
+			fputc(err.excerpt[i] == '\t' ? '\t' : ' ', stderr);
+		fputs("^\n", stderr);
+	}
+	exit(EXIT_FATAL);
+}
+
+static void
+open_writer(struct tool *t, const char *path, struct ec_outfile *of,
+    struct ec_csv_writer *w)
+{
+	char err[512];
+
+	if (path && strcmp(path, "-") != 0) {
+		if (ec_outfile_open(of, path, err, sizeof err) != 0)
+			tool_fatal(t, "%s", err);
+		ec_csv_writer_init(w, of->fd);
+	} else {
+		ec_csv_writer_init(w, STDOUT_FILENO);
+	}
+	if (t->bom)
+		ec_csv_write_raw(w, "\xef\xbb\xbf", 3);
+}
+
+void
+tool_open_output(struct tool *t)
+{
+	if (t->check)
+		return;
+	if (t->out_path && strcmp(t->out_path, "-") == 0)
+		t->out_path = NULL;
+	open_writer(t, t->out_path, &t->outfile, &t->out);
+	t->out_open = 1;
+	if (t->rejects_path) {
+		open_writer(t, t->rejects_path, &t->rejfile, &t->rej);
+		t->rej_open = 1;
+	}
+}
+
+int
+tool_open_input(struct tool *t, const char *path)
+{
+	int fd;
+	struct stat st;
+
+	if (strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	if ((fd = open(path, O_RDONLY)) < 0)
+		tool_fatal(t, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		tool_fatal(t, "%s: %s", path, strerror(EISDIR));
+	return fd;
+}
+
+/* The header of field f as written, trimmed, for messages. */
+static const char *
+column_name(struct tool *t, int f, struct ec_buf *b)
+{
+	size_t n = strlen(t->sheet->header[f]);
+	const char *p = ec_trim(t->sheet->header[f], &n);
+
+	ec_buf_reset(b);
+	ec_buf_add(b, p, n);
+	return b->p;
+}
+
+void
+tool_problem(void *ctx, const struct ec_problem *p)
+{
+	struct tool *t = ctx;
+	struct ec_buf col = EC_BUF_INIT;
+	const char *name = p->field >= 0 ? column_name(t, p->field, &col) : NULL;
+
+	ec_diag_data(&t->diag, p->sev, p->kind, t->file, t->rec->line, name,
+	    p->msg);
+	if (p->sev == EC_ERROR) {
+		t->rec_errors++;
+		if (t->errors.len)
+			ec_buf_adds(&t->errors, "; ");
+		if (name)
+			ec_buf_addf(&t->errors, "%s: ", name);
+		ec_buf_adds(&t->errors, p->msg);
+	} else {
+		t->file_warnings++;
+	}
+	ec_buf_release(&col);
+}
+
+static void
+check_write(struct tool *t, struct ec_csv_writer *w)
+{
+	if (!w->err)
+		return;
+	if (w->err == EPIPE && w == &t->out && !t->out_path) {
+		/* The reader has all it wanted: stop quietly. */
+		if (t->rej_open)
+			ec_outfile_abort(&t->rejfile);
+		exit(t->status == EXIT_FATAL ? EXIT_FATAL : EXIT_OK);
+	}
+	int e = w->err;
+	w->err = 0;
+	tool_fatal(t, "%s: write error: %s",
+	    w == &t->rej ? t->rejects_path :
+	    t->out_path ? t->out_path : "stdout", strerror(e));
+}
+
+static void
+write_header(struct tool *t, const struct filter *f, struct ec_sheet *s,
+    const struct ec_csv_record *h)
+{
+	if (t->check)
+		return;
+	for (size_t i = 0; i < h->nfields; i++)
+		if (!s->drop[i])
+			ec_csv_write_field(&t->out, h->fields[i].p, h->fields[i].n);
+	for (size_t i = 0; i < f->nappend; i++) {
+		const char *name = t->pol->columns[f->append[i]].name;
+		ec_csv_write_field(&t->out, name, strlen(name));
+	}
+	ec_csv_end_record(&t->out);
+	if (t->rej_open) {
+		ec_csv_write_fields(&t->rej, h->fields, h->nfields);
+		ec_csv_write_field(&t->rej, "_line", 5);
+		ec_csv_write_field(&t->rej, "_errors", 7);
+		ec_csv_end_record(&t->rej);
+	}
+}
+
+static void
+reject(struct tool *t, const struct ec_csv_record *rec)
+{
+	char line[24];
+
+	t->nrejected++;
+	t->file_invalid++;
+	if (t->status < EXIT_DATA)
+		t->status = EXIT_DATA;
+	if (!t->rej_open)
+		return;
+	ec_csv_write_fields(&t->rej, rec->fields, rec->nfields);
+	ec_csv_write_field(&t->rej, line, ec_fmt_int(line, (int64_t)rec->line));
+	ec_csv_write_field(&t->rej, t->errors.p ? t->errors.p : "",
+	    t->errors.len);
+	ec_csv_end_record(&t->rej);
+	check_write(t, &t->rej);
+}
+
+static void
+record_problem(struct tool *t, const char *kind, const char *msg)
+{
+	struct ec_problem p = { EC_ERROR, kind, -1, msg };
+
+	tool_problem(t, &p);
+}
+
+static void
+write_record(struct tool *t, const struct filter *f, struct ec_sheet *s,
+    const struct ec_csv_record *rec, struct ec_buf *scratch)
+{
+	for (size_t i = 0; i < rec->nfields; i++)
+		if (!s->drop[i])
+			ec_csv_write_field(&t->out, rec->fields[i].p,
+			    rec->fields[i].n);
+	for (size_t i = 0; i < f->nappend; i++) {
+		struct ec_value v;
+		ec_sheet_value(s, f->append[i], &v);
+		ec_buf_reset(scratch);
+		ec_value_write(s, &v, scratch);
+		ec_csv_write_field(&t->out, scratch->p ? scratch->p : "",
+		    scratch->len);
+	}
+	ec_csv_end_record(&t->out);
+	check_write(t, &t->out);
+}
+
+static int
+same_header(char **first, size_t n, const struct ec_csv_record *h)
+{
+	if (h->nfields != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(first[i]) != h->fields[i].n ||
+		    memcmp(first[i], h->fields[i].p, h->fields[i].n) != 0)
+			return 0;
+	return 1;
+}
+
+static void
+run_file(struct tool *t, const struct filter *f, const char *path,
+    char ***first_header, size_t *first_n)
+{
+	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
+	struct ec_csv_record *rec;
+	struct ec_sheet sheet;
+	struct ec_buf scratch = EC_BUF_INIT;
+	char err[512];
+	int fd = tool_open_input(t, path);
+	enum ec_csv_status st;
+
+	t->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
+	if (!r)
+		tool_fatal(t, "%s (try -E gb18030)", err);
+	st = ec_csv_next(r, &rec);
+	if (st == EC_CSV_FATAL) {
+		size_t line;
+		const char *m = ec_csv_reader_error(r, &line);
+		tool_fatal(t, "%s:%zu: %s", t->file, line, m);
+	}
+	if (st == EC_CSV_EOF)
+		tool_fatal(t, "%s: no header: the file is empty", t->file);
+	if (rec->error)
+		tool_fatal(t, "%s:%zu: header: %s", t->file, rec->line,
+		    ec_csv_rec_strerror(rec->error));
+
+	ec_sheet_init(&sheet, t->pol, t->asof);
+	if (ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
+		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
+	t->sheet = &sheet;
+	t->rec = rec;
+	if (f->bind(t, &sheet) != 0)
+		exit(EXIT_FATAL);
+	if (!*first_header) {
+		*first_header = ec_xcalloc(rec->nfields, sizeof **first_header);
+		for (size_t i = 0; i < rec->nfields; i++)
+			(*first_header)[i] = ec_xmemdup(rec->fields[i].p,
+			    rec->fields[i].n);
+		*first_n = rec->nfields;
+		write_header(t, f, &sheet, rec);
+	} else if (!same_header(*first_header, *first_n, rec)) {
+		tool_fatal(t, "%s:%zu: the header differs from the first "
+		    "file's", t->file, rec->line);
+	}
+
+	size_t nheader = rec->nfields;
+	t->file_records = t->file_valid = t->file_invalid = 0;
+	t->file_warnings = 0;
+	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
+		t->rec = rec;
+		t->rec_errors = 0;
+		ec_buf_reset(&t->errors);
+		t->nread++;
+		t->file_records++;
+		if (rec->error) {
+			record_problem(t, "csv", ec_csv_rec_strerror(rec->error));
+			reject(t, rec);
+			continue;
+		}
+		if (rec->nfields != nheader) {
+			char msg[120];
+			snprintf(msg, sizeof msg, "record has %zu field%s, the "
+			    "header has %zu", rec->nfields,
+			    rec->nfields == 1 ? "" : "s", nheader);
+			record_problem(t, "fields", msg);
+			reject(t, rec);
+			continue;
+		}
+		ec_sheet_record(&sheet, rec);
+		int rc = f->record(t, &sheet);
+		if (rc < 0 || t->rec_errors) {
+			reject(t, rec);
+			continue;
+		}
+		t->file_valid++;
+		if (rc == 0 || t->check) {
+			t->nskipped += !t->check;
+			continue;
+		}
+		t->nwritten++;
+		write_record(t, f, &sheet, rec, &scratch);
+	}
+	if (st == EC_CSV_FATAL) {
+		size_t line;
+		const char *m = ec_csv_reader_error(r, &line);
+		if (line)
+			tool_fatal(t, "%s:%zu: %s", t->file, line, m);
+		tool_fatal(t, "%s: %s", t->file, m);
+	}
+	ec_diag_finish(&t->diag, t->file);
+	if (t->check) {
+		printf("%s: %zu records, %zu valid, %zu with errors, %zu "
+		    "warnings\n", t->file, t->file_records, t->file_valid,
+		    t->file_invalid, t->file_warnings);
+	}
+	t->sheet = NULL;
+	ec_sheet_release(&sheet);
+	ec_buf_release(&scratch);
+	ec_csv_reader_free(r);
+	if (fd != STDIN_FILENO)
+		close(fd);
+}
+
+int
+tool_run_filter(struct tool *t, const struct filter *f, char **files,
+    int nfiles)
+{
+	char *dash = "-";
+	char **first = NULL;
+	size_t first_n = 0;
+
+	if (t->check)
+		t->diag.cap = 0;
+	if (nfiles == 0) {
+		files = &dash;
+		nfiles = 1;
+	}
+	for (int i = 0; i < nfiles; i++)
+		run_file(t, f, files[i], &first, &first_n);
+	for (size_t i = 0; i < first_n; i++)
+		free(first[i]);
+	free(first);
+	return tool_finish(t);
+}
+
+int
+tool_finish(struct tool *t)
+{
+	char err[512];
+
+	if (t->out_open) {
+		ec_csv_writer_flush(&t->out);
+		check_write(t, &t->out);
+	}
+	if (t->rej_open) {
+		ec_csv_writer_flush(&t->rej);
+		check_write(t, &t->rej);
+	}
+	if (t->out_open && t->out_path &&
+	    ec_outfile_commit(&t->outfile, err, sizeof err) != 0)
+		tool_fatal(t, "%s", err);
+	if (t->rej_open && ec_outfile_commit(&t->rejfile, err, sizeof err) != 0)
+		tool_fatal(t, "%s", err);
+	if (t->out_open)
+		ec_csv_writer_release(&t->out);
+	if (t->rej_open)
+		ec_csv_writer_release(&t->rej);
+	t->out_open = t->rej_open = 0;
+	if (t->stats) {
+		fprintf(stderr, "%s: read %zu, written %zu, rejected %zu",
+		    t->prog, t->nread, t->nwritten, t->nrejected);
+		if (t->nskipped)
+			fprintf(stderr, ", not selected %zu", t->nskipped);
+		fputc('\n', stderr);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			tool_fatal(t, "stdout: %s", strerror(errno));
+	}
+	ec_buf_release(&t->errors);
+	ec_policy_free(t->pol);
+	t->pol = NULL;
+	if (t->check && t->diag.errors)
+		return EXIT_DATA;
+	return t->status;
+}

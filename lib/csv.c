@@ -1,0 +1,654 @@
+#include "csv.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define READ_SIZE	(256 * 1024)
+#define ROW_NOT_BEGUN	0	/* libcsv's parser state between records */
+
+struct row {
+	size_t line;
+	size_t first;		/* index of its first field */
+	size_t nfields;
+	enum ec_csv_rec_error error;
+};
+
+struct ec_csv_reader {
+	int fd;
+	size_t read_max;	/* largest read(2), for tests of boundaries */
+	char delim;
+	char term;		/* line end: '\n' or '\r', 0 until seen */
+	int eof;		/* read(2) said end of file */
+	int started;		/* BOM check done */
+	int finished;		/* csv_fini done: nothing more to come */
+
+	/* Decoded input: bytes [start, end) are not yet split into lines. */
+	char *buf;
+	size_t start, end, cap;
+
+	/* Undecoded input, when converting with iconv. */
+	iconv_t cd;
+	char *raw;
+	size_t raw_len;
+	int conv_error;		/* 1: bad sequence at buf[end] */
+
+	size_t line;		/* physical lines fed to the parser so far */
+
+	struct csv_parser p;
+	struct ec_buf arena;	/* the bytes of the fields */
+	size_t *foff, *flen;
+	size_t nf, fcap;
+	struct row *rows;
+	size_t nrows, rows_next, rows_cap;
+	size_t row_first;	/* first field of the row being parsed */
+	size_t row_line;	/* and its line */
+
+	/*
+	 * The lines of a row that has not ended with its first line, kept
+	 * so that a quote left open can be reported and reading resume at
+	 * the line after the one where the row starts.
+	 */
+	struct ec_buf window;
+	struct ec_buf replay;
+	size_t replay_pos;
+
+	struct ec_str *out;
+	size_t out_cap;
+	struct ec_csv_record rec;
+
+	int fatal;
+	size_t err_line;
+	char err[256];
+};
+
+/* libcsv grows a field's buffer through this: refusing caps the field. */
+static void *
+capped_realloc(void *p, size_t n)
+{
+	if (n > EC_CSV_FIELD_MAX + 1)
+		return NULL;
+	return realloc(p, n);
+}
+
+static int
+no_space(unsigned char c)
+{
+	return 0;
+}
+
+static void
+parser_init(struct ec_csv_reader *r)
+{
+	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	csv_set_space_func(&r->p, no_space);
+	csv_set_realloc_func(&r->p, capped_realloc);
+	csv_set_blk_size(&r->p, 4096);
+}
+
+static void
+parser_reset(struct ec_csv_reader *r)
+{
+	r->p.pstate = ROW_NOT_BEGUN;
+	r->p.quoted = 0;
+	r->p.spaces = 0;
+	r->p.entry_pos = 0;
+	r->p.status = 0;
+}
+
+struct ec_csv_reader *
+ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
+    size_t errlen)
+{
+	struct ec_csv_reader *r = ec_xcalloc(1, sizeof *r);
+	const char *enc = opt ? opt->encoding : NULL;
+
+	r->fd = fd;
+	r->delim = opt && opt->delim ? opt->delim : ',';
+	r->read_max = opt && opt->read_max ? opt->read_max : READ_SIZE;
+	r->cd = (iconv_t)-1;
+	if (enc && !ec_ascii_case_eq(enc, strlen(enc), "utf-8", 5) &&
+	    !ec_ascii_case_eq(enc, strlen(enc), "utf8", 4)) {
+		r->cd = iconv_open("UTF-8", enc);
+		if (r->cd == (iconv_t)-1) {
+			snprintf(err, errlen, "unknown encoding '%s'", enc);
+			free(r);
+			return NULL;
+		}
+		r->raw = ec_xmalloc(READ_SIZE);
+	}
+	r->cap = READ_SIZE * 2;
+	r->buf = ec_xmalloc(r->cap);
+	parser_init(r);
+	return r;
+}
+
+void
+ec_csv_reader_free(struct ec_csv_reader *r)
+{
+	if (!r)
+		return;
+	csv_free(&r->p);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	free(r->raw);
+	free(r->buf);
+	ec_buf_release(&r->arena);
+	ec_buf_release(&r->window);
+	ec_buf_release(&r->replay);
+	free(r->foff);
+	free(r->flen);
+	free(r->rows);
+	free(r->out);
+	free(r);
+}
+
+const char *
+ec_csv_reader_error(const struct ec_csv_reader *r, size_t *line)
+{
+	if (line)
+		*line = r->err_line;
+	return r->err;
+}
+
+const char *
+ec_csv_rec_strerror(enum ec_csv_rec_error e)
+{
+	switch (e) {
+	case EC_CSV_OK:
+		return "no error";
+	case EC_CSV_EQUOTE:
+		return "misplaced quote (a field with a quote must be quoted "
+		    "whole, and a quote inside it doubled)";
+	case EC_CSV_EUNTERMINATED:
+		return "quoted field not closed before the end of the file";
+	case EC_CSV_EFIELD_SIZE:
+		return "field longer than 1 MiB (a quote not closed?)";
+	case EC_CSV_ERECORD_SIZE:
+		return "record longer than 64 MiB (a quote not closed?)";
+	}
+	return "?";
+}
+
+static void
+fatal(struct ec_csv_reader *r, size_t line, const char *msg)
+{
+	r->fatal = 1;
+	r->err_line = line;
+	snprintf(r->err, sizeof r->err, "%s", msg);
+}
+
+/* libcsv callbacks */
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+	struct ec_csv_reader *r = data;
+
+	if (r->nf == r->fcap) {
+		r->fcap = r->fcap ? r->fcap * 2 : 64;
+		r->foff = ec_xrealloc(r->foff, r->fcap * sizeof *r->foff);
+		r->flen = ec_xrealloc(r->flen, r->fcap * sizeof *r->flen);
+	}
+	r->foff[r->nf] = r->arena.len;
+	r->flen[r->nf] = len;
+	r->nf++;
+	ec_buf_add(&r->arena, s, len);
+}
+
+static void
+push_row(struct ec_csv_reader *r, enum ec_csv_rec_error e)
+{
+	if (r->nrows == r->rows_cap) {
+		r->rows_cap = r->rows_cap ? r->rows_cap * 2 : 16;
+		r->rows = ec_xrealloc(r->rows, r->rows_cap * sizeof *r->rows);
+	}
+	struct row *row = &r->rows[r->nrows++];
+	row->line = r->row_line;
+	row->first = r->row_first;
+	row->nfields = r->nf - r->row_first;
+	row->error = e;
+	r->row_first = r->nf;
+	/* A record after a lone CR starts on the line being fed. */
+	r->row_line = r->line + 1;
+	ec_buf_reset(&r->window);
+}
+
+static void
+on_row(int c, void *data)
+{
+	push_row(data, EC_CSV_OK);
+}
+
+/*
+ * Resume at the line after the one where the broken row started: its
+ * later lines (in the window) and the current one are parsed again.
+ */
+static void
+replay_from_row_start(struct ec_csv_reader *r, const char *cur, size_t n)
+{
+	struct ec_buf again = EC_BUF_INIT;
+	const char *w = r->window.p;
+	size_t wn = r->window.len;
+	const char *nl = wn ? memchr(w, r->term ? r->term : '\n', wn) : NULL;
+
+	if (nl)
+		ec_buf_add(&again, nl + 1, wn - (size_t)(nl + 1 - w));
+	ec_buf_add(&again, cur, n);
+	if (r->replay_pos < r->replay.len)
+		ec_buf_add(&again, r->replay.p + r->replay_pos,
+		    r->replay.len - r->replay_pos);
+	ec_buf_release(&r->replay);
+	r->replay = again;
+	r->replay_pos = 0;
+	r->line = r->row_line;
+}
+
+/* Parses one physical line (with its line end, unless the last). */
+static void
+feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
+{
+	if (r->p.pstate == ROW_NOT_BEGUN) {
+		r->row_line = r->line + 1;
+		ec_buf_reset(&r->window);
+	}
+	size_t done = csv_parse(&r->p, s, n, on_field, on_row, r);
+	if (done < n) {
+		int status = csv_error(&r->p);
+		int multi = r->window.len > 0;
+		parser_reset(r);
+		if (status == CSV_EPARSE) {
+			/* The rest of this line belongs to the broken record. */
+			push_row(r, EC_CSV_EQUOTE);
+			r->line++;
+		} else {
+			if (multi)
+				replay_from_row_start(r, s, n);
+			else
+				r->line++;
+			push_row(r, EC_CSV_EFIELD_SIZE);
+		}
+		ec_buf_reset(&r->window);
+		return;
+	}
+	if (has_term)
+		r->line++;
+	if (r->p.pstate != ROW_NOT_BEGUN) {
+		if (r->window.len + n > EC_CSV_RECORD_MAX) {
+			parser_reset(r);
+			replay_from_row_start(r, "", 0);
+			push_row(r, EC_CSV_ERECORD_SIZE);
+			return;
+		}
+		ec_buf_add(&r->window, s, n);
+	}
+}
+
+static void
+finish(struct ec_csv_reader *r)
+{
+	if (csv_fini(&r->p, on_field, on_row, r) != 0) {
+		/* The file ended inside a quoted field. */
+		int multi = r->window.len > 0;
+		parser_reset(r);
+		if (multi)
+			replay_from_row_start(r, "", 0);
+		push_row(r, EC_CSV_EUNTERMINATED);
+		if (multi)
+			return;
+	}
+	r->finished = 1;
+}
+
+/* Reads more input into buf; returns 0 at end of file or on error. */
+static int
+fill(struct ec_csv_reader *r)
+{
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < READ_SIZE) {
+		if (r->cap >= EC_CSV_RECORD_MAX + 2 * READ_SIZE) {
+			fatal(r, r->line + 1, "line longer than 64 MiB");
+			return 0;
+		}
+		r->cap *= 2;
+		r->buf = ec_xrealloc(r->buf, r->cap);
+	}
+	for (;;) {
+		if (r->cd == (iconv_t)-1) {
+			size_t want = r->cap - r->end;
+			if (want > r->read_max)
+				want = r->read_max;
+			ssize_t got = read(r->fd, r->buf + r->end, want);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0) {
+				char msg[200];
+				snprintf(msg, sizeof msg, "read error: %s",
+				    strerror(errno));
+				fatal(r, 0, msg);
+				return 0;
+			}
+			if (got == 0) {
+				r->eof = 1;
+				return 0;
+			}
+			r->end += (size_t)got;
+			return 1;
+		}
+
+		ssize_t got = 0;
+		if (!r->eof) {
+			size_t want = READ_SIZE - r->raw_len;
+			if (want > r->read_max)
+				want = r->read_max;
+			got = read(r->fd, r->raw + r->raw_len, want);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0) {
+				char msg[200];
+				snprintf(msg, sizeof msg, "read error: %s",
+				    strerror(errno));
+				fatal(r, 0, msg);
+				return 0;
+			}
+			if (got == 0)
+				r->eof = 1;
+			r->raw_len += (size_t)got;
+		}
+		char *in = r->raw, *out = r->buf + r->end;
+		size_t inleft = r->raw_len, outleft = r->cap - r->end;
+		size_t rc = iconv(r->cd, &in, &inleft, &out, &outleft);
+		int e = errno;
+		size_t made = (size_t)(out - (r->buf + r->end));
+		r->end += made;
+		memmove(r->raw, in, inleft);
+		r->raw_len = inleft;
+		if (rc == (size_t)-1 && e == EILSEQ) {
+			r->conv_error = 1;
+			return made > 0;
+		}
+		if (r->eof && inleft > 0) {
+			/* A multi-byte character cut off by the end of file. */
+			r->conv_error = 1;
+			return made > 0;
+		}
+		if (made > 0)
+			return 1;
+		if (r->eof)
+			return 0;
+	}
+}
+
+/*
+ * The next physical line from the replay buffer or the input; 1 with the
+ * line in s and n (its end included when *has_term), 0 at end of input.
+ */
+static int
+next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
+{
+	if (r->replay_pos < r->replay.len) {
+		const char *p = r->replay.p + r->replay_pos;
+		size_t left = r->replay.len - r->replay_pos;
+		const char *t = memchr(p, r->term ? r->term : '\n', left);
+		size_t len = t ? (size_t)(t - p) + 1 : left;
+		*s = p;
+		*n = len;
+		*has_term = t != NULL;
+		r->replay_pos += len;
+		return 1;
+	}
+	for (;;) {
+		char *p = r->buf + r->start;
+		size_t left = r->end - r->start;
+
+		if (!r->started && (left >= 3 || r->eof || r->conv_error)) {
+			r->started = 1;
+			if (left >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+				r->start += 3;
+				continue;
+			}
+		}
+		if (r->started && !r->term) {
+			/* The first line end decides: LF (or CRLF), or CR. */
+			char *cr = memchr(p, '\r', left), *lf = memchr(p, '\n', left);
+			if (lf && (!cr || lf < cr))
+				r->term = '\n';
+			else if (cr && (size_t)(cr - p) + 1 < left)
+				r->term = cr[1] == '\n' ? '\n' : '\r';
+			else if (cr && r->eof)
+				r->term = '\r';
+		}
+		char *t = r->started && r->term ? memchr(p, r->term, left) : NULL;
+		if (t || ((r->eof || r->conv_error || r->fatal) && left > 0 &&
+		    r->started)) {
+			size_t len = t ? (size_t)(t - p) + 1 : left;
+			if (!t && r->conv_error && !r->fatal) {
+				char msg[120];
+				snprintf(msg, sizeof msg, "invalid %s byte "
+				    "sequence", "multi-byte");
+				fatal(r, r->line + 1, msg);
+				return 0;
+			}
+			if (r->cd == (iconv_t)-1 &&
+			    ec_utf8_check(p, len) != len) {
+				fatal(r, r->line + 1, "invalid UTF-8 (is the "
+				    "file GB18030? try -E gb18030)");
+				return 0;
+			}
+			*s = p;
+			*n = len;
+			*has_term = t != NULL;
+			r->start += len;
+			return 1;
+		}
+		if (r->fatal)
+			return 0;
+		if (r->conv_error) {
+			fatal(r, r->line + 1, "invalid multi-byte sequence");
+			return 0;
+		}
+		if (r->eof || !fill(r)) {
+			if (r->fatal)
+				return 0;
+			if (r->conv_error)
+				continue;
+			if (r->end - r->start > 0) {
+				r->started = 1;
+				continue;
+			}
+			return 0;
+		}
+	}
+}
+
+/* Drops the rows already returned, keeping the one being parsed. */
+static void
+compact(struct ec_csv_reader *r)
+{
+	size_t keep = r->nf - r->row_first;
+	size_t off = keep ? r->foff[r->row_first] : r->arena.len;
+	size_t bytes = r->arena.len - off;
+
+	if (off > 0) {
+		memmove(r->arena.p, r->arena.p + off, bytes);
+		r->arena.len = bytes;
+	}
+	for (size_t i = 0; i < keep; i++) {
+		r->foff[i] = r->foff[r->row_first + i] - off;
+		r->flen[i] = r->flen[r->row_first + i];
+	}
+	r->nf = keep;
+	r->row_first = 0;
+	r->nrows = r->rows_next = 0;
+}
+
+enum ec_csv_status
+ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
+{
+	while (r->rows_next == r->nrows) {
+		const char *s;
+		size_t n;
+		int has_term;
+
+		if (r->fatal)
+			return EC_CSV_FATAL;
+		compact(r);
+		if (r->finished)
+			return EC_CSV_EOF;
+		if (next_line(r, &s, &n, &has_term))
+			feed_line(r, s, n, has_term);
+		else if (r->fatal)
+			return EC_CSV_FATAL;
+		else
+			finish(r);
+	}
+
+	struct row *row = &r->rows[r->rows_next++];
+	if (row->nfields > r->out_cap) {
+		r->out_cap = row->nfields * 2;
+		r->out = ec_xrealloc(r->out, r->out_cap * sizeof *r->out);
+	}
+	for (size_t i = 0; i < row->nfields; i++) {
+		r->out[i].p = r->arena.p + r->foff[row->first + i];
+		r->out[i].n = r->flen[row->first + i];
+	}
+	r->rec.line = row->line;
+	r->rec.nfields = row->nfields;
+	r->rec.fields = r->out;
+	r->rec.error = row->error;
+	*rec = &r->rec;
+	return EC_CSV_RECORD;
+}
+
+/* The writer */
+
+#define WBUF_SIZE (256 * 1024)
+
+void
+ec_csv_writer_init(struct ec_csv_writer *w, int fd)
+{
+	w->fd = fd;
+	w->cap = WBUF_SIZE;
+	w->buf = ec_xmalloc(w->cap);
+	w->len = 0;
+	w->err = 0;
+	w->nfields = 0;
+}
+
+void
+ec_csv_writer_release(struct ec_csv_writer *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
+}
+
+int
+ec_csv_writer_flush(struct ec_csv_writer *w)
+{
+	size_t off = 0;
+
+	while (off < w->len && !w->err) {
+		ssize_t n = write(w->fd, w->buf + off, w->len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			w->err = errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	w->len = 0;
+	return w->err ? -1 : 0;
+}
+
+static void
+reserve(struct ec_csv_writer *w, size_t n)
+{
+	if (w->len + n <= w->cap)
+		return;
+	ec_csv_writer_flush(w);
+	if (n > w->cap) {
+		w->cap = n;
+		w->buf = ec_xrealloc(w->buf, w->cap);
+	}
+}
+
+void
+ec_csv_write_raw(struct ec_csv_writer *w, const void *p, size_t n)
+{
+	reserve(w, n);
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+/* Bytes that make a field need quotes. */
+static const unsigned char special[256] = {
+	['"'] = 1, [','] = 1, ['\r'] = 1, ['\n'] = 1,
+};
+
+void
+ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
+{
+	size_t i, quotes = 0;
+	int need = 0;
+
+	for (i = 0; i < n; i++) {
+		if (special[(unsigned char)p[i]]) {
+			need = 1;
+			quotes += p[i] == '"';
+		}
+	}
+	reserve(w, n + quotes + 3);
+	w->last_empty = n == 0;
+	if (w->nfields++)
+		w->buf[w->len++] = ',';
+	if (!need) {
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		return;
+	}
+	w->buf[w->len++] = '"';
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"')
+			w->buf[w->len++] = '"';
+		w->buf[w->len++] = p[i];
+	}
+	w->buf[w->len++] = '"';
+}
+
+void
+ec_csv_write_fields(struct ec_csv_writer *w, const struct ec_str *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ec_csv_write_field(w, f[i].p, f[i].n);
+}
+
+void
+ec_csv_end_record(struct ec_csv_writer *w)
+{
+	/*
+	 * A record of one empty field would be a blank line, which readers
+	 * skip: quote it.
+	 */
+	reserve(w, 3);
+	if (w->nfields == 1 && w->last_empty) {
+		w->buf[w->len++] = '"';
+		w->buf[w->len++] = '"';
+	}
+	w->buf[w->len++] = '\n';
+	w->nfields = 0;
+	if (w->len > w->cap - 4096)
+		ec_csv_writer_flush(w);
+}

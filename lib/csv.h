@@ -1,0 +1,105 @@
+/*
+ * csv.h - reading and writing CSV records (RFC 4180) on libcsv.
+ *
+ * The reader feeds libcsv one physical line at a time, so it knows the
+ * line on which every record starts and can check each line's UTF-8 as it
+ * comes: an encoding error names its line and nothing past it is read.
+ * Spaces are data (libcsv's trimming is turned off), a UTF-8 BOM is
+ * skipped, LF, CRLF and CR-only line ends are read, blank lines are
+ * skipped.  A malformed record (a stray quote, a quote never closed, a
+ * field over EC_CSV_FIELD_MAX) is returned as a record with an error, and
+ * reading goes on at the line after the one where it started, so a quote
+ * left open cannot swallow the rest of the file.
+ *
+ * Ownership: a record and its fields are borrowed from the reader and
+ * valid until the next call of ec_csv_next.  The reader owns its buffers;
+ * it does not own or close the file descriptor.
+ *
+ * Errors: ec_csv_next returns EC_CSV_FATAL for read, encoding and UTF-8
+ * errors; ec_csv_reader_error() then says what happened and on which line.
+ */
+#ifndef EC_CSV_H
+#define EC_CSV_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+#define EC_CSV_FIELD_MAX (1024 * 1024)
+#define EC_CSV_RECORD_MAX (64 * 1024 * 1024)
+
+enum ec_csv_rec_error {
+	EC_CSV_OK = 0,
+	EC_CSV_EQUOTE,		/* a quote where none may stand */
+	EC_CSV_EUNTERMINATED,	/* a quoted field never closed */
+	EC_CSV_EFIELD_SIZE,	/* a field over EC_CSV_FIELD_MAX */
+	EC_CSV_ERECORD_SIZE,	/* a record over EC_CSV_RECORD_MAX */
+};
+
+struct ec_csv_record {
+	size_t line;		/* physical line where it starts (1-based) */
+	size_t nfields;
+	const struct ec_str *fields;
+	enum ec_csv_rec_error error;
+};
+
+enum ec_csv_status {
+	EC_CSV_RECORD = 1,	/* *rec is the next record */
+	EC_CSV_EOF = 0,
+	EC_CSV_FATAL = -1,	/* see ec_csv_reader_error */
+};
+
+struct ec_csv_options {
+	char delim;		/* ',' unless told otherwise */
+	const char *encoding;	/* NULL or "utf-8": none; else iconv's name */
+	size_t read_max;	/* 0, or the most one read(2) may bring (tests) */
+};
+
+struct ec_csv_reader;
+
+/*
+ * A reader of fd.  Returns NULL (and a message in err[0..errlen)) when
+ * the encoding is not known to iconv.
+ */
+struct ec_csv_reader *ec_csv_reader_new(int fd,
+	const struct ec_csv_options *opt, char *err, size_t errlen);
+void ec_csv_reader_free(struct ec_csv_reader *r);
+
+enum ec_csv_status ec_csv_next(struct ec_csv_reader *r,
+	struct ec_csv_record **rec);
+
+/* After EC_CSV_FATAL: the message and the line it concerns (0: none). */
+const char *ec_csv_reader_error(const struct ec_csv_reader *r,
+	size_t *line);
+
+/* A sentence for a record error, e.g. "unterminated quoted field". */
+const char *ec_csv_rec_strerror(enum ec_csv_rec_error e);
+
+/*
+ * The writer: always comma-separated, LF line ends, a field quoted only
+ * when it holds a comma, a quote, CR or LF.  Output is gathered in one
+ * big buffer and written with write(2).  A failed write is remembered:
+ * ec_csv_writer_flush and ec_csv_writer_error report it (errno value),
+ * and nothing more is written after it.
+ */
+struct ec_csv_writer {
+	int fd;
+	char *buf;
+	size_t len, cap;
+	int err;		/* errno of the first failed write, or 0 */
+	int nfields;		/* fields written in the current record */
+	int last_empty;		/* the last field written was empty */
+};
+
+void ec_csv_writer_init(struct ec_csv_writer *w, int fd);
+void ec_csv_writer_release(struct ec_csv_writer *w);
+void ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n);
+void ec_csv_write_fields(struct ec_csv_writer *w, const struct ec_str *f,
+	size_t n);
+void ec_csv_end_record(struct ec_csv_writer *w);
+/* Raw bytes (a BOM, say), unquoted. */
+void ec_csv_write_raw(struct ec_csv_writer *w, const void *p, size_t n);
+/* Writes out the buffer; 0, or -1 with the errno in w->err. */
+int ec_csv_writer_flush(struct ec_csv_writer *w);
+
+#endif

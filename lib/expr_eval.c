@@ -1,0 +1,351 @@
+/*
+ * expr_eval.c - the evaluator of the expression language: a walk over
+ * the tree the parser built and type-checked.
+ *
+ * Evaluation allocates nothing and cannot fail: whatever has no answer
+ * (a blank operand, an overflow, a division by zero, an invalid ID
+ * number) is blank, and blank then propagates as expr.h describes.  The
+ * recursion is as deep as the nesting of the source, which the parser
+ * bounds; chains of and, or, + and * are walked by loops.
+ */
+#include "expr_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "idnum.h"
+#include "phone.h"
+#include "text.h"
+
+/*
+ * Day numbers of 1000-01-01 and 9999-12-31, the range date.h supports:
+ * date arithmetic that leaves it is blank rather than a day the date
+ * functions cannot handle.
+ */
+#define DATE_MIN (-354285)
+#define DATE_MAX 2932896
+
+static struct ec_value eval(const struct expr_node *,
+	const struct ec_expr_env *);
+
+static struct ec_value
+bool_value(int b)
+{
+	return ec_value_int(EC_T_BOOL, b != 0);
+}
+
+/* Blank counts as false wherever a truth value is needed. */
+static int
+truth(struct ec_value v)
+{
+	return !v.blank && v.i != 0;
+}
+
+/*
+ * Bytewise: the shorter of two strings with a common prefix is less.  An
+ * empty value may come with a NULL pointer, which memcmp must not see.
+ */
+static int
+compare_str(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t n = an < bn ? an : bn;
+	int c = n ? memcmp(a, b, n) : 0;
+
+	if (c != 0 || an == bn)
+		return c;
+	return an < bn ? -1 : 1;
+}
+
+static int
+equal_values(const struct ec_value *a, const struct ec_value *b)
+{
+	if (a->type == EC_T_STR)
+		return compare_str(a->s, a->n, b->s, b->n) == 0;
+	return a->i == b->i;
+}
+
+static struct ec_value
+eval_compare(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	struct ec_value a, b;
+	int c;
+
+	a = eval(n->kids[0], env);
+	if (a.blank)
+		return bool_value(0);
+	b = eval(n->kids[1], env);
+	if (b.blank)
+		return bool_value(0);
+	if (n->kids[0]->type == EC_T_STR)
+		c = compare_str(a.s, a.n, b.s, b.n);
+	else
+		c = (a.i > b.i) - (a.i < b.i);
+	switch (n->kind) {
+	case EXPR_EQ: return bool_value(c == 0);
+	case EXPR_NE: return bool_value(c != 0);
+	case EXPR_LT: return bool_value(c < 0);
+	case EXPR_LE: return bool_value(c <= 0);
+	case EXPR_GT: return bool_value(c > 0);
+	default: return bool_value(c >= 0);
+	}
+}
+
+/*
+ * "x in ..." and "x not in ..." are both false for a blank x or a blank
+ * list, like every comparison: "not (x in ...)" is what is true there.
+ */
+static struct ec_value
+eval_in(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	const struct expr_node *list = n->kids[1];
+	struct ec_value a, b;
+	const char *item;
+	size_t pos = 0, len;
+	int found = 0;
+
+	a = eval(n->kids[0], env);
+	if (a.blank)
+		return bool_value(0);
+	if (n->kind == EXPR_IN_LIST) {
+		for (size_t i = 0; i < list->nkids && !found; i++)
+			found = equal_values(&a, &list->kids[i]->v);
+	} else {
+		b = eval(list, env);
+		if (b.blank)
+			return bool_value(0);
+		while (!found && ec_list_next(b.s, b.n, &pos, &item, &len))
+			found = len == a.n && memcmp(item, a.s, len) == 0;
+	}
+	return bool_value(found != n->negate);
+}
+
+static struct ec_value
+date_value(int64_t d)
+{
+	if (d < DATE_MIN || d > DATE_MAX)
+		return ec_value_blank(EC_T_DATE);
+	return ec_value_int(EC_T_DATE, d);
+}
+
+/*
+ * Left to right, the type of the running result following the rules
+ * the parser checked: int +- int and date - date are int, the rest date.
+ */
+static struct ec_value
+eval_sum(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	struct ec_value acc, b;
+	int64_t r;
+
+	acc = eval(n->kids[0], env);
+	if (acc.blank)
+		return ec_value_blank(n->type);
+	acc.type = n->kids[0]->type;
+	for (size_t i = 1; i < n->nkids; i++) {
+		b = eval(n->kids[i], env);
+		if (b.blank)
+			return ec_value_blank(n->type);
+		if (n->ops[i] == '+' ?
+		    __builtin_add_overflow(acc.i, b.i, &r) :
+		    __builtin_sub_overflow(acc.i, b.i, &r))
+			return ec_value_blank(n->type);
+		if (acc.type == n->kids[i]->type)
+			acc = ec_value_int(EC_T_INT, r);
+		else
+			acc = date_value(r);
+		if (acc.blank)
+			return ec_value_blank(n->type);
+	}
+	return acc;
+}
+
+static struct ec_value
+eval_product(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	struct ec_value a, b;
+	int64_t r;
+
+	a = eval(n->kids[0], env);
+	if (a.blank)
+		return a;
+	r = a.i;
+	for (size_t i = 1; i < n->nkids; i++) {
+		b = eval(n->kids[i], env);
+		if (b.blank)
+			return b;
+		switch (n->ops[i]) {
+		case '*':
+			if (__builtin_mul_overflow(r, b.i, &r))
+				return ec_value_blank(EC_T_INT);
+			break;
+		case '/':
+			/* INT64_MIN / -1 overflows; it traps on x86. */
+			if (b.i == 0 || (b.i == -1 && r == INT64_MIN))
+				return ec_value_blank(EC_T_INT);
+			r /= b.i;
+			break;
+		default:
+			if (b.i == 0)
+				return ec_value_blank(EC_T_INT);
+			/* INT64_MIN % -1 is undefined in C, yet 0. */
+			r = b.i == -1 ? 0 : r % b.i;
+			break;
+		}
+	}
+	return ec_value_int(EC_T_INT, r);
+}
+
+static struct ec_value
+eval_call(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	struct ec_value a = eval(n->kids[0], env);
+	struct ec_id id;
+	const char *s;
+	size_t len;
+
+	switch (n->func) {
+	case EXPR_F_BLANK:
+		return bool_value(a.blank);
+	case EXPR_F_COUNT:
+		return ec_value_int(EC_T_INT,
+		    a.blank ? 0 : (int64_t)ec_list_count(a.s, a.n));
+	case EXPR_F_VALID_PHONE:
+		/*
+		 * A missing number is no valid number: false, not blank,
+		 * so that "not valid_phone(guardian_phone)" holds for a
+		 * guardian without a phone.
+		 */
+		if (a.blank)
+			return bool_value(0);
+		len = a.n;
+		s = ec_trim(a.s, &len);
+		return bool_value(ec_phone_classify(s, len) !=
+		    EC_PHONE_INVALID);
+	default:
+		break;
+	}
+	if (a.blank)
+		return ec_value_blank(n->type);
+	switch (n->func) {
+	case EXPR_F_ID_BIRTH:
+	case EXPR_F_ID_SEX:
+		len = a.n;
+		s = ec_trim(a.s, &len);
+		if (ec_id_parse(s, len, &id, NULL) != EC_ID_OK)
+			return ec_value_blank(n->type);
+		if (n->func == EXPR_F_ID_BIRTH)
+			return ec_value_int(EC_T_DATE, id.birth);
+		if (id.sex == EC_SEX_MALE)
+			return ec_value_str(EC_T_STR, "male", 4);
+		return ec_value_str(EC_T_STR, "female", 6);
+	case EXPR_F_AGE:
+		return ec_value_int(EC_T_INT,
+		    ec_date_age((ec_date)a.i, env->today, env->leap_rule));
+	case EXPR_F_YEAR:
+		return ec_value_int(EC_T_INT, ec_date_year((ec_date)a.i));
+	default:
+		return ec_value_blank(n->type);
+	}
+}
+
+static struct ec_value
+eval(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	struct ec_value v;
+
+	switch (n->kind) {
+	case EXPR_LIT:
+		return n->v;
+	case EXPR_TODAY:
+		return ec_value_int(EC_T_DATE, env->today);
+	case EXPR_SLOT:
+		v = ec_value_blank(n->type);
+		env->fetch(env->ctx, n->slot, &v);
+		v.type = n->type;
+		return v;
+	case EXPR_NEG:
+		v = eval(n->kids[0], env);
+		if (v.blank || v.i == INT64_MIN)
+			return ec_value_blank(EC_T_INT);
+		return ec_value_int(EC_T_INT, -v.i);
+	case EXPR_NOT:
+		return bool_value(!truth(eval(n->kids[0], env)));
+	case EXPR_AND:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!truth(eval(n->kids[i], env)))
+				return bool_value(0);
+		return bool_value(1);
+	case EXPR_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (truth(eval(n->kids[i], env)))
+				return bool_value(1);
+		return bool_value(0);
+	case EXPR_EQ:
+	case EXPR_NE:
+	case EXPR_LT:
+	case EXPR_LE:
+	case EXPR_GT:
+	case EXPR_GE:
+		return eval_compare(n, env);
+	case EXPR_IN_LIST:
+	case EXPR_IN_VALUE:
+		return eval_in(n, env);
+	case EXPR_SUM:
+		return eval_sum(n, env);
+	case EXPR_PRODUCT:
+		return eval_product(n, env);
+	case EXPR_CALL:
+		return eval_call(n, env);
+	case EXPR_LIST:
+		break;
+	}
+	/* The parser lets no list literal be evaluated on its own. */
+	return ec_value_blank(n->type);
+}
+
+void
+ec_expr_eval(const struct ec_expr *e, const struct ec_expr_env *env,
+    struct ec_value *out)
+{
+	*out = eval(e->root, env);
+}
+
+int
+ec_expr_test(const struct ec_expr *e, const struct ec_expr_env *env)
+{
+	struct ec_value v = eval(e->root, env);
+
+	/* Anything but a true BOOL is no: a caller's type error stays safe. */
+	return e->root->type == EC_T_BOOL && truth(v);
+}
+
+enum ec_type
+ec_expr_type(const struct ec_expr *e)
+{
+	return e->root->type;
+}
+
+void
+ec_expr_slots(const struct ec_expr *e, void (*fn)(void *, int), void *arg)
+{
+	for (size_t i = 0; i < e->nnodes; i++)
+		if (e->nodes[i]->kind == EXPR_SLOT)
+			fn(arg, e->nodes[i]->slot);
+}
+
+void
+ec_expr_free(struct ec_expr *e)
+{
+	if (e == NULL)
+		return;
+	for (size_t i = 0; i < e->nnodes; i++) {
+		struct expr_node *n = e->nodes[i];
+
+		free(n->str);
+		free(n->kids);
+		free(n->ops);
+		free(n);
+	}
+	free(e->nodes);
+	free(e);
+}

@@ -1,0 +1,32 @@
+/*
+ * idset.h - a set of ID numbers with the line each was first seen on,
+ * for finding duplicates.  An 18-character ID is kept as a 64-bit key
+ * (its 17 digits; the check character follows from them), so an entry
+ * costs 12 bytes and a table stays under 24 bytes per ID.
+ */
+#ifndef EC_IDSET_H
+#define EC_IDSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ec_idset;
+
+struct ec_idset *ec_idset_new(void);
+void ec_idset_free(struct ec_idset *set);
+
+/* The 64-bit key of a normalised 18-character ID. */
+uint64_t ec_idset_key(const char id[18]);
+
+/*
+ * Adds key seen on line; returns 0 when new, else the line it was first
+ * seen on (the set keeps that one).
+ */
+uint64_t ec_idset_add(struct ec_idset *set, uint64_t key, uint64_t line);
+
+/* The line of key, or 0 when absent. */
+uint64_t ec_idset_get(const struct ec_idset *set, uint64_t key);
+
+size_t ec_idset_count(const struct ec_idset *set);
+
+#endif

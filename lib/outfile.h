@@ -1,0 +1,34 @@
+/*
+ * outfile.h - output files that appear whole or not at all.
+ *
+ * The data goes to a hidden temporary file beside the target
+ * (.NAME.XXXXXX), which is renamed over the target only on commit.  A
+ * process that dies before that leaves the target as it was.  The
+ * temporary files still open are listed so that a signal handler can
+ * remove them (ec_outfile_cleanup is async-signal-safe).
+ */
+#ifndef EC_OUTFILE_H
+#define EC_OUTFILE_H
+
+#include <stddef.h>
+
+struct ec_outfile {
+	char *path;		/* the target (owned) */
+	char *tmp;		/* the temporary file (owned) */
+	int fd;
+};
+
+/* 0, or -1 with a message in err. */
+int ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
+	size_t errlen);
+
+/* fsyncs, closes and renames; 0, or -1 with a message (temp removed). */
+int ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen);
+
+/* Closes and removes the temporary file. */
+void ec_outfile_abort(struct ec_outfile *o);
+
+/* Removes every temporary file still open: for signal handlers. */
+void ec_outfile_cleanup(void);
+
+#endif

@@ -1,0 +1,652 @@
+#include "sheet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "idset.h"
+#include "phone.h"
+#include "text.h"
+
+static void
+fetch(void *ctx, int slot, struct ec_value *out)
+{
+	ec_sheet_value(ctx, slot, out);
+}
+
+void
+ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
+{
+	size_t n = p->ncolumns;
+
+	memset(s, 0, sizeof *s);
+	s->pol = p;
+	s->asof = asof;
+	s->env.today = asof;
+	s->env.leap_rule = p->leap_rule;
+	s->env.fetch = fetch;
+	s->env.ctx = s;
+	s->col_field = ec_xmalloc(n * sizeof *s->col_field);
+	s->src = ec_xcalloc(n, sizeof *s->src);
+	s->def = ec_xcalloc(n, sizeof *s->def);
+	s->hook = ec_xcalloc(n, sizeof *s->hook);
+	s->hook_ctx = ec_xcalloc(n, sizeof *s->hook_ctx);
+	s->stamp = ec_xcalloc(n, sizeof *s->stamp);
+	s->busy = ec_xcalloc(n, sizeof *s->busy);
+	s->val = ec_xcalloc(n, sizeof *s->val);
+	s->bad = ec_xcalloc(n, sizeof *s->bad);
+	s->text = ec_xcalloc(n, sizeof *s->text);
+	for (size_t i = 0; i < n; i++)
+		s->col_field[i] = -1;
+	for (size_t i = 0; i < p->nclassify; i++) {
+		const struct ec_derived *d = &p->classify[i];
+		s->def[d->column] = d;
+		s->src[d->column] = EC_SRC_DERIVED;
+	}
+}
+
+void
+ec_sheet_release(struct ec_sheet *s)
+{
+	for (size_t i = 0; i < s->nfields; i++)
+		free(s->header[i]);
+	for (size_t i = 0; i < s->pol->ncolumns; i++)
+		ec_buf_release(&s->text[i]);
+	free(s->header);
+	free(s->col_field);
+	free(s->field_col);
+	free(s->drop);
+	free(s->src);
+	free(s->def);
+	free(s->hook);
+	free(s->hook_ctx);
+	free(s->stamp);
+	free(s->busy);
+	free(s->val);
+	free(s->bad);
+	free(s->text);
+	ec_buf_release(&s->msg);
+	ec_idset_free(s->seen);
+}
+
+static int
+names_column(const struct ec_column *c, const char *p, size_t n)
+{
+	if (ec_ascii_case_eq(p, n, c->name, strlen(c->name)))
+		return 1;
+	if (c->zh && ec_ascii_case_eq(p, n, c->zh, strlen(c->zh)))
+		return 1;
+	for (size_t i = 0; i < c->naliases; i++)
+		if (ec_ascii_case_eq(p, n, c->aliases[i], strlen(c->aliases[i])))
+			return 1;
+	return 0;
+}
+
+int
+ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
+    size_t errlen)
+{
+	const struct ec_policy *p = s->pol;
+
+	s->nfields = h->nfields;
+	s->header = ec_xcalloc(h->nfields, sizeof *s->header);
+	s->field_col = ec_xmalloc(h->nfields * sizeof *s->field_col);
+	s->drop = ec_xcalloc(h->nfields, 1);
+	for (size_t f = 0; f < h->nfields; f++) {
+		size_t n = h->fields[f].n;
+		const char *t = ec_trim(h->fields[f].p, &n);
+
+		s->header[f] = ec_xmemdup(h->fields[f].p, h->fields[f].n);
+		s->field_col[f] = -1;
+		for (size_t c = 0; c < p->ncolumns; c++) {
+			if (!names_column(&p->columns[c], t, n))
+				continue;
+			if (s->col_field[c] >= 0) {
+				snprintf(err, errlen, "fields %d ('%s') and %zu "
+				    "('%s') both hold the column '%s'",
+				    s->col_field[c] + 1,
+				    s->header[s->col_field[c]], f + 1,
+				    s->header[f], p->columns[c].name);
+				return -1;
+			}
+			s->col_field[c] = (int)f;
+			s->field_col[f] = (int)c;
+			if (s->src[c] != EC_SRC_DERIVED)
+				s->src[c] = EC_SRC_FIELD;
+			break;
+		}
+	}
+	/* A column the input has is read, not computed again ... */
+	for (size_t c = 0; c < p->ncolumns; c++)
+		if (s->col_field[c] >= 0)
+			s->src[c] = EC_SRC_FIELD;
+	return 0;
+}
+
+void
+ec_sheet_own(struct ec_sheet *s, int col, ec_sheet_hook_fn hook, void *ctx)
+{
+	/* ... unless the tool writes it: then it is computed, and replaced. */
+	if (s->def[col]) {
+		s->src[col] = EC_SRC_DERIVED;
+	} else {
+		s->src[col] = EC_SRC_HOOK;
+		s->hook[col] = hook;
+		s->hook_ctx[col] = ctx;
+	}
+	if (s->col_field[col] >= 0)
+		s->drop[s->col_field[col]] = 1;
+}
+
+static void
+missing_line(struct ec_sheet *s, int col, struct ec_buf *msg)
+{
+	const struct ec_column *c = &s->pol->columns[col];
+
+	ec_buf_addf(msg, "required column '%s' is missing (its header may be: %s",
+	    c->name, c->name);
+	if (c->zh)
+		ec_buf_addf(msg, ", %s", c->zh);
+	for (size_t i = 0; i < c->naliases; i++)
+		ec_buf_addf(msg, ", %s", c->aliases[i]);
+	ec_buf_adds(msg, ")\n");
+}
+
+size_t
+ec_sheet_missing(struct ec_sheet *s, const struct ec_sheet_rules *r,
+    struct ec_buf *msg)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < r->nrequired; i++) {
+		if (s->col_field[r->required[i]] < 0 &&
+		    s->src[r->required[i]] != EC_SRC_DERIVED) {
+			missing_line(s, r->required[i], msg);
+			count++;
+		}
+	}
+	for (size_t i = 0; i < r->nrequired_when; i++) {
+		if (s->col_field[r->required_when_col[i]] < 0) {
+			missing_line(s, r->required_when_col[i], msg);
+			count++;
+		}
+	}
+	return count;
+}
+
+void
+ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec)
+{
+	s->rec = rec;
+	if (++s->gen == 0) {
+		/* After 2^32 records the stamps wrap: start them afresh. */
+		memset(s->stamp, 0, s->pol->ncolumns * sizeof *s->stamp);
+		memset(s->busy, 0, s->pol->ncolumns * sizeof *s->busy);
+		s->gen = 1;
+	}
+}
+
+/* Problem reporting while parsing a cell; NULL when not wanted. */
+struct cellprob {
+	const char *kind;
+	enum ec_severity sev;
+};
+
+static void
+say(struct ec_sheet *s, struct cellprob *pr, enum ec_severity sev,
+    const char *kind)
+{
+	if (pr) {
+		pr->kind = kind;
+		pr->sev = sev;
+	}
+}
+
+static void
+vocab_list(struct ec_sheet *s, const struct ec_vocab *v)
+{
+	ec_buf_adds(&s->msg, " (one of:");
+	for (size_t i = 0; i < v->nvalues; i++) {
+		if (v->values[i].zh)
+			ec_buf_addf(&s->msg, " %s", v->values[i].zh);
+		ec_buf_addf(&s->msg, "%s%s", v->values[i].zh ? "/" : " ",
+		    v->values[i].token);
+		if (i + 1 < v->nvalues)
+			ec_buf_addc(&s->msg, ',');
+	}
+	ec_buf_addc(&s->msg, ')');
+}
+
+static int
+parse_int(const char *p, size_t n, int64_t *out)
+{
+	size_t i = 0;
+	int neg = 0;
+	int64_t v = 0;
+
+	if (n && (p[0] == '-' || p[0] == '+'))
+		neg = p[i++] == '-';
+	if (i == n || n - i > 18)
+		return -1;
+	for (; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+/*
+ * Reads a cell of column col into *v.  Returns 0 when the cell is valid
+ * (or blank), -1 when it holds a bad value: then *v is blank and, when pr
+ * is not NULL, s->msg holds the message.
+ */
+static int
+parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
+    struct ec_value *v, struct cellprob *pr)
+{
+	const struct ec_column *c = &s->pol->columns[col];
+	enum ec_type t = ec_coltype_value_type(c->type);
+	size_t n = rawn;
+	const char *p = ec_trim(raw, &n);
+	char d1[11], d2[11];
+
+	*v = ec_value_blank(t);
+	if (n == 0)
+		return 0;
+	switch (c->type) {
+	case EC_COL_TEXT:
+	case EC_COL_LIST:
+		*v = ec_value_str(t, p, n);
+		return 0;
+	case EC_COL_PHONE:
+		*v = ec_value_str(t, p, n);
+		if (pr && ec_phone_classify(p, n) == EC_PHONE_INVALID) {
+			ec_diag_quote(&s->msg, p, n);
+			ec_buf_adds(&s->msg, " is neither a mobile number nor a "
+			    "landline with its area code");
+			say(s, pr, EC_WARNING, "phone");
+			return 1;	/* a warning: the value stands */
+		}
+		return 0;
+	case EC_COL_ID: {
+		struct ec_id id;
+		struct ec_id_error e;
+		switch (ec_id_parse(p, n, &id, &e)) {
+		case EC_ID_OK:
+			break;
+		case EC_ID_LENGTH:
+			if (pr) {
+				ec_buf_addf(&s->msg, "ID number has %zu "
+				    "characters; it needs 18 (or 15 digits)",
+				    e.length);
+				say(s, pr, EC_ERROR, "id-length");
+			}
+			return -1;
+		case EC_ID_CHAR:
+			if (pr) {
+				ec_buf_adds(&s->msg, "ID number has ");
+				ec_diag_quote(&s->msg, p + e.pos, 1);
+				ec_buf_addf(&s->msg, " at position %zu, where "
+				    "only a digit may stand", e.pos + 1);
+				say(s, pr, EC_ERROR, "id-char");
+			}
+			return -1;
+		case EC_ID_BIRTH:
+			if (pr) {
+				ec_buf_addf(&s->msg, "the birth date in the ID "
+				    "number (%s) does not exist", e.birth);
+				say(s, pr, EC_ERROR, "id-birth");
+			}
+			return -1;
+		case EC_ID_CHECK:
+			if (pr) {
+				ec_buf_addf(&s->msg, "wrong check character in "
+				    "the ID number: '%c' where the digits call "
+				    "for '%c'", e.found, e.expected);
+				say(s, pr, EC_ERROR, "id-check");
+			}
+			return -1;
+		}
+		if (id.birth > s->asof) {
+			if (pr) {
+				ec_date_format(id.birth, d1);
+				ec_date_format(s->asof, d2);
+				ec_buf_addf(&s->msg, "the birth date in the ID "
+				    "number (%s) is after the as-of date %s",
+				    d1, d2);
+				say(s, pr, EC_ERROR, "id-future");
+			}
+			return -1;
+		}
+		ec_buf_reset(&s->text[col]);
+		ec_buf_add(&s->text[col], id.number, 18);
+		s->id = id;
+		*v = ec_value_str(t, s->text[col].p, 18);
+		return 0;
+	}
+	case EC_COL_ENUM:
+	case EC_COL_BOOL: {
+		const struct ec_vocab *voc = &s->pol->vocabs[c->vocab];
+		int k = ec_vocab_lookup(voc, p, n);
+		if (k < 0) {
+			if (pr) {
+				ec_buf_adds(&s->msg, "unknown value ");
+				ec_diag_quote(&s->msg, p, n);
+				vocab_list(s, voc);
+				say(s, pr, EC_ERROR, "vocabulary");
+			}
+			return -1;
+		}
+		if (c->type == EC_COL_BOOL) {
+			*v = ec_value_int(t, strcmp(voc->values[k].token, "yes") == 0);
+		} else {
+			const char *tok = voc->values[k].token;
+			*v = ec_value_str(t, tok, strlen(tok));
+		}
+		return 0;
+	}
+	case EC_COL_INT: {
+		int64_t i;
+		if (parse_int(p, n, &i) != 0) {
+			if (pr) {
+				ec_diag_quote(&s->msg, p, n);
+				ec_buf_adds(&s->msg, " is not a whole number");
+				say(s, pr, EC_ERROR, "integer");
+			}
+			return -1;
+		}
+		if ((c->has_min && i < c->min) || (c->has_max && i > c->max)) {
+			if (pr) {
+				ec_buf_addf(&s->msg, "%lld is out of range (",
+				    (long long)i);
+				if (c->has_min)
+					ec_buf_addf(&s->msg, "at least %lld",
+					    c->min);
+				if (c->has_min && c->has_max)
+					ec_buf_adds(&s->msg, ", ");
+				if (c->has_max)
+					ec_buf_addf(&s->msg, "at most %lld",
+					    c->max);
+				ec_buf_addc(&s->msg, ')');
+				say(s, pr, EC_ERROR, "range");
+			}
+			return -1;
+		}
+		*v = ec_value_int(t, i);
+		return 0;
+	}
+	case EC_COL_DATE: {
+		ec_date d;
+		enum ec_date_status st = ec_date_parse(p, n, &d);
+		if (st != EC_DATE_OK) {
+			if (pr) {
+				ec_diag_quote(&s->msg, p, n);
+				ec_buf_adds(&s->msg, st == EC_DATE_SYNTAX ?
+				    " is not a date (write it as 2018-10-10)" :
+				    " is not a date that exists");
+				say(s, pr, EC_ERROR, "date");
+			}
+			return -1;
+		}
+		if (d > s->asof) {
+			if (pr) {
+				ec_date_format(d, d1);
+				ec_date_format(s->asof, d2);
+				ec_buf_addf(&s->msg, "date %s is after the as-of "
+				    "date %s", d1, d2);
+				say(s, pr, EC_ERROR, "date-future");
+			}
+			return -1;
+		}
+		*v = ec_value_int(t, d);
+		return 0;
+	}
+	}
+	return 0;
+}
+
+static void
+compute(struct ec_sheet *s, int col, struct ec_value *out)
+{
+	const struct ec_derived *d = s->def[col];
+	enum ec_type t = ec_coltype_value_type(s->pol->columns[col].type);
+
+	if (d->expr) {
+		ec_expr_eval(d->expr, &s->env, out);
+		return;
+	}
+	struct ec_buf *b = &s->text[col];
+	ec_buf_reset(b);
+	for (size_t i = 0; i < d->nflags; i++) {
+		if (!ec_expr_test(d->flags[i], &s->env))
+			continue;
+		if (b->len)
+			ec_buf_addc(b, ';');
+		ec_buf_adds(b, d->flag_names[i]);
+	}
+	*out = ec_value_str(t, b->p ? b->p : "", b->len);
+}
+
+void
+ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out)
+{
+	if (s->stamp[col] == s->gen) {
+		*out = s->val[col];
+		return;
+	}
+	enum ec_type t = ec_coltype_value_type(s->pol->columns[col].type);
+	struct ec_value v = ec_value_blank(t);
+	switch (s->src[col]) {
+	case EC_SRC_NONE:
+		break;
+	case EC_SRC_FIELD: {
+		const struct ec_str *f = &s->rec->fields[s->col_field[col]];
+		s->bad[col] = parse_cell(s, col, f->p, f->n, &v, NULL) < 0;
+		break;
+	}
+	case EC_SRC_DERIVED:
+	case EC_SRC_HOOK:
+		if (s->busy[col] == s->gen)
+			break;		/* a definition that needs itself */
+		s->busy[col] = s->gen;
+		if (s->src[col] == EC_SRC_DERIVED)
+			compute(s, col, &v);
+		else
+			s->hook[col](s->hook_ctx[col], s, col, &v);
+		break;
+	}
+	s->val[col] = v;
+	s->stamp[col] = s->gen;
+	*out = v;
+}
+
+int
+ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e)
+{
+	return ec_expr_test(e, &s->env);
+}
+
+static void
+report(struct ec_sheet *s, ec_problem_fn fn, void *ctx, enum ec_severity sev,
+    const char *kind, int field)
+{
+	struct ec_problem p = { sev, kind, field, s->msg.p ? s->msg.p : "" };
+
+	fn(ctx, &p);
+	ec_buf_reset(&s->msg);
+}
+
+static int
+in_list(const int *list, size_t n, int col)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == col)
+			return 1;
+	return 0;
+}
+
+/* The message of a check, with {column} replaced by that cell's text. */
+static void
+expand(struct ec_sheet *s, const char *tmpl)
+{
+	const char *p = tmpl;
+
+	while (*p) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!close) {
+			ec_buf_adds(&s->msg, p);
+			break;
+		}
+		ec_buf_add(&s->msg, p, (size_t)(open - p));
+		char name[64];
+		size_t len = (size_t)(close - open - 1);
+		int col = -1;
+		if (len < sizeof name) {
+			memcpy(name, open + 1, len);
+			name[len] = '\0';
+			col = ec_policy_column(s->pol, name);
+		}
+		if (col >= 0 && s->col_field[col] >= 0 &&
+		    s->src[col] == EC_SRC_FIELD) {
+			const struct ec_str *f = &s->rec->fields[s->col_field[col]];
+			size_t n = f->n;
+			const char *t = ec_trim(f->p, &n);
+			ec_diag_quote(&s->msg, t, n);
+		} else if (col >= 0) {
+			struct ec_value v;
+			ec_sheet_value(s, col, &v);
+			ec_value_write(s, &v, &s->msg);
+		} else {
+			ec_buf_add(&s->msg, open, len + 2);
+		}
+		p = close + 1;
+	}
+}
+
+size_t
+ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
+    int region, ec_problem_fn fn, void *ctx)
+{
+	const struct ec_policy *pol = s->pol;
+	size_t errors = 0;
+
+	ec_buf_reset(&s->msg);
+	for (size_t f = 0; f < s->nfields; f++) {
+		int col = s->field_col[f];
+		if (col < 0 || s->drop[f])
+			continue;
+		const struct ec_str *cell = &s->rec->fields[f];
+		struct cellprob pr = { NULL, EC_ERROR };
+		struct ec_value v;
+		int rc = parse_cell(s, col, cell->p, cell->n, &v, &pr);
+		s->val[col] = v;
+		s->bad[col] = rc < 0;
+		s->stamp[col] = s->gen;
+		if (rc != 0) {
+			errors += pr.sev == EC_ERROR;
+			report(s, fn, ctx, pr.sev, pr.kind, (int)f);
+		} else if (v.blank && in_list(r->required, r->nrequired, col)) {
+			size_t n = cell->n;
+			ec_trim(cell->p, &n);
+			if (n == 0) {
+				ec_buf_adds(&s->msg, "required value is blank");
+				errors++;
+				report(s, fn, ctx, EC_ERROR, "blank", (int)f);
+			}
+		}
+	}
+	for (size_t i = 0; i < r->nrequired_when; i++) {
+		int col = r->required_when_col[i];
+		struct ec_value v;
+		if (s->col_field[col] < 0)
+			continue;
+		ec_sheet_value(s, col, &v);
+		if (!v.blank || s->bad[col])
+			continue;
+		if (ec_sheet_test(s, r->required_when[i])) {
+			ec_buf_adds(&s->msg, "required value is blank");
+			errors++;
+			report(s, fn, ctx, EC_ERROR, "blank", s->col_field[col]);
+		}
+	}
+	if (r->unique >= 0 && s->col_field[r->unique] >= 0 &&
+	    pol->columns[r->unique].type == EC_COL_ID) {
+		struct ec_value v;
+		ec_sheet_value(s, r->unique, &v);
+		if (!v.blank) {
+			if (!s->seen)
+				s->seen = ec_idset_new();
+			uint64_t first = ec_idset_add(s->seen,
+			    ec_idset_key(v.s), s->rec->line);
+			if (first) {
+				ec_buf_addf(&s->msg, "duplicate ID number, first "
+				    "seen on line %llu", (unsigned long long)first);
+				errors++;
+				report(s, fn, ctx, EC_ERROR, "duplicate", -1);
+			}
+		}
+	}
+	if (region && pol->nregion) {
+		for (size_t c = 0; c < pol->ncolumns; c++) {
+			struct ec_value v;
+			if (pol->columns[c].type != EC_COL_ID ||
+			    s->col_field[c] < 0)
+				continue;
+			ec_sheet_value(s, (int)c, &v);
+			if (v.blank)
+				continue;
+			int ok = 0;
+			for (size_t k = 0; k < pol->nregion && !ok; k++) {
+				size_t len = strlen(pol->region[k]);
+				ok = len <= v.n && memcmp(v.s, pol->region[k], len) == 0;
+			}
+			if (!ok) {
+				ec_buf_addf(&s->msg, "the ID number's address code "
+				    "%.6s is outside the policy's region (", v.s);
+				for (size_t k = 0; k < pol->nregion; k++)
+					ec_buf_addf(&s->msg, "%s%s", k ? ", " : "",
+					    pol->region[k]);
+				ec_buf_adds(&s->msg, ")");
+				report(s, fn, ctx, EC_WARNING, "region",
+				    s->col_field[c]);
+			}
+		}
+	}
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const struct ec_check *ck = &r->checks[i];
+		if (!ec_sheet_test(s, ck->when))
+			continue;
+		expand(s, ck->message);
+		errors += ck->is_error;
+		report(s, fn, ctx, ck->is_error ? EC_ERROR : EC_WARNING,
+		    ck->message, s->col_field[ck->column]);
+	}
+	return errors;
+}
+
+void
+ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
+    struct ec_buf *out)
+{
+	char tmp[24];
+
+	if (v->blank)
+		return;
+	switch (v->type) {
+	case EC_T_BOOL:
+		ec_buf_adds(out, v->i ? "yes" : "no");
+		break;
+	case EC_T_INT:
+		ec_buf_add(out, tmp, ec_fmt_int(tmp, v->i));
+		break;
+	case EC_T_DATE:
+		ec_buf_add(out, tmp, ec_date_format((ec_date)v->i, tmp));
+		break;
+	case EC_T_STR:
+	case EC_T_LIST:
+		ec_buf_add(out, v->s, v->n);
+		break;
+	}
+}

@@ -1,0 +1,133 @@
+/*
+ * sheet.h - a CSV sheet seen through the policy: its header mapped to the
+ * policy's columns, each record's cells read as typed values, the
+ * columns a tool computes evaluated on demand, and the checks of a sheet
+ * (types, required values, cross-column checks, unique IDs).
+ *
+ * Every policy column has a source for the sheet: a field of the input,
+ * a definition of the policy (elder-classify's columns, computed when the
+ * input lacks them), a hook of the tool (risk-score's columns, say), or
+ * nothing (blank).  A column a tool writes itself is "owned": it is always
+ * computed, and an input field of the same name is dropped from the
+ * output, so running a tool twice replaces its columns.
+ *
+ * Values are computed once per record and cached; strings in them point
+ * into the record or the sheet and are valid until the next record.
+ * Ownership: the sheet owns its copies of the header; it borrows the
+ * policy and the record.
+ */
+#ifndef EC_SHEET_H
+#define EC_SHEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csv.h"
+#include "diag.h"
+#include "expr.h"
+#include "idnum.h"
+#include "policy.h"
+#include "util.h"
+
+enum ec_source {
+	EC_SRC_NONE = 0,
+	EC_SRC_FIELD,
+	EC_SRC_DERIVED,
+	EC_SRC_HOOK,
+};
+
+struct ec_sheet;
+
+/* Computes an owned column the policy does not define. */
+typedef void (*ec_sheet_hook_fn)(void *ctx, struct ec_sheet *s, int col,
+	struct ec_value *out);
+
+/* A problem found by ec_sheet_check. */
+struct ec_problem {
+	enum ec_severity sev;
+	const char *kind;	/* static key, for counting */
+	int field;		/* header index, or -1 for the whole record */
+	const char *msg;
+};
+
+typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
+
+struct ec_idset;
+
+struct ec_sheet {
+	const struct ec_policy *pol;
+	ec_date asof;
+	struct ec_expr_env env;
+
+	size_t nfields;
+	char **header;		/* as written */
+	int *col_field;		/* per column: header index or -1 */
+	int *field_col;		/* per field: column or -1 */
+	unsigned char *drop;	/* per field: 1 when an owned column */
+	unsigned char *src;	/* per column: enum ec_source */
+	const struct ec_derived **def;	/* per column: its definition */
+	ec_sheet_hook_fn *hook;
+	void **hook_ctx;
+
+	const struct ec_csv_record *rec;
+	uint32_t gen;
+	uint32_t *stamp;	/* per column: gen when val is current */
+	uint32_t *busy;		/* per column: gen while being computed */
+	struct ec_value *val;
+	unsigned char *bad;	/* per column: the cell holds a bad value */
+	struct ec_buf *text;	/* per column: bytes of computed text */
+	struct ec_id id;	/* the record's ID number, parsed */
+	struct ec_buf msg;
+
+	struct ec_idset *seen;	/* unique values, when checked */
+};
+
+void ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p,
+	ec_date asof);
+void ec_sheet_release(struct ec_sheet *s);
+
+/*
+ * Maps the header record to the policy's columns (exact match after
+ * trimming, ASCII letters in any case, of the canonical name, the zh label
+ * or an alias).  Returns 0, or -1 with a message when two fields name the
+ * same column.
+ */
+int ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *header,
+	char *err, size_t errlen);
+
+/* The tool writes col: compute it (from the policy, else from hook). */
+void ec_sheet_own(struct ec_sheet *s, int col, ec_sheet_hook_fn hook,
+	void *ctx);
+
+/*
+ * Appends to msg one line per required column of rules (required, or
+ * required when a condition holds) missing from the header; returns how
+ * many.
+ */
+size_t ec_sheet_missing(struct ec_sheet *s, const struct ec_sheet_rules *r,
+	struct ec_buf *msg);
+
+/* Starts on a record (with as many fields as the header). */
+void ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec);
+
+/* The typed value of column col in the current record. */
+void ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out);
+
+/* Test of a BOOL expression on the current record. */
+int ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e);
+
+/*
+ * Checks the current record against rules: each cell of a known column
+ * for its type, required values, the cross-column checks, and (when
+ * rules->unique is set) that the value was not seen before; with region,
+ * also the ID's address code.  Reports each problem to fn; returns the
+ * number of errors.
+ */
+size_t ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
+	int region, ec_problem_fn fn, void *ctx);
+
+/* Appends the text of a value as written in output (yes/no for BOOL). */
+void ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
+	struct ec_buf *out);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * test_csv - the CSV reader and writer: RFC 4180, the conformance cases,
+ * line numbers, malformed records and encodings, each input read again
+ * with every read size from 1 byte to its length.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+
+/*
+ * Reads text as a file with at most k bytes per read(2) and renders the
+ * records as "LINE:[f1][f2]" lines ("LINE!error:[...]" for a malformed
+ * one, "FATAL LINE message" at the end when reading failed).
+ */
+static char *
+render(const char *text, size_t len, size_t k, const char *enc, char delim)
+{
+	char path[] = "/tmp/test_csv.XXXXXX";
+	int fd = mkstemp(path);
+	struct ec_csv_options opt = { delim, enc, k };
+	struct ec_buf out = EC_BUF_INIT;
+	struct ec_csv_record *rec;
+	enum ec_csv_status st;
+	char err[128];
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	lseek(fd, 0, SEEK_SET);
+	unlink(path);
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
+	assert_non_null(r);
+	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
+		ec_buf_addf(&out, "%zu", rec->line);
+		if (rec->error)
+			ec_buf_addf(&out, "!%d", (int)rec->error);
+		ec_buf_addc(&out, ':');
+		for (size_t i = 0; i < rec->nfields; i++) {
+			ec_buf_addc(&out, '[');
+			ec_buf_add(&out, rec->fields[i].p, rec->fields[i].n);
+			ec_buf_addc(&out, ']');
+		}
+		ec_buf_addc(&out, '\n');
+	}
+	if (st == EC_CSV_FATAL) {
+		size_t line;
+		const char *m = ec_csv_reader_error(r, &line);
+		ec_buf_addf(&out, "FATAL %zu %s\n", line, m);
+	}
+	ec_csv_reader_free(r);
+	close(fd);
+	if (!out.p)
+		return strdup("");
+	return out.p;
+}
+
+/* Every read size gives the expected records. */
+static void
+expect_enc(const char *text, size_t len, const char *want, const char *enc,
+    char delim)
+{
+	char *got = render(text, len, 0, enc, delim);
+	assert_string_equal(got, want);
+	free(got);
+	for (size_t k = 1; k <= len; k++) {
+		got = render(text, len, k, enc, delim);
+		if (strcmp(got, want) != 0)
+			fail_msg("read size %zu: got\n%s\nwant\n%s", k, got, want);
+		free(got);
+	}
+}
+
+static void
+expect(const char *text, const char *want)
+{
+	expect_enc(text, strlen(text), want, NULL, ',');
+}
+
+static void
+test_simple(void **state)
+{
+	expect("a,b,c\n1,2,3\n", "1:[a][b][c]\n2:[1][2][3]\n");
+	expect("a,b,c\r\n1,2,3\r\n", "1:[a][b][c]\n2:[1][2][3]\n");
+	expect("a,b,c\n1,2,3", "1:[a][b][c]\n2:[1][2][3]\n");
+	expect("a,b,c\r1,2,3\r", "1:[a][b][c]\n2:[1][2][3]\n");
+}
+
+static void
+test_empty(void **state)
+{
+	expect("", "");
+	expect("a,b,c\n", "1:[a][b][c]\n");
+	expect("a,b,c\n1,,\n2,3,4\n", "1:[a][b][c]\n2:[1][][]\n3:[2][3][4]\n");
+	expect("a,b,c\r\n1,,\r\n2,3,4\r\n",
+	    "1:[a][b][c]\n2:[1][][]\n3:[2][3][4]\n");
+	expect("a,b\n\n\n1,2\n\n", "1:[a][b]\n4:[1][2]\n");
+	expect("a\n\"\"\n", "1:[a]\n2:[]\n");
+}
+
+static void
+test_quotes(void **state)
+{
+	expect("first,last,address,city,zip\n"
+	    "John,Doe,120 any st.,\"Anytown, WW\",08123\n",
+	    "1:[first][last][address][city][zip]\n"
+	    "2:[John][Doe][120 any st.][Anytown, WW][08123]\n");
+	expect("a,b\n1,\"ha \"\"ha\"\" ha\"\n3,4\n",
+	    "1:[a][b]\n2:[1][ha \"ha\" ha]\n3:[3][4]\n");
+	expect("key,val\n1,\"{\"\"type\"\": \"\"Point\"\"}\"\n",
+	    "1:[key][val]\n2:[1][{\"type\": \"Point\"}]\n");
+}
+
+static void
+test_newlines(void **state)
+{
+	expect("a,b,c\n1,2,3\n\"Once upon \na time\",5,6\n7,8,9\n",
+	    "1:[a][b][c]\n2:[1][2][3]\n3:[Once upon \na time][5][6]\n"
+	    "5:[7][8][9]\n");
+	expect("a,b,c\r\n1,2,3\r\n\"Once upon \r\na time\",5,6\r\n7,8,9\r\n",
+	    "1:[a][b][c]\n2:[1][2][3]\n3:[Once upon \r\na time][5][6]\n"
+	    "5:[7][8][9]\n");
+	expect("a,b\n1,\"ha \n\"\"ha\"\" \nha\"\n3,4\n",
+	    "1:[a][b]\n2:[1][ha \n\"ha\" \nha]\n5:[3][4]\n");
+}
+
+static void
+test_spaces_kept(void **state)
+{
+	expect(" a , b \n 1 ,\t2\t\n", "1:[ a ][ b ]\n2:[ 1 ][\t2\t]\n");
+}
+
+static void
+test_utf8_and_bom(void **state)
+{
+	expect("a,b,c\n1,2,3\n4,5,\xca\xa4\n",
+	    "1:[a][b][c]\n2:[1][2][3]\n3:[4][5][\xca\xa4]\n");
+	expect("\xef\xbb\xbf\xe5\xa7\x93\xe5\x90\x8d,b\n\xe5\xbc\xa0,1\n",
+	    "1:[\xe5\xa7\x93\xe5\x90\x8d][b]\n2:[\xe5\xbc\xa0][1]\n");
+}
+
+static void
+test_bad_utf8(void **state)
+{
+	expect("a,b\n1,2\n3,\xff\n4,5\n",
+	    "1:[a][b]\n2:[1][2]\n"
+	    "FATAL 3 invalid UTF-8 (is the file GB18030? try -E gb18030)\n");
+	/* GB18030 bytes read as UTF-8 */
+	expect("a\n\xd5\xc5\xc8\xfd\n",
+	    "1:[a]\n"
+	    "FATAL 2 invalid UTF-8 (is the file GB18030? try -E gb18030)\n");
+	/* a cut character at the end of the file */
+	expect("a\n\xe5\xbc",
+	    "1:[a]\n"
+	    "FATAL 2 invalid UTF-8 (is the file GB18030? try -E gb18030)\n");
+}
+
+static void
+test_gb18030(void **state)
+{
+	/* 张三 and a four-byte GB18030 sequence (U+20000) */
+	static const char in[] = "\xd0\xd5\xc3\xfb,b\n\xd5\xc5\xc8\xfd,"
+	    "\x95\x32\x82\x36\n";
+	expect_enc(in, sizeof in - 1,
+	    "1:[\xe5\xa7\x93\xe5\x90\x8d][b]\n"
+	    "2:[\xe5\xbc\xa0\xe4\xb8\x89][\xf0\xa0\x80\x80]\n", "GB18030", ',');
+	static const char bad[] = "a\n1\n\x81\x20\n";
+	expect_enc(bad, sizeof bad - 1,
+	    "1:[a]\n2:[1]\nFATAL 3 invalid multi-byte sequence\n", "GB18030",
+	    ',');
+}
+
+static void
+test_delimiter(void **state)
+{
+	static const char in[] = "a\tb\n1,2\t\"x\ty\"\n";
+	expect_enc(in, sizeof in - 1, "1:[a][b]\n2:[1,2][x\ty]\n", NULL, '\t');
+	static const char semi[] = "a;b\n1;2\n";
+	expect_enc(semi, sizeof semi - 1, "1:[a][b]\n2:[1][2]\n", NULL, ';');
+}
+
+static void
+test_malformed(void **state)
+{
+	/* a stray quote inside an unquoted field */
+	expect("a,b\n1,2\"x\n3,4\n", "1:[a][b]\n2!1:[1]\n3:[3][4]\n");
+	/* text after a closing quote */
+	expect("a,b\n\"1\"x,2\n3,4\n", "1:[a][b]\n2!1:\n3:[3][4]\n");
+	/* a quote never closed: reading goes on at the next line */
+	expect("a,b\n\"x\n1,2\n3,4\n",
+	    "1:[a][b]\n2!2:\n3:[1][2]\n4:[3][4]\n");
+	expect("a,b\n1,\"x", "1:[a][b]\n2!2:[1]\n");
+	/* a quote closed lines later by a quote in another record */
+	expect("a,b\n\"x,y\n1,2\n3,\"4\n5,6\n",
+	    "1:[a][b]\n2!1:\n5:[5][6]\n");
+}
+
+static void
+test_field_cap(void **state)
+{
+	size_t big = EC_CSV_FIELD_MAX + 10;
+	char *in = malloc(big + 64);
+	size_t n = 0;
+
+	/* an unterminated quote followed by many lines */
+	n += (size_t)sprintf(in, "a,b\n1,\"");
+	for (size_t i = 0; n < big; i++)
+		n += (size_t)sprintf(in + n, "line %zu,\n", i);
+	n += (size_t)sprintf(in + n, "x,y\n");
+	char *got = render(in, n, 0, NULL, ',');
+	/* The broken record, then every line after it as a record of its own. */
+	assert_memory_equal(got, "1:[a][b]\n2!3:[1]\n3:[line 1][]\n", 30);
+	assert_non_null(strstr(got, ":[x][y]\n"));
+	free(got);
+	free(in);
+}
+
+static void
+test_writer(void **state)
+{
+	char path[] = "/tmp/test_csvw.XXXXXX";
+	int fd = mkstemp(path);
+	struct ec_csv_writer w;
+	char buf[256];
+
+	ec_csv_writer_init(&w, fd);
+	ec_csv_write_field(&w, "plain", 5);
+	ec_csv_write_field(&w, "a,b", 3);
+	ec_csv_write_field(&w, "say \"hi\"", 8);
+	ec_csv_write_field(&w, "two\nlines", 9);
+	ec_csv_write_field(&w, "cr\r", 3);
+	ec_csv_write_field(&w, " sp ", 4);
+	ec_csv_write_field(&w, "", 0);
+	ec_csv_end_record(&w);
+	ec_csv_write_field(&w, "", 0);
+	ec_csv_end_record(&w);
+	assert_int_equal(ec_csv_writer_flush(&w), 0);
+	ec_csv_writer_release(&w);
+	lseek(fd, 0, SEEK_SET);
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	buf[n] = '\0';
+	assert_string_equal(buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\","
+	    "\"cr\r\", sp ,\n\"\"\n");
+	close(fd);
+	unlink(path);
+}
+
+static void
+test_writer_full(void **state)
+{
+	struct ec_csv_writer w;
+	int fd = open("/dev/full", O_WRONLY);
+
+	if (fd < 0)
+		skip();
+	ec_csv_writer_init(&w, fd);
+	ec_csv_write_field(&w, "x", 1);
+	ec_csv_end_record(&w);
+	assert_int_equal(ec_csv_writer_flush(&w), -1);
+	assert_int_not_equal(w.err, 0);
+	ec_csv_writer_release(&w);
+	close(fd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_simple),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_quotes),
+		cmocka_unit_test(test_newlines),
+		cmocka_unit_test(test_spaces_kept),
+		cmocka_unit_test(test_utf8_and_bom),
+		cmocka_unit_test(test_bad_utf8),
+		cmocka_unit_test(test_gb18030),
+		cmocka_unit_test(test_delimiter),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_field_cap),
+		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_writer_full),
+	};
+	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
+}

@@ -1,0 +1,205 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "idset.h"
+
+#define KEY_MASK	((UINT64_C(1) << 56) - 1)	/* 7.2e16 < 10^17 */
+
+/*
+ * The i-th of a run of distinct keys in the range of real ones: an odd
+ * multiplier is a bijection modulo 2^56, so no two i < 2^56 collide, and
+ * the +1 keeps 0 (an empty slot) out, as ec_idset_key does.
+ */
+static uint64_t
+key_of(uint64_t i)
+{
+	return ((i * UINT64_C(0x9e3779b97f4a7c15)) & KEY_MASK) + 1;
+}
+
+static uint64_t
+key(const char *id)
+{
+	/* Exactly 18 bytes, no NUL: the key must not read past them. */
+	char *p = malloc(18);
+	uint64_t k;
+
+	assert_non_null(p);
+	assert_int_equal(strlen(id), 18);
+	memcpy(p, id, 18);
+	k = ec_idset_key(p);
+	free(p);
+	return k;
+}
+
+static void
+test_key(void **state)
+{
+	assert_true(key("11010519491231002X") == UINT64_C(11010519491231002) + 1);
+	/* The check character follows from the rest, so it is not kept. */
+	assert_true(key("110105194912310021") == key("11010519491231002X"));
+	assert_true(key("110105194912310028") == key("11010519491231002X"));
+	assert_true(key("110105194912310031") == UINT64_C(11010519491231003) + 1);
+	/* All zeros still gives a key that is not the empty slot. */
+	assert_true(key("000000000000000000") == 1);
+	assert_true(key("999999999999999999") == UINT64_C(100000000000000000));
+	assert_true(key("440301195001010010") == UINT64_C(44030119500101001) + 1);
+}
+
+static void
+test_empty(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+
+	assert_int_equal(ec_idset_count(s), 0);
+	assert_true(ec_idset_get(s, 1) == 0);
+	assert_true(ec_idset_get(s, key_of(5)) == 0);
+	ec_idset_free(s);
+	ec_idset_free(NULL);
+}
+
+static void
+test_add_twice(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+	uint64_t k = key("11010519491231002X");
+
+	assert_true(ec_idset_add(s, k, 2) == 0);
+	assert_int_equal(ec_idset_count(s), 1);
+	assert_true(ec_idset_get(s, k) == 2);
+	/* Seen again: the first line is returned and kept. */
+	assert_true(ec_idset_add(s, k, 17) == 2);
+	assert_true(ec_idset_add(s, k, 1) == 2);
+	assert_int_equal(ec_idset_count(s), 1);
+	assert_true(ec_idset_get(s, k) == 2);
+	/* Its neighbours are other people. */
+	assert_true(ec_idset_get(s, k + 1) == 0);
+	assert_true(ec_idset_get(s, k - 1) == 0);
+	assert_true(ec_idset_add(s, k + 1, 30) == 0);
+	assert_int_equal(ec_idset_count(s), 2);
+	assert_true(ec_idset_get(s, k) == 2);
+	assert_true(ec_idset_get(s, k + 1) == 30);
+	ec_idset_free(s);
+}
+
+static void
+test_million(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+	const uint64_t n = 1000000;
+
+	for (uint64_t i = 0; i < n; i++)
+		if (ec_idset_add(s, key_of(i), i + 2) != 0)
+			fail_msg("key %llu taken on add", (unsigned long long)i);
+	assert_int_equal(ec_idset_count(s), n);
+	for (uint64_t i = 0; i < n; i++)
+		if (ec_idset_get(s, key_of(i)) != i + 2)
+			fail_msg("key %llu: line %llu", (unsigned long long)i,
+			    (unsigned long long)ec_idset_get(s, key_of(i)));
+	/* Keys never added: the next ones of the same run. */
+	for (uint64_t i = n; i < n + n / 20; i++)
+		if (ec_idset_get(s, key_of(i)) != 0)
+			fail_msg("absent key %llu found", (unsigned long long)i);
+	/* A second pass of adds reports every first line. */
+	for (uint64_t i = 0; i < n; i += 97)
+		if (ec_idset_add(s, key_of(i), 1) != i + 2)
+			fail_msg("re-add %llu", (unsigned long long)i);
+	assert_int_equal(ec_idset_count(s), n);
+	ec_idset_free(s);
+}
+
+/*
+ * Real IDs come in runs: one county, one birthday, consecutive sequence
+ * numbers.  Consecutive keys must not cluster in the table.
+ */
+static void
+test_consecutive_ids(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+	char id[19];
+	size_t added = 0;
+
+	for (int day = 1; day <= 28; day++) {
+		for (int seq = 0; seq < 1000; seq++) {
+			snprintf(id, sizeof id, "4303211950%02d%02d%03dX",
+			    2, day, seq);
+			uint64_t k = ec_idset_key(id);
+			if (ec_idset_add(s, k, added + 1) != 0)
+				fail_msg("%s taken", id);
+			added++;
+		}
+	}
+	assert_int_equal(ec_idset_count(s), added);
+	snprintf(id, sizeof id, "4303211950%02d%02d%03d1", 2, 14, 500);
+	assert_true(ec_idset_get(s, ec_idset_key(id)) == 13 * 1000 + 501);
+	snprintf(id, sizeof id, "4303211950%02d%02d%03d1", 2, 29, 0);
+	assert_true(ec_idset_get(s, ec_idset_key(id)) == 0);
+	ec_idset_free(s);
+}
+
+static void
+test_large_lines(void **state)
+{
+	static const uint64_t lines[] = {
+		UINT64_C(0xffffffff),		/* 2^32 - 1 */
+		UINT64_C(1) << 32,
+		(UINT64_C(1) << 32) + 5,
+		UINT64_C(0x1234567890),
+		UINT64_C(0x8000000001),
+		(UINT64_C(1) << 40) - 1,	/* the largest that fits */
+	};
+	const size_t nl = sizeof lines / sizeof lines[0];
+	struct ec_idset *s = ec_idset_new();
+
+	for (size_t i = 0; i < nl; i++)
+		assert_true(ec_idset_add(s, key_of(i), lines[i]) == 0);
+	for (size_t i = 0; i < nl; i++) {
+		assert_true(ec_idset_get(s, key_of(i)) == lines[i]);
+		assert_true(ec_idset_add(s, key_of(i), 3) == lines[i]);
+	}
+	/* Through several grows of the table the high bits move along. */
+	for (uint64_t i = nl; i < 20000; i++)
+		assert_true(ec_idset_add(s, key_of(i), i) == 0);
+	for (size_t i = 0; i < nl; i++)
+		if (ec_idset_get(s, key_of(i)) != lines[i])
+			fail_msg("line %#llx came back as %#llx",
+			    (unsigned long long)lines[i],
+			    (unsigned long long)ec_idset_get(s, key_of(i)));
+	ec_idset_free(s);
+}
+
+static void
+test_independent_sets(void **state)
+{
+	struct ec_idset *a = ec_idset_new(), *b = ec_idset_new();
+
+	assert_true(ec_idset_add(a, 42, 1) == 0);
+	assert_true(ec_idset_get(b, 42) == 0);
+	assert_true(ec_idset_add(b, 42, 9) == 0);
+	assert_true(ec_idset_get(a, 42) == 1);
+	assert_true(ec_idset_get(b, 42) == 9);
+	ec_idset_free(a);
+	ec_idset_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_add_twice),
+		cmocka_unit_test(test_million),
+		cmocka_unit_test(test_consecutive_ids),
+		cmocka_unit_test(test_large_lines),
+		cmocka_unit_test(test_independent_sets),
+	};
+
+	return cmocka_run_group_tests_name("idset", tests, NULL, NULL);
+}

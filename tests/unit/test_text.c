@@ -1,0 +1,400 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text.h"
+
+#define IDSP	"\xe3\x80\x80"	/* U+3000 IDEOGRAPHIC SPACE */
+
+/*
+ * Copies s[0..n) into a heap block of exactly n bytes, so that AddressSanitizer
+ * (or valgrind) reports any read past the end the caller allowed.
+ */
+static char *
+exact(const char *s, size_t n)
+{
+	char *p = malloc(n ? n : 1);
+
+	assert_non_null(p);
+	if (n)
+		memcpy(p, s, n);
+	return p;
+}
+
+/* ec_trim on a string literal; the trimmed text as offset and length. */
+static void
+trim_is(const char *s, size_t off, size_t len)
+{
+	size_t n = strlen(s);
+	char *p = exact(s, n);
+	const char *t = ec_trim(p, &n);
+
+	if (n != len || (len && t != p + off))
+		fail_msg("trim \"%s\": got offset %td length %zu, want %zu %zu",
+		    s, t - p, n, off, len);
+	free(p);
+}
+
+static void
+test_trim_ascii(void **state)
+{
+	trim_is("abc", 0, 3);
+	trim_is("  abc  ", 2, 3);
+	trim_is("\t\n\v\f\r abc \r\n\f\v\t", 6, 3);
+	trim_is("a b", 0, 3);		/* inner space stays */
+	trim_is(" a \t b ", 1, 5);
+	trim_is("x", 0, 1);
+	trim_is(" x", 1, 1);
+	trim_is("x ", 0, 1);
+}
+
+static void
+test_trim_ideographic_space(void **state)
+{
+	trim_is(IDSP "张三" IDSP, 3, 6);
+	trim_is(IDSP IDSP "张三" IDSP IDSP, 6, 6);
+	trim_is(IDSP "a", 3, 1);
+	trim_is("a" IDSP, 0, 1);
+	/* Mixed with ASCII space in any order, at both ends. */
+	trim_is(" " IDSP "\t" IDSP " 李四 " IDSP "\r\n" IDSP, 9, 6);
+	/* Inside the text it stays. */
+	trim_is("张" IDSP "三", 0, 9);
+}
+
+static void
+test_trim_blank(void **state)
+{
+	size_t n = 0;
+	const char *s = "";
+
+	assert_ptr_equal(ec_trim(s, &n), s);
+	assert_int_equal(n, 0);
+	trim_is(" ", 0, 0);
+	trim_is("\t\r\n", 0, 0);
+	trim_is(IDSP, 0, 0);
+	trim_is(IDSP " " IDSP, 0, 0);
+}
+
+static void
+test_trim_not_space(void **state)
+{
+	/* Only the listed characters are white space. */
+	trim_is("\xc2\xa0" "a" "\xc2\xa0", 0, 5);	/* U+00A0 */
+	trim_is("\xe3\x80\x81" "a", 0, 4);		/* 、 is not space */
+	trim_is("\x1c" "a" "\x1f", 0, 3);		/* FS, US */
+	trim_is("\x0e" "a" "\x08", 0, 3);		/* just outside \t..\r */
+	/* Part of U+3000 at an end is not U+3000. */
+	trim_is("a\xe3\x80", 0, 3);
+	trim_is("\x80\x80" "a", 0, 3);
+	/* A NUL is not white space. */
+	{
+		char s[] = { '\0', 'a', '\0' };
+		size_t n = sizeof s;
+		const char *t = ec_trim(s, &n);
+
+		assert_ptr_equal(t, s);
+		assert_int_equal(n, 3);
+	}
+}
+
+static void
+test_ascii_case_eq(void **state)
+{
+	assert_int_equal(ec_ascii_case_eq("yes", 3, "YES", 3), 1);
+	assert_int_equal(ec_ascii_case_eq("Yes", 3, "yEs", 3), 1);
+	assert_int_equal(ec_ascii_case_eq("AZaz", 4, "azAZ", 4), 1);
+	assert_int_equal(ec_ascii_case_eq("", 0, "", 0), 1);
+	assert_int_equal(ec_ascii_case_eq("是", 3, "是", 3), 1);
+	assert_int_equal(ec_ascii_case_eq("yes", 3, "yes ", 4), 0);
+	assert_int_equal(ec_ascii_case_eq("yes", 3, "yet", 3), 0);
+	assert_int_equal(ec_ascii_case_eq("a", 1, "", 0), 0);
+	/* Only letters fold: these pairs differ by 0x20 too. */
+	assert_int_equal(ec_ascii_case_eq("@", 1, "`", 1), 0);
+	assert_int_equal(ec_ascii_case_eq("[", 1, "{", 1), 0);
+	assert_int_equal(ec_ascii_case_eq("]", 1, "}", 1), 0);
+	assert_int_equal(ec_ascii_case_eq("^", 1, "~", 1), 0);
+	assert_int_equal(ec_ascii_case_eq("1", 1, "\x11", 1), 0);
+	/* No folding beyond ASCII: É (C3 89) and é (C3 A9). */
+	assert_int_equal(ec_ascii_case_eq("\xc3\x89", 2, "\xc3\xa9", 2), 0);
+	/* The lengths rule, not NUL. */
+	assert_int_equal(ec_ascii_case_eq("A\0b", 3, "a\0B", 3), 1);
+	assert_int_equal(ec_ascii_case_eq("A\0b", 3, "a\0c", 3), 0);
+	assert_int_equal(ec_ascii_case_eq("abc", 2, "ABd", 2), 1);
+}
+
+static void
+test_all_digits(void **state)
+{
+	assert_int_equal(ec_all_digits("0123456789", 10), 1);
+	assert_int_equal(ec_all_digits("7", 1), 1);
+	assert_int_equal(ec_all_digits("", 0), 0);
+	assert_int_equal(ec_all_digits("12a", 3), 0);
+	assert_int_equal(ec_all_digits("12a", 2), 1);
+	assert_int_equal(ec_all_digits(" 1", 2), 0);
+	assert_int_equal(ec_all_digits("1 ", 2), 0);
+	assert_int_equal(ec_all_digits("/", 1), 0);	/* '0' - 1 */
+	assert_int_equal(ec_all_digits(":", 1), 0);	/* '9' + 1 */
+	assert_int_equal(ec_all_digits("-1", 2), 0);
+	assert_int_equal(ec_all_digits("\xef\xbc\x91", 3), 0);	/* １ */
+	assert_int_equal(ec_all_digits("\xb0", 1), 0);	/* '0' | 0x80 */
+	assert_int_equal(ec_all_digits("1\0" "2", 3), 0);
+}
+
+/*
+ * An independent UTF-8 checker: decodes the code point and rejects it by
+ * value (overlong, surrogate, too large) rather than by byte ranges.
+ */
+static size_t
+ref_check(const unsigned char *s, size_t n)
+{
+	static const unsigned long min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned long cp;
+		size_t len;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0)
+			len = 2, cp = s[i] & 0x1f;
+		else if ((s[i] & 0xf0) == 0xe0)
+			len = 3, cp = s[i] & 0x0f;
+		else if ((s[i] & 0xf8) == 0xf0)
+			len = 4, cp = s[i] & 0x07;
+		else
+			return i;
+		if (i + len > n)
+			return i;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min[len] || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    cp > 0x10ffff)
+			return i;
+		i += len;
+	}
+	return n;
+}
+
+static size_t
+check(const char *s, size_t n)
+{
+	char *p = exact(s, n);
+	size_t r = ec_utf8_check(p, n);
+
+	free(p);
+	return r;
+}
+
+/* sizeof - 1, so that literals may hold NUL and high bytes. */
+#define CHECK(lit)	check((lit), sizeof(lit) - 1)
+
+static void
+test_utf8_valid(void **state)
+{
+	assert_int_equal(check("", 0), 0);
+	assert_int_equal(CHECK("abc"), 3);
+	assert_int_equal(CHECK("\0"), 1);
+	assert_int_equal(CHECK("\x7f"), 1);
+	assert_int_equal(CHECK("\xc2\x80"), 2);			/* U+0080 */
+	assert_int_equal(CHECK("\xc3\xa9"), 2);			/* é */
+	assert_int_equal(CHECK("\xdf\xbf"), 2);			/* U+07FF */
+	assert_int_equal(CHECK("\xe0\xa0\x80"), 3);		/* U+0800 */
+	assert_int_equal(CHECK("\xe4\xb8\x80"), 3);		/* 一 */
+	assert_int_equal(CHECK("\xed\x9f\xbf"), 3);		/* U+D7FF */
+	assert_int_equal(CHECK("\xee\x80\x80"), 3);		/* U+E000 */
+	assert_int_equal(CHECK("\xef\xbf\xbf"), 3);		/* U+FFFF */
+	assert_int_equal(CHECK("\xf0\x90\x80\x80"), 4);		/* U+10000 */
+	assert_int_equal(CHECK("\xf0\x9f\x98\x80"), 4);		/* 😀 */
+	assert_int_equal(CHECK("\xf3\xbf\xbf\xbf"), 4);		/* U+FFFFF */
+	assert_int_equal(CHECK("\xf4\x8f\xbf\xbf"), 4);		/* U+10FFFF */
+	assert_int_equal(CHECK("张三，男，1949年" IDSP), 25);
+}
+
+static void
+test_utf8_overlong(void **state)
+{
+	assert_int_equal(CHECK("\xc0\x80"), 0);
+	assert_int_equal(CHECK("\xc0\xaf"), 0);
+	assert_int_equal(CHECK("\xc1\xbf"), 0);
+	assert_int_equal(CHECK("\xe0\x80\x80"), 0);
+	assert_int_equal(CHECK("\xe0\x9f\xbf"), 0);
+	assert_int_equal(CHECK("\xf0\x80\x80\x80"), 0);
+	assert_int_equal(CHECK("\xf0\x8f\xbf\xbf"), 0);
+	assert_int_equal(CHECK("ab\xc0\x80"), 2);
+	assert_int_equal(CHECK("ab\xe0\x80\x80"), 2);
+	assert_int_equal(CHECK("ab\xf0\x80\x80\x80"), 2);
+}
+
+static void
+test_utf8_surrogate_and_range(void **state)
+{
+	assert_int_equal(CHECK("\xed\xa0\x80"), 0);		/* U+D800 */
+	assert_int_equal(CHECK("\xed\xaf\xbf"), 0);		/* U+DBFF */
+	assert_int_equal(CHECK("\xed\xb0\x80"), 0);		/* U+DC00 */
+	assert_int_equal(CHECK("\xed\xbf\xbf"), 0);		/* U+DFFF */
+	assert_int_equal(CHECK("\xf4\x90\x80\x80"), 0);		/* U+110000 */
+	assert_int_equal(CHECK("\xf4\xbf\xbf\xbf"), 0);
+	assert_int_equal(CHECK("\xf5\x80\x80\x80"), 0);
+	assert_int_equal(CHECK("\xf7\xbf\xbf\xbf"), 0);
+	assert_int_equal(CHECK("\xf8\x88\x80\x80\x80"), 0);	/* 5 bytes */
+	assert_int_equal(CHECK("\xfc\x84\x80\x80\x80\x80"), 0);	/* 6 bytes */
+	assert_int_equal(CHECK("\xfe"), 0);
+	assert_int_equal(CHECK("\xff"), 0);
+	assert_int_equal(CHECK("\x80"), 0);			/* lone tail */
+	assert_int_equal(CHECK("\xbf"), 0);
+	assert_int_equal(CHECK("张\xed\xa0\x80"), 3);
+	assert_int_equal(CHECK("张\xf4\x90\x80\x80"), 3);
+}
+
+static void
+test_utf8_bad_continuation(void **state)
+{
+	assert_int_equal(CHECK("\xc3" "A"), 0);
+	assert_int_equal(CHECK("\xc3\xc3\xa9"), 0);
+	assert_int_equal(CHECK("\xe4" "A\x80"), 0);
+	assert_int_equal(CHECK("\xe4\xb8" "A"), 0);
+	assert_int_equal(CHECK("\xe4\xb8\xc0"), 0);
+	assert_int_equal(CHECK("\xf0\x9f" "A\x80"), 0);
+	assert_int_equal(CHECK("\xf0\x9f\x98" "A"), 0);
+	assert_int_equal(CHECK("\xf0\x9f\x98\xc0"), 0);
+	/* A two-byte character then a stray tail: the tail is reported. */
+	assert_int_equal(CHECK("\xc3\xa9\x80"), 2);
+	assert_int_equal(CHECK("\xe4\xb8\x80\x80"), 3);
+}
+
+static void
+test_utf8_truncated(void **state)
+{
+	assert_int_equal(CHECK("\xc3"), 0);
+	assert_int_equal(CHECK("a\xc3"), 1);
+	assert_int_equal(CHECK("ab\xe5"), 2);
+	assert_int_equal(CHECK("ab\xe5\xbc"), 2);
+	assert_int_equal(CHECK("\xf0\x9f\x98"), 0);
+	assert_int_equal(CHECK("张三\xf0\x9f"), 6);
+	assert_int_equal(CHECK("0123456789\xf0"), 10);
+	/* Cut by n although the buffer holds the rest. */
+	assert_int_equal(check("\xe5\xbc\xa0", 2), 0);
+	assert_int_equal(check("a\xf0\x9f\x98\x80", 4), 1);
+	assert_int_equal(check("a\xf0\x9f\x98\x80", 5), 5);
+}
+
+/*
+ * Bad bytes after runs of ASCII of every length up to 40, so the error
+ * lands at each offset within and after the eight-byte words, and after a
+ * multi-byte character that leaves the words misaligned.
+ */
+static void
+test_utf8_fast_path(void **state)
+{
+	static const struct {
+		const char *s;
+		int cut;	/* a truncated character: must end the text */
+	} bad[] = {
+		{ "\x80", 0 }, { "\xff", 0 }, { "\xc0\x80", 0 },
+		{ "\xe0\x80\x80", 0 }, { "\xed\xa0\x80", 0 },
+		{ "\xf0\x80\x80\x80", 0 }, { "\xf4\x90\x80\x80", 0 },
+		{ "\xc3" "A", 0 }, { "\xc3", 1 }, { "\xe5\xbc", 1 },
+		{ "\xf0\x9f\x98", 1 },
+	};
+	static const char *const lead[] = {
+		"", "\xc3\xa9", "张", "\xf0\x9f\x98\x80",
+	};
+	char buf[128];
+
+	assert_int_equal(CHECK("12345678\x80"), 8);
+	assert_int_equal(CHECK("1234567\x80" "12345678"), 7);
+	assert_int_equal(CHECK("0123456789012345\xff"), 16);
+	assert_int_equal(CHECK("0123456789" "0123456789"), 20);
+	assert_int_equal(CHECK("张" "0123456789abcdef" "\xed\xa0\x80"), 19);
+	for (size_t l = 0; l < sizeof lead / sizeof lead[0]; l++) {
+		for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+			for (size_t run = 0; run <= 40; run++) {
+				size_t ll = strlen(lead[l]);
+				size_t bl = strlen(bad[b].s);
+				size_t n = 0, want = ll + run;
+
+				memcpy(buf, lead[l], ll);
+				n += ll;
+				memset(buf + n, '7', run);
+				n += run;
+				memcpy(buf + n, bad[b].s, bl);
+				n += bl;
+				if (!bad[b].cut) {
+					memset(buf + n, '8', 9);
+					n += 9;
+				}
+				if (check(buf, n) != want)
+					fail_msg("lead %zu bad %zu run %zu: got "
+					    "%zu, want %zu", l, b, run,
+					    check(buf, n), want);
+			}
+		}
+	}
+}
+
+/* Every first and second byte against the reference decoder. */
+static void
+test_utf8_sweep(void **state)
+{
+	static const unsigned char tails[][2] = {
+		{ 0x80, 0x80 }, { 0xbf, 0xbf }, { 0x41, 0x80 }, { 0x80, 0x41 },
+	};
+	unsigned char s[12];
+
+	for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+		for (unsigned a = 0; a < 256; a++) {
+			for (unsigned b = 0; b < 256; b++) {
+				/* Behind 8 ASCII bytes too, for the fast path. */
+				for (size_t off = 0; off <= 8; off += 8) {
+					memset(s, 'x', off);
+					s[off] = (unsigned char)a;
+					s[off + 1] = (unsigned char)b;
+					s[off + 2] = tails[t][0];
+					s[off + 3] = tails[t][1];
+					size_t got = ec_utf8_check((char *)s,
+					    off + 4);
+					size_t want = ref_check(s, off + 4);
+					if (got != want)
+						fail_msg("%02x %02x %02x %02x "
+						    "at %zu: got %zu, want "
+						    "%zu", a, b, tails[t][0],
+						    tails[t][1], off, got,
+						    want);
+				}
+			}
+		}
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trim_ascii),
+		cmocka_unit_test(test_trim_ideographic_space),
+		cmocka_unit_test(test_trim_blank),
+		cmocka_unit_test(test_trim_not_space),
+		cmocka_unit_test(test_ascii_case_eq),
+		cmocka_unit_test(test_all_digits),
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_utf8_overlong),
+		cmocka_unit_test(test_utf8_surrogate_and_range),
+		cmocka_unit_test(test_utf8_bad_continuation),
+		cmocka_unit_test(test_utf8_truncated),
+		cmocka_unit_test(test_utf8_fast_path),
+		cmocka_unit_test(test_utf8_sweep),
+	};
+
+	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
+}
