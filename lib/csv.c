@@ -265,9 +265,16 @@ feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 		int multi = r->window.len > 0;
 		parser_reset(r);
 		if (status == CSV_EPARSE) {
-			/* The rest of this line belongs to the broken record. */
+			/*
+			 * A record on one line ends with it; one that ran
+			 * over lines was most likely opened by a stray quote,
+			 * so its later lines are read again as records.
+			 */
+			if (multi)
+				replay_from_row_start(r, s, n);
+			else
+				r->line++;
 			push_row(r, EC_CSV_EQUOTE);
-			r->line++;
 		} else {
 			if (multi)
 				replay_from_row_start(r, s, n);

@@ -45,7 +45,7 @@ struct ynode {
 	char *s;		/* scalar: the value, NUL-terminated */
 	size_t n;
 	struct ynode **kids;	/* seq: items; map: key, value, key, value ... */
-	size_t nkids, cap;
+	size_t nkids;
 };
 
 /* The names a string literal compared with a LIST column may take. */
@@ -59,12 +59,15 @@ struct colname {
 	int col;
 };
 
+struct chunk;
+
 struct loader {
 	const char *text;
 	size_t len;
 	struct ec_policy *p;
 	struct ec_policy_error *err;
 	int failed;
+	struct chunk *arena;		/* the tree's memory */
 
 	struct names *lits;		/* per column; v NULL: any literal */
 	size_t nlits;
@@ -526,18 +529,6 @@ map_len(const struct ynode *m)
 	return m->nkids / 2;
 }
 
-static void
-free_tree(struct ynode *n)
-{
-	if (n == NULL)
-		return;
-	for (size_t i = 0; i < n->nkids; i++)
-		free_tree(n->kids[i]);
-	free(n->kids);
-	free(n->s);
-	free(n);
-}
-
 static const char *
 kind_name(const struct ynode *n)
 {
@@ -550,11 +541,59 @@ kind_name(const struct ynode *n)
 	return "text";
 }
 
-static struct ynode *
-new_node(enum ykind kind, const yaml_mark_t *m, int nprops)
-{
-	struct ynode *n = ec_xcalloc(1, sizeof(*n));
+/*
+ * The tree lives in an arena freed at once: a policy has thousands of
+ * nodes, and a malloc for each was half the time of a load.
+ */
+#define ARENA_CHUNK	16384
+#define ARENA_ALIGN(n)	(((n) + 15) & ~(size_t)15)
 
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+};
+
+static void *
+arena_alloc(struct loader *L, size_t n)
+{
+	size_t hdr = ARENA_ALIGN(sizeof(struct chunk));
+	struct chunk *c = L->arena;
+	void *p;
+
+	n = ARENA_ALIGN(n);
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		c = ec_xmalloc(hdr + size);
+		c->next = L->arena;
+		c->size = size;
+		c->used = 0;
+		L->arena = c;
+	}
+	p = (char *)c + hdr + c->used;
+	c->used += n;
+	return p;
+}
+
+static void
+arena_free(struct loader *L)
+{
+	struct chunk *c, *next;
+
+	for (c = L->arena; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	L->arena = NULL;
+}
+
+static struct ynode *
+new_node(struct loader *L, enum ykind kind, const yaml_mark_t *m,
+    int nprops)
+{
+	struct ynode *n = arena_alloc(L, sizeof(*n));
+
+	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	n->line = m->line;
 	n->col = m->column;
@@ -563,33 +602,52 @@ new_node(enum ykind kind, const yaml_mark_t *m, int nprops)
 }
 
 /*
- * Adds n to the open collection (or makes it the root), then checks it
- * if it is a key.  The node is in the tree even on error, so that it is
- * freed with it.
+ * A collection being read: its items gather in a buffer reused for every
+ * collection at this depth, and move to the arena when it ends.
  */
+struct open {
+	struct ynode *node;
+	struct ynode **items;
+	size_t n, cap;
+};
+
+/* Adds n to the open collection, or makes it the root. */
 static int
-attach(struct loader *L, struct ynode **stack, size_t depth,
+attach(struct loader *L, struct open *stack, size_t depth,
     struct ynode **root, struct ynode *n)
 {
-	struct ynode *up;
-	int is_key;
+	struct open *up;
 
 	if (depth == 0) {
 		*root = n;
 		return 0;
 	}
-	up = stack[depth - 1];
-	is_key = up->kind == Y_MAP && up->nkids % 2 == 0;
-	if (up->nkids == up->cap) {
-		up->cap = up->cap ? up->cap * 2 : 8;
-		up->kids = ec_xrealloc(up->kids, up->cap * sizeof(*up->kids));
+	up = &stack[depth - 1];
+	if (up->n == up->cap) {
+		up->cap = up->cap ? up->cap * 2 : 16;
+		up->items = ec_xrealloc(up->items,
+		    up->cap * sizeof(*up->items));
 	}
-	up->kids[up->nkids++] = n;
-	if (!is_key)
-		return 0;
-	if (n->kind != Y_SCALAR)
+	up->items[up->n++] = n;
+	if (up->node->kind == Y_MAP && up->n % 2 == 1 && n->kind != Y_SCALAR)
 		return fail(L, n, "keys must be text, not %s", kind_name(n));
 	return 0;
+}
+
+static void
+close_node(struct loader *L, struct open *o)
+{
+	o->node->nkids = o->n;
+	o->node->kids = arena_alloc(L, o->n * sizeof(*o->node->kids));
+	if (o->n > 0)
+		memcpy(o->node->kids, o->items, o->n * sizeof(*o->items));
+	o->n = 0;
+}
+
+static int
+same_key(const struct ynode *a, const struct ynode *b)
+{
+	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
 }
 
 /* Orders keys by their bytes, then by where they stand. */
@@ -611,8 +669,9 @@ cmp_keys(const void *a, const void *b)
 }
 
 /*
- * A duplicate key is reported at its second appearance.  Sorting keeps
- * a mapping with very many keys from costing quadratic time.
+ * A duplicate key is reported at its second appearance.  A big mapping is
+ * sorted rather than compared pairwise, to keep it from costing quadratic
+ * time.
  */
 static int
 check_keys(struct loader *L, const struct ynode *m)
@@ -620,15 +679,20 @@ check_keys(struct loader *L, const struct ynode *m)
 	const struct ynode **k, *dup = NULL;
 	size_t n = map_len(m);
 
-	if (n < 2)
+	if (n <= 16) {
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = 0; j < i; j++)
+				if (same_key(map_key(m, i), map_key(m, j)))
+					return fail(L, map_key(m, i),
+					    "duplicate key '%s'", map_key(m, i)->s);
 		return 0;
+	}
 	k = ec_xcalloc(n, sizeof(*k));
 	for (size_t i = 0; i < n; i++)
 		k[i] = map_key(m, i);
 	qsort(k, n, sizeof(*k), cmp_keys);
 	for (size_t i = 1; i < n; i++) {
-		if (k[i]->n != k[i - 1]->n ||
-		    memcmp(k[i]->s, k[i - 1]->s, k[i]->n) != 0)
+		if (!same_key(k[i], k[i - 1]))
 			continue;
 		if (dup == NULL || k[i]->line < dup->line ||
 		    (k[i]->line == dup->line && k[i]->col < dup->col))
@@ -675,7 +739,8 @@ build_tree(struct loader *L, struct ynode **root)
 {
 	yaml_parser_t yp;
 	yaml_event_t ev;
-	struct ynode *stack[MAX_DEPTH], *n;
+	struct open stack[MAX_DEPTH];
+	struct ynode *n;
 	size_t depth = 0, bad;
 	int ndocs = 0, done = 0, rc = -1, nprops;
 
@@ -690,6 +755,7 @@ build_tree(struct loader *L, struct ynode **root)
 	}
 	if (!yaml_parser_initialize(&yp))
 		return fail_pos(L, 1, 1, "out of memory");
+	memset(stack, 0, sizeof(stack));
 	yaml_parser_set_input_string(&yp, (const unsigned char *)L->text,
 	    L->len);
 	while (!done) {
@@ -732,12 +798,11 @@ build_tree(struct loader *L, struct ynode **root)
 			}
 			nprops = (ev.data.scalar.anchor != NULL) +
 			    (ev.data.scalar.tag != NULL);
-			n = new_node(Y_SCALAR, &ev.start_mark, nprops);
-			/* Taken over: libyaml allocates with malloc. */
-			n->s = (char *)ev.data.scalar.value;
+			n = new_node(L, Y_SCALAR, &ev.start_mark, nprops);
 			n->n = ev.data.scalar.length;
+			n->s = arena_alloc(L, n->n + 1);
+			memcpy(n->s, ev.data.scalar.value, n->n + 1);
 			n->style = (int)ev.data.scalar.style;
-			ev.data.scalar.value = NULL;
 			if (attach(L, stack, depth, root, n) == -1)
 				goto bad;
 			break;
@@ -751,21 +816,22 @@ build_tree(struct loader *L, struct ynode **root)
 			if (ev.type == YAML_SEQUENCE_START_EVENT) {
 				nprops = (ev.data.sequence_start.anchor != NULL) +
 				    (ev.data.sequence_start.tag != NULL);
-				n = new_node(Y_SEQ, &ev.start_mark, nprops);
+				n = new_node(L, Y_SEQ, &ev.start_mark, nprops);
 			} else {
 				nprops = (ev.data.mapping_start.anchor != NULL) +
 				    (ev.data.mapping_start.tag != NULL);
-				n = new_node(Y_MAP, &ev.start_mark, nprops);
+				n = new_node(L, Y_MAP, &ev.start_mark, nprops);
 			}
 			if (attach(L, stack, depth, root, n) == -1)
 				goto bad;
-			stack[depth++] = n;
+			stack[depth++].node = n;
 			break;
 		case YAML_SEQUENCE_END_EVENT:
-			depth--;
+			close_node(L, &stack[--depth]);
 			break;
 		case YAML_MAPPING_END_EVENT:
-			if (check_keys(L, stack[--depth]) == -1)
+			close_node(L, &stack[--depth]);
+			if (check_keys(L, stack[depth].node) == -1)
 				goto bad;
 			break;
 		default:
@@ -778,6 +844,8 @@ build_tree(struct loader *L, struct ynode **root)
 bad:
 	yaml_event_delete(&ev);
 out:
+	for (size_t i = 0; i < MAX_DEPTH; i++)
+		free(stack[i].items);
 	yaml_parser_delete(&yp);
 	return rc;
 }
@@ -2353,7 +2421,7 @@ ec_policy_load(const char *text, size_t len, struct ec_policy_error *err)
 	L.classify_limit = -1;
 
 	if (build_tree(&L, &root) == -1) {
-		free_tree(root);
+		arena_free(&L);
 		return NULL;
 	}
 	p = ec_xcalloc(1, sizeof(*p));
@@ -2371,7 +2439,7 @@ ec_policy_load(const char *text, size_t len, struct ec_policy_error *err)
 	}
 	free(L.classify_at);
 	free(L.byname);
-	free_tree(root);
+	arena_free(&L);
 	return p;
 }
 

@@ -109,6 +109,22 @@ struct rng {
 	uint64_t s;
 };
 
+/*
+ * The streams, named by their ASCII spelled in hex.  Each has its own
+ * numbers, so that drawing more in one (a mistake, a style) never moves
+ * what another draws: the people stay the same whatever the options.
+ */
+#define S_GEO		0x67656fULL		/* "geo": villages, visitors */
+#define S_HABIT		0x6861626974ULL		/* "habit": date forms */
+#define S_SEQ		0x736571ULL		/* "seq": ID sequence codes */
+#define S_CORE		0x636f7265ULL		/* "core": the person */
+#define S_STYLE		0x7374796c65ULL		/* "style": how it is typed */
+#define S_CENSUS	0x63656e737573ULL	/* "census": its mistakes */
+#define S_ORDER		0x6f72646572ULL		/* "order": of mistake kinds */
+#define S_VISIT		0x7669736974ULL		/* "visit": visits of a person */
+#define S_VSTYLE	0x7673747966ULL		/* "vstyf": a visit record */
+#define S_VISITS	0x766973697473ULL	/* "visits": their mistakes */
+
 static uint64_t
 fmix(uint64_t z)
 {
@@ -235,7 +251,9 @@ anniversary(int y, int m, int d)
  * Strings.  The generator spends its time copying short strings, so a
  * string from a table is a "word" that carries its length and is copied
  * with one fixed-size memcpy, and whatever is made per record (dates, IDs,
- * numbers) is written straight into the output buffer.
+ * numbers) is written straight into the output buffer.  No value holds a
+ * comma, a quote or a newline, so none needs CSV quoting, except a list
+ * of diseases joined by an ASCII comma, which census() quotes itself.
  */
 struct word {
 	char		s[31];
@@ -357,7 +375,7 @@ put_word(const struct word *w)
 	op += w->n;
 }
 
-/* A string that cannot need quoting (the generator made it). */
+/* A string of the generator's: never needs quoting (see above). */
 static void
 put_str(const char *s)
 {
@@ -426,14 +444,23 @@ fmt_date(char *p, int32_t day, enum datefmt f)
 	return p;
 }
 
+static const unsigned datefmt_w[] = { 45, 25, 18, 8, 4 };
+
+/* The date form of the village whose record is being written. */
+static enum datefmt village_datefmt;
+
+/*
+ * Each village's officer has a habit, kept three times in four; the
+ * rest of the dates come from whoever else typed them.
+ */
 static enum datefmt
 pick_datefmt(struct rng *st)
 {
-	static const unsigned w[] = { 45, 25, 18, 8, 4 };
-
 	if (canonical)
 		return DF_ISO;
-	return (enum datefmt)pick(st, w, (int)NELEM(w));
+	if (below(st, 1000) < 750)
+		return village_datefmt;
+	return (enum datefmt)pick(st, datefmt_w, (int)NELEM(datefmt_w));
 }
 
 static void
@@ -516,6 +543,7 @@ struct town {
 	int		nvil;
 	struct word	vil[MAXVIL];
 	struct word	visitor[MAXVIL][VISITORS];
+	enum datefmt	datefmt[MAXVIL];	/* the officer's habit */
 };
 
 static struct town towns[MAXTOWN];
@@ -579,8 +607,7 @@ make_name(struct word *w, struct rng *r, const struct word *surname,
 
 /*
  * Rank weights 1/(rank + 3): a few towns and villages hold most people,
- * as in life.  Computed once: divisions for every person would cost more
- * than the rest of the person.
+ * as in life.  Computed once, not for every person.
  */
 #define MAXRANK		32
 static unsigned	rank_w[MAXRANK];
@@ -604,7 +631,7 @@ init_geo(void)
 
 	for (k = 0; k < MAXRANK; k++)
 		rank_w[k] = 1200 / (unsigned)(k + 3);
-	rng_init(&r, 0x67656f, 0, 0);
+	rng_init(&r, S_GEO, 0, 0);
 	for (c = 0; c < NCOUNTY; c++) {
 		town_lo[c] = ntowns;
 		for (t = 0; t < counties[c].ntowns; t++) {
@@ -629,6 +656,13 @@ init_geo(void)
 		}
 	}
 	town_lo[NCOUNTY] = ntowns;
+
+	/* Habits from a stream of their own, so the names stay as they were. */
+	rng_init(&r, S_HABIT, 0, 0);
+	for (t = 0; t < ntowns; t++)
+		for (v = 0; v < towns[t].nvil; v++)
+			towns[t].datefmt[v] = (enum datefmt)pick(&r,
+			    datefmt_w, (int)NELEM(datefmt_w));
 }
 
 /*
@@ -704,7 +738,7 @@ alloc_seq(int code, int32_t *birth, int male)
 		if (fill[idx] >= SEQ_SLOTS)
 			continue;
 		n = fill[idx]++;
-		h = hash3(seed, 0x736571, idx);
+		h = hash3(seed, S_SEQ, idx);
 		slot = ((unsigned)(h % SEQ_SLOTS) +
 		    n * strides[(h >> 40) % NELEM(strides)]) % SEQ_SLOTS;
 		*birth = d;
@@ -797,7 +831,7 @@ gen_person(long i, struct person *p)
 
 	/* Zeroed: words are copied whole, padding included. */
 	memset(p, 0, sizeof(*p));
-	rng_init(&r, seed, (uint64_t)i, 0x636f7265);
+	rng_init(&r, seed, (uint64_t)i, S_CORE);
 
 	c = pick(&r, county_w, NCOUNTY);
 	p->town = town_lo[c] + pick_ranked(&r, counties[c].ntowns);
@@ -904,8 +938,8 @@ gen_person(long i, struct person *p)
 		p->ability = u < 450 ? ABL_INTACT : u < 750 ? ABL_MILD :
 		    u < 880 ? ABL_MODERATE : u < 960 ? ABL_SEVERE : ABL_TOTAL;
 	else
-		p->ability = u < 710 ? ABL_INTACT : u < 910 ? ABL_MILD :
-		    u < 960 ? ABL_MODERATE : u < 990 ? ABL_SEVERE : ABL_TOTAL;
+		p->ability = u < 710 ? ABL_INTACT : u < 900 ? ABL_MILD :
+		    u < 955 ? ABL_MODERATE : u < 988 ? ABL_SEVERE : ABL_TOTAL;
 
 	u = (int)below(&r, 1000);
 	p->poverty = u < 800 ? POV_NONE : u < 900 ? POV_DIBAO :
@@ -1125,7 +1159,7 @@ mistake_at(uint64_t stream, long j, int nkinds)
 	at = lo + (long)(h % (uint64_t)(hi - lo));
 	if (j != at)
 		return M_NONE;
-	rng_init(&r, seed, stream, 0x6f72646572);
+	rng_init(&r, seed, stream, S_ORDER);
 	for (i = 0; i < nkinds; i++)
 		order[i] = i;
 	for (i = nkinds - 1; i > 0; i--) {
@@ -1220,8 +1254,9 @@ census(void)
 	for (i = 0; i < npeople; i++) {
 		room();
 		gen_person(i, &p);
-		rng_init(&st, seed, (uint64_t)i, 0x7374796c65);
-		m = mistake_at(0x63656e737573, i, NMISTAKE);
+		village_datefmt = towns[p.town].datefmt[p.vil];
+		rng_init(&st, seed, (uint64_t)i, S_STYLE);
+		m = mistake_at(S_CENSUS, i, NMISTAKE);
 		if (m == M_DUP_ID && nrecent == 0)
 			m = M_ID_CHECK;
 		if (m != M_NONE) {
@@ -1233,11 +1268,12 @@ census(void)
 		in_name = chance(&st, 600);
 		in_own = p.gphone.n == 0 || chance(&st, 500);
 
-		/* ID: the 18 characters, a few legacy 15-digit numbers (all
-		 * these people were born in the 1900s), some lowercase x. */
+		/* ID: the 18 characters, a few legacy 15-digit numbers
+		 * (which only the 1900s can have), some lowercase x. */
 		memcpy(id, p.id, 19);
 		idlen = 18;
-		if (!canonical && chance(&st, 15)) {
+		if (!canonical && chance(&st, 15) &&
+		    memcmp(p.id + 6, "19", 2) == 0) {
 			memmove(id + 6, id + 8, 9);
 			idlen = 15;
 		} else if (!canonical && id[17] == 'X' && chance(&st, 250))
@@ -1293,10 +1329,13 @@ census(void)
 			civil_from_days(p.birth, &y, &mo, &d);
 			if (mo != d && d <= 12)
 				put_date(days_from_civil(y, d, mo), &st);
-			else
-				put_date(p.birth + (chance(&st, 500) ?
-				    365 : -365) + (int32_t)below(&st, 3) - 1,
-				    &st);
+			else {
+				/* A year out; one draw per statement, as
+				 * C leaves the order of operands open. */
+				k = chance(&st, 500) ? 365 : -365;
+				k += (int)below(&st, 3) - 1;
+				put_date(p.birth + k, &st);
+			}
 		} else if (m == M_BAD_DATE && in_birth) {
 			civil_from_days(p.birth, &y, &mo, &d);
 			put_bad_date(y, &st);
@@ -1432,13 +1471,14 @@ cmp_day(const void *a, const void *b)
 static void
 outsider_id(char *id, struct rng *r)
 {
-	int32_t birth;
-	int seq;
+	int y, m, d, seq;
 
-	birth = days_from_civil(asof_y - range(r, 60, 92), range(r, 1, 12),
-	    range(r, 1, 28));
+	/* One draw per statement: C leaves the order of arguments open. */
+	y = asof_y - range(r, 60, 92);
+	m = range(r, 1, 12);
+	d = range(r, 1, 28);
 	seq = range(r, SEQ_OUTSIDER_LO, SEQ_OUTSIDER_HI);
-	make_id(id, (int)below(r, NCOUNTY), birth, seq);
+	make_id(id, (int)below(r, NCOUNTY), days_from_civil(y, m, d), seq);
 }
 
 static void
@@ -1460,7 +1500,8 @@ visits(void)
 	header(visit_zh, visit_en, (int)NELEM(visit_zh));
 	for (i = 0; i < npeople; i++) {
 		gen_person(i, &p);
-		rng_init(&vr, seed, (uint64_t)i, 0x7669736974);
+		village_datefmt = towns[p.town].datefmt[p.vil];
+		rng_init(&vr, seed, (uint64_t)i, S_VISIT);
 
 		/*
 		 * Left-behind people are in the programme and get more
@@ -1490,8 +1531,8 @@ visits(void)
 
 		for (v = 0; v < n; v++, j++) {
 			room();
-			rng_init(&st, seed, (uint64_t)j, 0x7673747966);
-			m = mistake_at(0x766973697473, j, NVMISTAKE);
+			rng_init(&st, seed, (uint64_t)j, S_VSTYLE);
+			m = mistake_at(S_VISITS, j, NVMISTAKE);
 			if (m != M_NONE) {
 				counts[m]++;
 				note_mistake(j + 2, vmistake_name[m]);
@@ -1590,11 +1631,30 @@ parse_asof(const char *s)
 	asof_d = d;
 }
 
+/* The whole text for -h; only the synopsis after a mistake. */
 static void
 usage(FILE *f, int status)
 {
-	fputs(usage_text, f);
+	if (status == 0)
+		fputs(usage_text, f);
+	else
+		fprintf(f, "%.*s", (int)(strstr(usage_text, "\n\n") -
+		    usage_text + 1), usage_text);
 	exit(status);
+}
+
+static int
+takes_value(const char *opt, int is_census)
+{
+	static const char *const valued[] = { "-n", "-s", "--seed",
+	    "--as-of", "--errors" };
+	size_t i;
+
+	for (i = 0; i < NELEM(valued); i++)
+		if (strcmp(opt, valued[i]) == 0)
+			return 1;
+	return !is_census && (strcmp(opt, "-k") == 0 ||
+	    strcmp(opt, "--visits-per-person") == 0);
 }
 
 int
@@ -1639,6 +1699,9 @@ main(int argc, char **argv)
 			name[n] = '\0';
 			val = strchr(opt, '=') + 1;
 			opt = name;
+		} else if (!takes_value(opt, is_census)) {
+			fprintf(stderr, "gen: %s: unknown option\n", opt);
+			usage(stderr, 2);
 		} else if (i + 1 < argc)
 			val = argv[++i];
 		else {

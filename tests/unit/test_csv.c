@@ -200,7 +200,7 @@ test_malformed(void **state)
 	expect("a,b\n1,\"x", "1:[a][b]\n2!2:[1]\n");
 	/* a quote closed lines later by a quote in another record */
 	expect("a,b\n\"x,y\n1,2\n3,\"4\n5,6\n",
-	    "1:[a][b]\n2!1:\n5:[5][6]\n");
+	    "1:[a][b]\n2!1:\n3:[1][2]\n4!2:[3]\n5:[5][6]\n");
 }
 
 static void

@@ -271,26 +271,25 @@ test_fatal(void **state)
  * BUG (lib/diag.c, ec_diag_data): the sample of a kind is cut to 119
  * bytes with snprintf, which does not respect UTF-8, so the
  * "... more messages like '...' not shown" line can end in half a
- * character.  Reachable: "unknown value 'x' (one of: ...)" lists a
- * vocabulary in Chinese and easily runs past 119 bytes.
+ * character.  The message is the one lib/sheet.c writes for a bad
+ * ability level under examples/policy.yaml: 130 bytes, and the cut
+ * leaves "完全" and two of the three bytes of 失.
  */
 static void
 test_cap_sample_utf8(void **state)
 {
 	struct out *o = *state;
 	struct ec_diag d;
-	/* 117 bytes of ASCII, then 汉 across bytes 117..119: the cut is at 119. */
-	const char *msg = "unknown value 'hanzu' (one of: Han Zhuang Hui Miao "
-	    "Uyghur Tujia Mongol Tibetan Buyei Dong Yao Korean Bai Hani "
-	    "Kazakh 汉族 回族 蒙古族)";
+	const char *msg = "unknown value 'x' (one of: 能力完好/intact, "
+	    "轻度失能/mild, 中度失能/moderate, 重度失能/severe, 完全失能/total)";
 	const char *t;
 
-	assert_int_equal(strstr(msg, "汉") - msg, 117);
-	ec_diag_init(&d, "p", o->f, 1);
-	ec_diag_data(&d, EC_ERROR, "vocabulary", "f", 1, "民族", msg);
-	ec_diag_data(&d, EC_ERROR, "vocabulary", "f", 2, "民族", msg);
+	assert_int_equal(strlen(msg), 130);
+	ec_diag_init(&d, "elder-classify", o->f, 1);
+	ec_diag_data(&d, EC_ERROR, "vocabulary", "c.csv", 2, "能力等级", msg);
+	ec_diag_data(&d, EC_ERROR, "vocabulary", "c.csv", 3, "能力等级", msg);
 	out_clear(o);
-	ec_diag_finish(&d, "f");
+	ec_diag_finish(&d, "c.csv");
 	t = out_text(o);
 	/* Whatever is kept of the sample, the line must stay UTF-8. */
 	if (ec_utf8_check(t, strlen(t)) != strlen(t))
