@@ -336,12 +336,23 @@ record_problem(struct tool *t, const char *kind, const char *msg)
 
 static void
 write_record(struct tool *t, const struct filter *f, struct ec_sheet *s,
-    const struct ec_csv_record *rec, struct ec_buf *scratch)
+    const struct ec_csv_record *rec, struct ec_buf *scratch, int keep_all)
 {
-	for (size_t i = 0; i < rec->nfields; i++)
-		if (!s->drop[i])
-			ec_csv_write_field(&t->out, rec->fields[i].p,
-			    rec->fields[i].n);
+	/*
+	 * A line with no quote holds no field that needs quoting: copy it
+	 * as it came, as the fields would be written again anyway.
+	 */
+	if (keep_all && rec->raw && t->delim == ',' &&
+	    !memchr(rec->raw, '"', rec->raw_len)) {
+		ec_csv_write_raw(&t->out, rec->raw, rec->raw_len);
+		t->out.nfields = (int)rec->nfields;
+		t->out.last_empty = 0;
+	} else {
+		for (size_t i = 0; i < rec->nfields; i++)
+			if (!s->drop[i])
+				ec_csv_write_field(&t->out, rec->fields[i].p,
+				    rec->fields[i].n);
+	}
 	for (size_t i = 0; i < f->nappend; i++) {
 		struct ec_value v;
 		ec_sheet_value(s, f->append[i], &v);
@@ -414,6 +425,9 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	}
 
 	size_t nheader = rec->nfields;
+	int keep_all = 1;
+	for (size_t i = 0; i < nheader; i++)
+		keep_all &= !sheet.drop[i];
 	t->file_records = t->file_valid = t->file_invalid = 0;
 	t->file_warnings = 0;
 	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
@@ -448,7 +462,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 			continue;
 		}
 		t->nwritten++;
-		write_record(t, f, &sheet, rec, &scratch);
+		write_record(t, f, &sheet, rec, &scratch, keep_all);
 	}
 	if (st == EC_CSV_FATAL) {
 		size_t line;

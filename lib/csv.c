@@ -18,6 +18,8 @@ struct row {
 	size_t first;		/* index of its first field */
 	size_t nfields;
 	enum ec_csv_rec_error error;
+	const char *raw;	/* its bytes, when it is one whole line */
+	size_t raw_len;
 };
 
 struct ec_csv_reader {
@@ -215,6 +217,8 @@ push_row(struct ec_csv_reader *r, enum ec_csv_rec_error e)
 	row->first = r->row_first;
 	row->nfields = r->nf - r->row_first;
 	row->error = e;
+	row->raw = NULL;
+	row->raw_len = 0;
 	r->row_first = r->nf;
 	/* A record after a lone CR starts on the line being fed. */
 	r->row_line = r->line + 1;
@@ -255,11 +259,23 @@ replay_from_row_start(struct ec_csv_reader *r, const char *cur, size_t n)
 static void
 feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 {
-	if (r->p.pstate == ROW_NOT_BEGUN) {
+	int fresh = r->p.pstate == ROW_NOT_BEGUN;
+	size_t rows_before = r->nrows;
+
+	if (fresh) {
 		r->row_line = r->line + 1;
 		ec_buf_reset(&r->window);
 	}
 	size_t done = csv_parse(&r->p, s, n, on_field, on_row, r);
+	if (done == n && fresh && r->nrows == rows_before + 1 &&
+	    r->p.pstate == ROW_NOT_BEGUN) {
+		/* One record, the whole line: writers may copy it as is. */
+		size_t len = n;
+		while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+			len--;
+		r->rows[rows_before].raw = s;
+		r->rows[rows_before].raw_len = len;
+	}
 	if (done < n) {
 		int status = csv_error(&r->p);
 		int multi = r->window.len > 0;
@@ -534,6 +550,8 @@ ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
 	r->rec.nfields = row->nfields;
 	r->rec.fields = r->out;
 	r->rec.error = row->error;
+	r->rec.raw = row->raw;
+	r->rec.raw_len = row->raw_len;
 	*rec = &r->rec;
 	return EC_CSV_RECORD;
 }

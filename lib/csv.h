@@ -41,6 +41,13 @@ struct ec_csv_record {
 	size_t nfields;
 	const struct ec_str *fields;
 	enum ec_csv_rec_error error;
+	/*
+	 * The record's bytes without the line end, when it is all of one
+	 * physical line (else NULL): a filter that changes nothing can copy
+	 * them instead of writing the fields again.
+	 */
+	const char *raw;
+	size_t raw_len;
 };
 
 enum ec_csv_status {

@@ -37,8 +37,17 @@ ec_diag_data(struct ec_diag *d, enum ec_severity sev, const char *kind,
 		d->errors++;
 	else
 		d->warnings++;
-	if (k->count++ == 0)
-		snprintf(k->sample, sizeof k->sample, "%s", msg);
+	if (k->count++ == 0) {
+		/* Keep whole characters: the sample is printed at the end. */
+		size_t n = strlen(msg);
+		if (n >= sizeof k->sample) {
+			n = sizeof k->sample - 1;
+			while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80)
+				n--;
+		}
+		memcpy(k->sample, msg, n);
+		k->sample[n] = '\0';
+	}
 	if (d->cap && k->count > d->cap)
 		return;
 	if (column)
@@ -90,8 +99,11 @@ ec_diag_quote(struct ec_buf *b, const char *p, size_t n)
 			ec_buf_adds(b, "...");
 			break;
 		}
+		int whole = i + len <= n;
+		for (size_t k = 1; whole && k < len; k++)
+			whole = ((unsigned char)p[i + k] & 0xc0) == 0x80;
 		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xc0) ||
-		    i + len > n) {
+		    c > 0xf4 || !whole) {
 			ec_buf_addf(b, "\\x%02x", c);
 			i++;
 			shown += 4;

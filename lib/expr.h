@@ -72,6 +72,20 @@ struct ec_expr_env {
 	enum ec_leap_rule leap_rule;
 	ec_expr_fetch_fn fetch;
 	void *ctx;
+	struct ec_expr_cache *cache;	/* NULL, or one the caller zeroed */
+};
+
+/*
+ * What evaluation may remember between calls: the last ID number that
+ * id_birth() or id_sex() read, so that a record's ID is parsed once
+ * however many expressions ask.
+ */
+struct ec_expr_cache {
+	char id[18];
+	size_t id_len;
+	int id_ok;
+	ec_date birth;
+	int male;
 };
 
 struct ec_expr_error {

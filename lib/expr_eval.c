@@ -200,6 +200,7 @@ eval_call(const struct expr_node *n, const struct ec_expr_env *env)
 {
 	struct ec_value a = eval(n->kids[0], env);
 	struct ec_id id;
+	struct ec_expr_cache local, *c;
 	const char *s;
 	size_t len;
 
@@ -231,11 +232,20 @@ eval_call(const struct expr_node *n, const struct ec_expr_env *env)
 	case EXPR_F_ID_SEX:
 		len = a.n;
 		s = ec_trim(a.s, &len);
-		if (ec_id_parse(s, len, &id, NULL) != EC_ID_OK)
+		c = env->cache ? env->cache : &local;
+		if (!env->cache || len != c->id_len || len > sizeof c->id ||
+		    memcmp(s, c->id, len) != 0) {
+			c->id_ok = ec_id_parse(s, len, &id, NULL) == EC_ID_OK;
+			c->id_len = len <= sizeof c->id ? len : 0;
+			memcpy(c->id, s, c->id_len);
+			c->birth = id.birth;
+			c->male = id.sex == EC_SEX_MALE;
+		}
+		if (!c->id_ok)
 			return ec_value_blank(n->type);
 		if (n->func == EXPR_F_ID_BIRTH)
-			return ec_value_int(EC_T_DATE, id.birth);
-		if (id.sex == EC_SEX_MALE)
+			return ec_value_int(EC_T_DATE, c->birth);
+		if (c->male)
 			return ec_value_str(EC_T_STR, "male", 4);
 		return ec_value_str(EC_T_STR, "female", 6);
 	case EXPR_F_AGE:

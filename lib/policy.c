@@ -8,6 +8,9 @@
  * tables below, fills struct ec_policy and compiles every expression
  * against the columns.
  *
+ * The tree lives in an arena freed at once; libyaml does most of the
+ * work of a load, and a malloc per node was most of the rest.
+ *
  * The first problem ends the load and the policy built so far is freed,
  * so every state it can be left in must be freeable: arrays are
  * allocated zeroed at their full length before they are filled, and
@@ -17,6 +20,7 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,12 +353,18 @@ scalar_pos(const struct loader *L, const struct ynode *n, size_t off,
 	    style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 
 	r = byte_at(L, n->line, n->col);
-	/* Anchors and tags come before the value. */
+	/* Anchors and tags come before the value, maybe a line before. */
 	for (int p = 0; p < n->nprops; p++) {
 		while (r < len && !is_space(t[r]) && !line_break(t + r, len - r))
 			r++, cl++;
-		while (r < len && is_space(t[r]))
-			r++, cl++;
+		for (;;) {
+			if (r < len && is_space(t[r]))
+				r++, cl++;
+			else if ((k = line_break(t + r, len - r)) > 0)
+				r += k, ln++, cl = 0;
+			else
+				break;
+		}
 	}
 	if (quoted) {
 		r++, cl++;
@@ -541,10 +551,7 @@ kind_name(const struct ynode *n)
 	return "text";
 }
 
-/*
- * The tree lives in an arena freed at once: a policy has thousands of
- * nodes, and a malloc for each was half the time of a load.
- */
+/* The arena of the tree: chunks of memory, freed at once. */
 #define ARENA_CHUNK	16384
 #define ARENA_ALIGN(n)	(((n) + 15) & ~(size_t)15)
 
@@ -1090,6 +1097,21 @@ want_column(struct loader *L, const struct ynode *n, const char *what,
 	return 0;
 }
 
+/* An item of sequence what: non-blank text. */
+static int
+want_item(struct loader *L, const struct ynode *n, const char *what)
+{
+	size_t len = n->n;
+
+	if (n->kind != Y_SCALAR)
+		return fail(L, n, "items of '%s' must be text, not %s", what,
+		    kind_name(n));
+	ec_trim(n->s, &len);
+	if (len == 0)
+		return fail(L, n, "an item of '%s' is empty", what);
+	return 0;
+}
+
 /* A sequence of distinct column names. */
 static int
 want_columns(struct loader *L, const struct ynode *n, const char *what,
@@ -1101,8 +1123,11 @@ want_columns(struct loader *L, const struct ynode *n, const char *what,
 	for (size_t i = 0; i < n->nkids; i++) {
 		int c;
 
-		if (want_column(L, n->kids[i], what, &c) == -1)
+		if (want_item(L, n->kids[i], what) == -1)
 			return -1;
+		if ((c = lookup(L, n->kids[i]->s, n->kids[i]->n)) < 0)
+			return fail(L, n->kids[i], "unknown column '%s'",
+			    n->kids[i]->s);
 		for (size_t j = 0; j < i; j++)
 			if ((*out)[j] == c)
 				return fail(L, n->kids[i],
@@ -1122,7 +1147,7 @@ want_strings(struct loader *L, const struct ynode *n, const char *what,
 		return -1;
 	*out = ec_xcalloc(n->nkids, sizeof(**out));
 	for (size_t i = 0; i < n->nkids; i++) {
-		if (want_text(L, n->kids[i], what) == -1)
+		if (want_item(L, n->kids[i], what) == -1)
 			return -1;
 		(*out)[(*nout)++] = trimmed(n->kids[i]);
 	}
@@ -1162,8 +1187,10 @@ resolve(void *ctx, const char *name, size_t len, enum ec_type *type)
 	    L->forbidden < 0) {
 		L->forbidden = c;
 		/* The parser passes a pointer into the source. */
-		if (name >= L->src && name < L->src + L->srclen)
-			L->forbidden_off = (size_t)(name - L->src);
+		if ((uintptr_t)name >= (uintptr_t)L->src &&
+		    (uintptr_t)name < (uintptr_t)L->src + L->srclen)
+			L->forbidden_off = (size_t)((uintptr_t)name -
+			    (uintptr_t)L->src);
 		else
 			L->forbidden_off = 0;
 	}
@@ -1409,13 +1436,6 @@ add_spelling(struct spelling **sp, size_t *n, size_t *cap, const char *s,
 	(*sp)[(*n)++].at = at;
 }
 
-/* The node of the i-th item of an optional sequence, for positions. */
-static const struct ynode *
-item(const struct ynode *seq, size_t i)
-{
-	return seq->kids[i];
-}
-
 static int
 load_vocab(struct loader *L, struct ec_vocab *voc, const struct ynode *k,
     const struct ynode *v)
@@ -1443,7 +1463,7 @@ load_vocab(struct loader *L, struct ec_vocab *voc, const struct ynode *k,
 		add_spelling(&sp, &nsp, &cap, val->zh, (int)i, fv[0]);
 		for (size_t j = 0; j < val->naliases; j++)
 			add_spelling(&sp, &nsp, &cap, val->aliases[j], (int)i,
-			    item(fv[2], j));
+			    fv[2]->kids[j]);
 	}
 	rc = check_spellings(L, sp, nsp, "alias", "value", value_name, voc);
 out:
@@ -1467,14 +1487,12 @@ load_vocabs(struct loader *L, const struct ynode *n)
 	if ((y = ec_policy_vocab(p, "yesno")) >= 0) {
 		const struct ec_vocab *v = &p->vocabs[y];
 
+		/* Vocabularies are numbered in policy order. */
 		if (v->nvalues != 2 || ec_vocab_token(v, "yes") < 0 ||
-		    ec_vocab_token(v, "no") < 0) {
-			for (size_t i = 0; i < map_len(n); i++)
-				if (strcmp(map_key(n, i)->s, "yesno") == 0)
-					return fail(L, map_key(n, i),
-					    "vocabulary 'yesno' must have "
-					    "exactly the values 'yes' and 'no'");
-		}
+		    ec_vocab_token(v, "no") < 0)
+			return fail(L, map_key(n, (size_t)y), "vocabulary "
+			    "'yesno' must have exactly the values 'yes' and "
+			    "'no'");
 	}
 	return 0;
 }
@@ -1584,42 +1602,37 @@ check_tool_columns(struct loader *L, const struct ynode *key,
 	const struct ec_policy *p = L->p;
 	int alert, situation;
 
+	/* Columns are numbered in policy order: c's key is map_key(cols, c). */
 	for (size_t i = 0; i < EC_ARRAY_LEN(toolcols); i++) {
 		int c = ec_policy_column(p, toolcols[i].name);
-		const struct ynode *at = NULL;
 		const struct ec_vocab *v;
 
 		if (c < 0)
 			return fail(L, key, "missing column '%s' (the tools "
 			    "need it)", toolcols[i].name);
-		for (size_t j = 0; j < map_len(cols); j++)
-			if (strcmp(map_key(cols, j)->s, toolcols[i].name) == 0)
-				at = map_key(cols, j);
 		if (p->columns[c].type != toolcols[i].type) {
 			for (size_t t = 0; t < EC_ARRAY_LEN(coltypes); t++)
 				if (coltypes[t].type == toolcols[i].type)
-					return fail(L, at, "column '%s' must "
-					    "have type %s", toolcols[i].name,
-					    coltypes[t].name);
+					return fail(L, map_key(cols, (size_t)c),
+					    "column '%s' must have type %s",
+					    toolcols[i].name, coltypes[t].name);
 		}
 		if (toolcols[i].type != EC_COL_ENUM)
 			continue;
 		v = &p->vocabs[p->columns[c].vocab];
 		for (size_t t = 0; toolcols[i].tokens[t] != NULL; t++)
 			if (ec_vocab_token(v, toolcols[i].tokens[t]) < 0)
-				return fail(L, at, "vocabulary '%s' of column "
-				    "'%s' needs the value '%s'", v->name,
-				    toolcols[i].name, toolcols[i].tokens[t]);
+				return fail(L, map_key(cols, (size_t)c),
+				    "vocabulary '%s' of column '%s' needs the "
+				    "value '%s'", v->name, toolcols[i].name,
+				    toolcols[i].tokens[t]);
 	}
 	/* visit-due copies a situation into alert. */
 	alert = ec_policy_column(p, "alert");
 	situation = ec_policy_column(p, "situation");
-	if (p->columns[alert].vocab != p->columns[situation].vocab) {
-		for (size_t j = 0; j < map_len(cols); j++)
-			if (strcmp(map_key(cols, j)->s, "alert") == 0)
-				return fail(L, map_key(cols, j), "column 'alert' "
-				    "must have the vocabulary of 'situation'");
-	}
+	if (p->columns[alert].vocab != p->columns[situation].vocab)
+		return fail(L, map_key(cols, (size_t)alert), "column 'alert' "
+		    "must have the vocabulary of 'situation'");
 	return 0;
 }
 
@@ -1645,7 +1658,7 @@ load_columns(struct loader *L, const struct ynode *key, const struct ynode *n)
 		add_spelling(&sp, &nsp, &cap, c->zh, (int)i, fv[C_ZH]);
 		for (size_t j = 0; j < c->naliases; j++)
 			add_spelling(&sp, &nsp, &cap, c->aliases[j], (int)i,
-			    item(fv[C_ALIASES], j));
+			    fv[C_ALIASES]->kids[j]);
 	}
 	if (check_spellings(L, sp, nsp, "header alias", "column", column_name,
 	    p) == -1)

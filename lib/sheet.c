@@ -25,6 +25,7 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 	s->env.leap_rule = p->leap_rule;
 	s->env.fetch = fetch;
 	s->env.ctx = s;
+	s->env.cache = &s->cache;
 	s->col_field = ec_xmalloc(n * sizeof *s->col_field);
 	s->src = ec_xcalloc(n, sizeof *s->src);
 	s->def = ec_xcalloc(n, sizeof *s->def);
@@ -66,6 +67,7 @@ ec_sheet_release(struct ec_sheet *s)
 	free(s->text);
 	ec_buf_release(&s->msg);
 	ec_idset_free(s->seen);
+	free(s->req);
 }
 
 static int
@@ -477,14 +479,6 @@ report(struct ec_sheet *s, ec_problem_fn fn, void *ctx, enum ec_severity sev,
 	ec_buf_reset(&s->msg);
 }
 
-static int
-in_list(const int *list, size_t n, int col)
-{
-	for (size_t i = 0; i < n; i++)
-		if (list[i] == col)
-			return 1;
-	return 0;
-}
 
 /* The message of a check, with {column} replaced by that cell's text. */
 static void
@@ -533,6 +527,14 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	size_t errors = 0;
 
 	ec_buf_reset(&s->msg);
+	if (s->req_rules != r) {
+		if (!s->req)
+			s->req = ec_xmalloc(pol->ncolumns);
+		memset(s->req, 0, pol->ncolumns);
+		for (size_t i = 0; i < r->nrequired; i++)
+			s->req[r->required[i]] = 1;
+		s->req_rules = r;
+	}
 	for (size_t f = 0; f < s->nfields; f++) {
 		int col = s->field_col[f];
 		if (col < 0 || s->drop[f])
@@ -547,7 +549,7 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		if (rc != 0) {
 			errors += pr.sev == EC_ERROR;
 			report(s, fn, ctx, pr.sev, pr.kind, (int)f);
-		} else if (v.blank && in_list(r->required, r->nrequired, col)) {
+		} else if (v.blank && s->req[col]) {
 			size_t n = cell->n;
 			ec_trim(cell->p, &n);
 			if (n == 0) {

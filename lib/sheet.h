@@ -58,6 +58,7 @@ struct ec_sheet {
 	const struct ec_policy *pol;
 	ec_date asof;
 	struct ec_expr_env env;
+	struct ec_expr_cache cache;
 
 	size_t nfields;
 	char **header;		/* as written */
@@ -80,6 +81,8 @@ struct ec_sheet {
 	struct ec_buf msg;
 
 	struct ec_idset *seen;	/* unique values, when checked */
+	const struct ec_sheet_rules *req_rules;	/* req is for these */
+	unsigned char *req;	/* per column: required by req_rules */
 };
 
 void ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p,

@@ -13,6 +13,11 @@ ec_trim(const char *s, size_t *n)
 {
 	size_t len = *n;
 
+	/* Most cells have nothing to trim: say so after two looks. */
+	if (len && (unsigned char)s[0] > ' ' && (unsigned char)s[0] != 0xe3 &&
+	    (unsigned char)s[len - 1] > ' ' && (unsigned char)s[len - 1] != 0x80)
+		return s;
+
 	for (;;) {
 		if (len && ascii_space((unsigned char)*s)) {
 			s++, len--;
@@ -83,6 +88,16 @@ ec_utf8_check(const char *str, size_t n)
 		if (c < 0x80) {
 			i++;
 			continue;
+		}
+		/* Chinese text is mostly three-byte sequences: check them first. */
+		if ((c & 0xf0) == 0xe0 && i + 2 < n) {
+			unsigned char c1 = s[i + 1], c2 = s[i + 2];
+			if ((c1 & 0xc0) == 0x80 && (c2 & 0xc0) == 0x80 &&
+			    (c != 0xe0 || c1 >= 0xa0) && (c != 0xed || c1 <= 0x9f)) {
+				i += 3;
+				continue;
+			}
+			return i;
 		}
 		size_t len;
 		unsigned lo = 0x80, hi = 0xbf;

@@ -76,7 +76,8 @@ ec_buf_grow(struct ec_buf *b, size_t extra)
 void
 ec_buf_add(struct ec_buf *b, const void *p, size_t n)
 {
-	ec_buf_grow(b, n);
+	if (b->len + n + 1 > b->cap)
+		ec_buf_grow(b, n);
 	if (n)
 		memcpy(b->p + b->len, p, n);
 	b->len += n;

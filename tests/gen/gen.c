@@ -76,10 +76,10 @@ static const char usage_text[] =
 "  -n N                      people in the census (default 1000)\n"
 "  -s SEED                   seed (default 1)\n"
 "  --as-of YYYY-MM-DD        today (default 2026-11-30)\n"
-"  --errors PERMILLE         records per thousand with one mistake (default 0)\n"
+"  --errors PERMILLE         records in 1000 with one mistake (default 0)\n"
 "  -k, --visits-per-person K average visits per person, 0-30 (default 3)\n"
 "  --canonical               canonical English headers and value tokens\n"
-"  -v                        report the line and kind of each mistake on stderr\n"
+"  -v                        on stderr, the line and kind of each mistake\n"
 "  -h, --help                this text\n";
 
 /* Options. */
@@ -121,8 +121,8 @@ struct rng {
 #define S_STYLE		0x7374796c65ULL		/* "style": how it is typed */
 #define S_CENSUS	0x63656e737573ULL	/* "census": its mistakes */
 #define S_ORDER		0x6f72646572ULL		/* "order": of mistake kinds */
-#define S_VISIT		0x7669736974ULL		/* "visit": visits of a person */
-#define S_VSTYLE	0x7673747966ULL		/* "vstyf": a visit record */
+#define S_VISIT		0x7669736974ULL		/* "visit": a person's visits */
+#define S_VSTYLE	0x7673747966ULL		/* "vstyf": how a visit is typed */
 #define S_VISITS	0x766973697473ULL	/* "visits": their mistakes */
 
 static uint64_t
@@ -548,7 +548,7 @@ struct town {
 
 static struct town towns[MAXTOWN];
 static int	ntowns;
-static int	town_lo[NCOUNTY + 1];	/* towns of county c: [lo[c], lo[c+1]) */
+static int	town_lo[NCOUNTY + 1];	/* county c: towns lo[c] to lo[c+1]-1 */
 
 /* Names: common surnames (the commonest twice) and given-name characters. */
 static const struct word surnames[] = {
@@ -1223,6 +1223,7 @@ put_bad_date(int y, struct rng *st)
 static char	recent[NRECENT][19];
 static long	nrecent;
 
+/* The census sheet: one record per person, a mistake in some. */
 static void
 census(void)
 {
@@ -1481,6 +1482,10 @@ outsider_id(char *id, struct rng *r)
 	make_id(id, (int)below(r, NCOUNTY), days_from_civil(y, m, d), seq);
 }
 
+/*
+ * The visit log: each person's visits in date order, person after person
+ * as villages append them, never sorted as a whole; a mistake in some.
+ */
 static void
 visits(void)
 {

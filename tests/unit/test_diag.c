@@ -281,7 +281,8 @@ test_cap_sample_utf8(void **state)
 	struct out *o = *state;
 	struct ec_diag d;
 	const char *msg = "unknown value 'x' (one of: 能力完好/intact, "
-	    "轻度失能/mild, 中度失能/moderate, 重度失能/severe, 完全失能/total)";
+	    "轻度失能/mild, 中度失能/moderate, 重度失能/severe, "
+	    "完全失能/total)";
 	const char *t;
 
 	assert_int_equal(strlen(msg), 130);
@@ -366,7 +367,8 @@ test_quote_cut(void **state)
 	assert_string_equal(quote(a50, 50),
 	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'");
 	/* Never inside a character: 39 bytes, then 张 whole, then the cut. */
-	assert_string_equal(QUOTE("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa张三"),
+	assert_string_equal(
+	    QUOTE("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa张三"),
 	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa张...'");
 	assert_string_equal(QUOTE("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa张"),
 	    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa张'");

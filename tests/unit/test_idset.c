@@ -41,15 +41,18 @@ key(const char *id)
 static void
 test_key(void **state)
 {
-	assert_true(key("11010519491231002X") == UINT64_C(11010519491231002) + 1);
+	assert_true(key("11010519491231002X") ==
+	    UINT64_C(11010519491231002) + 1);
 	/* The check character follows from the rest, so it is not kept. */
 	assert_true(key("110105194912310021") == key("11010519491231002X"));
 	assert_true(key("110105194912310028") == key("11010519491231002X"));
-	assert_true(key("110105194912310031") == UINT64_C(11010519491231003) + 1);
+	assert_true(key("110105194912310031") ==
+	    UINT64_C(11010519491231003) + 1);
 	/* All zeros still gives a key that is not the empty slot. */
 	assert_true(key("000000000000000000") == 1);
 	assert_true(key("999999999999999999") == UINT64_C(100000000000000000));
-	assert_true(key("440301195001010010") == UINT64_C(44030119500101001) + 1);
+	assert_true(key("440301195001010010") ==
+	    UINT64_C(44030119500101001) + 1);
 }
 
 static void
@@ -96,7 +99,8 @@ test_million(void **state)
 
 	for (uint64_t i = 0; i < n; i++)
 		if (ec_idset_add(s, key_of(i), i + 2) != 0)
-			fail_msg("key %llu taken on add", (unsigned long long)i);
+			fail_msg("key %llu taken on add",
+			    (unsigned long long)i);
 	assert_int_equal(ec_idset_count(s), n);
 	for (uint64_t i = 0; i < n; i++)
 		if (ec_idset_get(s, key_of(i)) != i + 2)
@@ -105,7 +109,8 @@ test_million(void **state)
 	/* Keys never added: the next ones of the same run. */
 	for (uint64_t i = n; i < n + n / 20; i++)
 		if (ec_idset_get(s, key_of(i)) != 0)
-			fail_msg("absent key %llu found", (unsigned long long)i);
+			fail_msg("absent key %llu found",
+			    (unsigned long long)i);
 	/* A second pass of adds reports every first line. */
 	for (uint64_t i = 0; i < n; i += 97)
 		if (ec_idset_add(s, key_of(i), 1) != i + 2)
@@ -140,6 +145,27 @@ test_consecutive_ids(void **state)
 	assert_true(ec_idset_get(s, ec_idset_key(id)) == 13 * 1000 + 501);
 	snprintf(id, sizeof id, "4303211950%02d%02d%03d1", 2, 29, 0);
 	assert_true(ec_idset_get(s, ec_idset_key(id)) == 0);
+	ec_idset_free(s);
+}
+
+/*
+ * An absent key is looked up after every add through the first grows of
+ * the table: a table let to fill up would never find its end.
+ */
+static void
+test_absent_at_every_size(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+
+	for (uint64_t i = 0; i < 5000; i++) {
+		assert_true(ec_idset_add(s, key_of(i), i + 1) == 0);
+		if (ec_idset_get(s, key_of(i + 1)) != 0)
+			fail_msg("absent key found after %llu adds",
+			    (unsigned long long)i + 1);
+		if (ec_idset_get(s, key_of(i)) != i + 1)
+			fail_msg("key %llu lost", (unsigned long long)i);
+	}
+	assert_int_equal(ec_idset_count(s), 5000);
 	ec_idset_free(s);
 }
 
@@ -197,6 +223,7 @@ main(void)
 		cmocka_unit_test(test_add_twice),
 		cmocka_unit_test(test_million),
 		cmocka_unit_test(test_consecutive_ids),
+		cmocka_unit_test(test_absent_at_every_size),
 		cmocka_unit_test(test_large_lines),
 		cmocka_unit_test(test_independent_sets),
 	};

@@ -87,7 +87,7 @@ test_trim_not_space(void **state)
 	trim_is("\xc2\xa0" "a" "\xc2\xa0", 0, 5);	/* U+00A0 */
 	trim_is("\xe3\x80\x81" "a", 0, 4);		/* 、 is not space */
 	trim_is("\x1c" "a" "\x1f", 0, 3);		/* FS, US */
-	trim_is("\x0e" "a" "\x08", 0, 3);		/* just outside \t..\r */
+	trim_is("\x0e" "a" "\x08", 0, 3);		/* just beside \t..\r */
 	/* Part of U+3000 at an end is not U+3000. */
 	trim_is("a\xe3\x80", 0, 3);
 	trim_is("\x80\x80" "a", 0, 3);
@@ -290,6 +290,32 @@ test_utf8_truncated(void **state)
 }
 
 /*
+ * lead, run ASCII digits, the bad bytes, then (unless the bad bytes are a
+ * cut character, which must end the text) more ASCII: the error must be
+ * reported exactly where the bad bytes start.
+ */
+static void
+bad_after(const char *lead, size_t run, const char *bad, int cut)
+{
+	char buf[128];
+	size_t ll = strlen(lead), bl = strlen(bad), n = 0, got;
+
+	memcpy(buf, lead, ll);
+	n += ll;
+	memset(buf + n, '7', run);
+	n += run;
+	memcpy(buf + n, bad, bl);
+	n += bl;
+	if (!cut) {
+		memset(buf + n, '8', 9);
+		n += 9;
+	}
+	if ((got = check(buf, n)) != ll + run)
+		fail_msg("%zu-byte lead, %zu ASCII, bad %02x: got %zu, "
+		    "want %zu", ll, run, (unsigned char)bad[0], got, ll + run);
+}
+
+/*
  * Bad bytes after runs of ASCII of every length up to 40, so the error
  * lands at each offset within and after the eight-byte words, and after a
  * multi-byte character that leaves the words misaligned.
@@ -310,71 +336,54 @@ test_utf8_fast_path(void **state)
 	static const char *const lead[] = {
 		"", "\xc3\xa9", "张", "\xf0\x9f\x98\x80",
 	};
-	char buf[128];
 
 	assert_int_equal(CHECK("12345678\x80"), 8);
 	assert_int_equal(CHECK("1234567\x80" "12345678"), 7);
 	assert_int_equal(CHECK("0123456789012345\xff"), 16);
 	assert_int_equal(CHECK("0123456789" "0123456789"), 20);
 	assert_int_equal(CHECK("张" "0123456789abcdef" "\xed\xa0\x80"), 19);
-	for (size_t l = 0; l < sizeof lead / sizeof lead[0]; l++) {
-		for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
-			for (size_t run = 0; run <= 40; run++) {
-				size_t ll = strlen(lead[l]);
-				size_t bl = strlen(bad[b].s);
-				size_t n = 0, want = ll + run;
-
-				memcpy(buf, lead[l], ll);
-				n += ll;
-				memset(buf + n, '7', run);
-				n += run;
-				memcpy(buf + n, bad[b].s, bl);
-				n += bl;
-				if (!bad[b].cut) {
-					memset(buf + n, '8', 9);
-					n += 9;
-				}
-				if (check(buf, n) != want)
-					fail_msg("lead %zu bad %zu run %zu: got "
-					    "%zu, want %zu", l, b, run,
-					    check(buf, n), want);
-			}
-		}
-	}
+	for (size_t l = 0; l < sizeof lead / sizeof lead[0]; l++)
+		for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++)
+			for (size_t run = 0; run <= 40; run++)
+				bad_after(lead[l], run, bad[b].s, bad[b].cut);
 }
 
-/* Every first and second byte against the reference decoder. */
+/* a b t0 t1 after off ASCII bytes, against the reference decoder. */
+static void
+sweep_one(unsigned a, unsigned b, const unsigned char *tail, size_t off)
+{
+	unsigned char s[12];
+	size_t got, want;
+
+	memset(s, 'x', off);
+	s[off] = (unsigned char)a;
+	s[off + 1] = (unsigned char)b;
+	s[off + 2] = tail[0];
+	s[off + 3] = tail[1];
+	got = ec_utf8_check((char *)s, off + 4);
+	want = ref_check(s, off + 4);
+	if (got != want)
+		fail_msg("%02x %02x %02x %02x after %zu: got %zu, want %zu",
+		    a, b, tail[0], tail[1], off, got, want);
+}
+
+/*
+ * Every first and second byte, with tails that do and do not continue,
+ * at the start and behind eight ASCII bytes (the fast path).
+ */
 static void
 test_utf8_sweep(void **state)
 {
 	static const unsigned char tails[][2] = {
 		{ 0x80, 0x80 }, { 0xbf, 0xbf }, { 0x41, 0x80 }, { 0x80, 0x41 },
 	};
-	unsigned char s[12];
 
-	for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
-		for (unsigned a = 0; a < 256; a++) {
+	for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++)
+		for (unsigned a = 0; a < 256; a++)
 			for (unsigned b = 0; b < 256; b++) {
-				/* Behind 8 ASCII bytes too, for the fast path. */
-				for (size_t off = 0; off <= 8; off += 8) {
-					memset(s, 'x', off);
-					s[off] = (unsigned char)a;
-					s[off + 1] = (unsigned char)b;
-					s[off + 2] = tails[t][0];
-					s[off + 3] = tails[t][1];
-					size_t got = ec_utf8_check((char *)s,
-					    off + 4);
-					size_t want = ref_check(s, off + 4);
-					if (got != want)
-						fail_msg("%02x %02x %02x %02x "
-						    "at %zu: got %zu, want "
-						    "%zu", a, b, tails[t][0],
-						    tails[t][1], off, got,
-						    want);
-				}
+				sweep_one(a, b, tails[t], 0);
+				sweep_one(a, b, tails[t], 8);
 			}
-		}
-	}
 }
 
 int
