@@ -26,7 +26,7 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEC_VERSION='"$(VERSION)"' -iquote lib
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
-LDLIBS   += -lcsv -lyaml
+LDLIBS   += -lcsv -lyaml -lpthread
 
 B        ?= build
 LIB_SRC   = $(wildcard lib/*.c)

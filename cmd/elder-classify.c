@@ -70,6 +70,7 @@ main(int argc, char **argv)
 	int opt;
 
 	tool_init(&t, "elder-classify", usage);
+	argv[0] = (char *)t.prog;	/* getopt's messages name the tool */
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT "l", longopts,
 	    NULL)) != -1) {
 		if (tool_option(&t, opt, optarg))

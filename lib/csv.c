@@ -3,6 +3,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +13,39 @@
 
 #define READ_SIZE	(256 * 1024)
 #define ROW_NOT_BEGUN	0	/* libcsv's parser state between records */
+#define BATCH_ROWS	1024	/* records handed over at a time ... */
+#define BATCH_BYTES	(512 * 1024)	/* ... or this much field text */
+#define BATCHES		4	/* in flight at most */
 
 struct row {
 	size_t line;
 	size_t first;		/* index of its first field */
 	size_t nfields;
 	enum ec_csv_rec_error error;
-	const char *raw;	/* its bytes, when it is one whole line */
-	size_t raw_len;
+	int has_raw;		/* it is one whole line, kept in raw */
+	size_t raw_off, raw_len;
+};
+
+enum batch_end {
+	MORE = 0,
+	END_EOF,
+	END_FATAL,
+};
+
+/*
+ * Records parsed by the reading thread, handed to the caller's thread
+ * as a whole: reading, checking UTF-8 and parsing with libcsv go on in
+ * one thread while the tool works on the records in the other.
+ */
+struct batch {
+	struct ec_buf arena;	/* the bytes of the fields */
+	size_t *foff, *flen;
+	size_t nf, fcap;
+	struct row *rows;
+	size_t nrows, rows_cap;
+	struct ec_buf raw;	/* the lines of one-line records */
+	enum batch_end end;	/* what follows its records */
+	struct batch *next;
 };
 
 struct ec_csv_reader {
@@ -44,11 +70,7 @@ struct ec_csv_reader {
 	size_t line;		/* physical lines fed to the parser so far */
 
 	struct csv_parser p;
-	struct ec_buf arena;	/* the bytes of the fields */
-	size_t *foff, *flen;
-	size_t nf, fcap;
-	struct row *rows;
-	size_t nrows, rows_next, rows_cap;
+	struct batch *cur;	/* being filled by the reading thread */
 	size_t row_first;	/* first field of the row being parsed */
 	size_t row_line;	/* and its line */
 
@@ -61,9 +83,23 @@ struct ec_csv_reader {
 	struct ec_buf replay;
 	size_t replay_pos;
 
+	/* The caller's side. */
+	struct batch *mine;	/* records being handed out */
+	size_t rows_next;
 	struct ec_str *out;
 	size_t out_cap;
 	struct ec_csv_record rec;
+
+	/* Between the two threads, under mu. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int running;		/* the thread was started */
+	int done;		/* it has handed over its last batch */
+	int stop;		/* the caller wants no more */
+	struct batch *full, *full_tail;	/* filled, in order */
+	struct batch *spare;	/* emptied, for reuse */
+	int nbatches;
 
 	int fatal;
 	size_t err_line;
@@ -105,6 +141,25 @@ parser_reset(struct ec_csv_reader *r)
 	r->p.status = 0;
 }
 
+static struct batch *
+batch_new(void)
+{
+	return ec_xcalloc(1, sizeof(struct batch));
+}
+
+static void
+batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	ec_buf_release(&b->arena);
+	ec_buf_release(&b->raw);
+	free(b->foff);
+	free(b->flen);
+	free(b->rows);
+	free(b);
+}
+
 struct ec_csv_reader *
 ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
     size_t errlen)
@@ -129,6 +184,10 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 	r->cap = READ_SIZE * 2;
 	r->buf = ec_xmalloc(r->cap);
 	parser_init(r);
+	r->cur = batch_new();
+	r->nbatches = 1;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
 	return r;
 }
 
@@ -137,17 +196,38 @@ ec_csv_reader_free(struct ec_csv_reader *r)
 {
 	if (!r)
 		return;
+	if (r->running) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		int done = r->done;
+		pthread_mutex_unlock(&r->mu);
+		/* A thread still reading may wait on a pipe forever. */
+		if (!done)
+			pthread_cancel(r->thread);
+		pthread_join(r->thread, NULL);
+	}
 	csv_free(&r->p);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
 	free(r->raw);
 	free(r->buf);
-	ec_buf_release(&r->arena);
 	ec_buf_release(&r->window);
 	ec_buf_release(&r->replay);
-	free(r->foff);
-	free(r->flen);
-	free(r->rows);
+	batch_free(r->cur);
+	batch_free(r->mine);
+	while (r->full) {
+		struct batch *b = r->full;
+		r->full = b->next;
+		batch_free(b);
+	}
+	while (r->spare) {
+		struct batch *b = r->spare;
+		r->spare = b->next;
+		batch_free(b);
+	}
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
 	free(r->out);
 	free(r);
 }
@@ -192,34 +272,35 @@ fatal(struct ec_csv_reader *r, size_t line, const char *msg)
 static void
 on_field(void *s, size_t len, void *data)
 {
-	struct ec_csv_reader *r = data;
+	struct batch *b = ((struct ec_csv_reader *)data)->cur;
 
-	if (r->nf == r->fcap) {
-		r->fcap = r->fcap ? r->fcap * 2 : 64;
-		r->foff = ec_xrealloc(r->foff, r->fcap * sizeof *r->foff);
-		r->flen = ec_xrealloc(r->flen, r->fcap * sizeof *r->flen);
+	if (b->nf == b->fcap) {
+		b->fcap = b->fcap ? b->fcap * 2 : 1024;
+		b->foff = ec_xrealloc(b->foff, b->fcap * sizeof *b->foff);
+		b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
 	}
-	r->foff[r->nf] = r->arena.len;
-	r->flen[r->nf] = len;
-	r->nf++;
-	ec_buf_add(&r->arena, s, len);
+	b->foff[b->nf] = b->arena.len;
+	b->flen[b->nf] = len;
+	b->nf++;
+	ec_buf_add(&b->arena, s, len);
 }
 
 static void
 push_row(struct ec_csv_reader *r, enum ec_csv_rec_error e)
 {
-	if (r->nrows == r->rows_cap) {
-		r->rows_cap = r->rows_cap ? r->rows_cap * 2 : 16;
-		r->rows = ec_xrealloc(r->rows, r->rows_cap * sizeof *r->rows);
+	struct batch *b = r->cur;
+
+	if (b->nrows == b->rows_cap) {
+		b->rows_cap = b->rows_cap ? b->rows_cap * 2 : 64;
+		b->rows = ec_xrealloc(b->rows, b->rows_cap * sizeof *b->rows);
 	}
-	struct row *row = &r->rows[r->nrows++];
+	struct row *row = &b->rows[b->nrows++];
 	row->line = r->row_line;
 	row->first = r->row_first;
-	row->nfields = r->nf - r->row_first;
+	row->nfields = b->nf - r->row_first;
 	row->error = e;
-	row->raw = NULL;
-	row->raw_len = 0;
-	r->row_first = r->nf;
+	row->has_raw = 0;
+	r->row_first = b->nf;
 	/* A record after a lone CR starts on the line being fed. */
 	r->row_line = r->line + 1;
 	ec_buf_reset(&r->window);
@@ -260,21 +341,24 @@ static void
 feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 {
 	int fresh = r->p.pstate == ROW_NOT_BEGUN;
-	size_t rows_before = r->nrows;
+	size_t rows_before = r->cur->nrows;
 
 	if (fresh) {
 		r->row_line = r->line + 1;
 		ec_buf_reset(&r->window);
 	}
 	size_t done = csv_parse(&r->p, s, n, on_field, on_row, r);
-	if (done == n && fresh && r->nrows == rows_before + 1 &&
+	if (done == n && fresh && r->cur->nrows == rows_before + 1 &&
 	    r->p.pstate == ROW_NOT_BEGUN) {
 		/* One record, the whole line: writers may copy it as is. */
+		struct row *row = &r->cur->rows[rows_before];
 		size_t len = n;
 		while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
 			len--;
-		r->rows[rows_before].raw = s;
-		r->rows[rows_before].raw_len = len;
+		row->has_raw = 1;
+		row->raw_off = r->cur->raw.len;
+		row->raw_len = len;
+		ec_buf_add(&r->cur->raw, s, len);
 	}
 	if (done < n) {
 		int status = csv_error(&r->p);
@@ -330,6 +414,22 @@ finish(struct ec_csv_reader *r)
 	r->finished = 1;
 }
 
+/*
+ * The reading thread may be cancelled only while it waits in read(2),
+ * where it holds no lock and leaves nothing half done.
+ */
+static ssize_t
+cancellable_read(int fd, void *buf, size_t n)
+{
+	int old;
+	ssize_t got;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	got = read(fd, buf, n);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	return got;
+}
+
 /* Reads more input into buf; returns 0 at end of file or on error. */
 static int
 fill(struct ec_csv_reader *r)
@@ -352,7 +452,8 @@ fill(struct ec_csv_reader *r)
 			size_t want = r->cap - r->end;
 			if (want > r->read_max)
 				want = r->read_max;
-			ssize_t got = read(r->fd, r->buf + r->end, want);
+			ssize_t got = cancellable_read(r->fd, r->buf + r->end,
+			    want);
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got < 0) {
@@ -375,7 +476,7 @@ fill(struct ec_csv_reader *r)
 			size_t want = READ_SIZE - r->raw_len;
 			if (want > r->read_max)
 				want = r->read_max;
-			got = read(r->fd, r->raw + r->raw_len, want);
+			got = cancellable_read(r->fd, r->raw + r->raw_len, want);
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got < 0) {
@@ -495,62 +596,148 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 	}
 }
 
-/* Drops the rows already returned, keeping the one being parsed. */
-static void
-compact(struct ec_csv_reader *r)
+/*
+ * Hands the filled batch over and starts a new one, which takes the
+ * fields of a record not yet complete.  Returns -1 when the caller has
+ * stopped reading.
+ */
+static int
+hand_over(struct ec_csv_reader *r, enum batch_end end)
 {
-	size_t keep = r->nf - r->row_first;
-	size_t off = keep ? r->foff[r->row_first] : r->arena.len;
-	size_t bytes = r->arena.len - off;
+	struct batch *old = r->cur, *b = NULL;
 
-	if (off > 0) {
-		memmove(r->arena.p, r->arena.p + off, bytes);
-		r->arena.len = bytes;
+	pthread_mutex_lock(&r->mu);
+	if (!end) {
+		while (!r->spare && r->nbatches >= BATCHES && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			return -1;
+		}
+		if (r->spare) {
+			b = r->spare;
+			r->spare = b->next;
+		} else {
+			b = batch_new();
+			r->nbatches++;
+		}
 	}
-	for (size_t i = 0; i < keep; i++) {
-		r->foff[i] = r->foff[r->row_first + i] - off;
-		r->flen[i] = r->flen[r->row_first + i];
+	pthread_mutex_unlock(&r->mu);
+
+	if (b) {
+		size_t keep = old->nf - r->row_first;
+		b->arena.len = b->raw.len = 0;
+		b->nf = b->nrows = 0;
+		b->next = NULL;
+		b->end = MORE;
+		for (size_t i = 0; i < keep; i++) {
+			size_t f = r->row_first + i;
+			r->cur = b;
+			on_field(old->arena.p + old->foff[f], old->flen[f], r);
+		}
+		r->cur = b;
+		r->row_first = 0;
+	} else {
+		r->cur = NULL;
 	}
-	r->nf = keep;
-	r->row_first = 0;
-	r->nrows = r->rows_next = 0;
+
+	pthread_mutex_lock(&r->mu);
+	old->end = end;
+	old->next = NULL;
+	if (r->full_tail)
+		r->full_tail->next = old;
+	else
+		r->full = old;
+	r->full_tail = old;
+	if (end)
+		r->done = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	return 0;
+}
+
+static void *
+produce(void *arg)
+{
+	struct ec_csv_reader *r = arg;
+	int old;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	for (;;) {
+		enum batch_end end = MORE;
+		struct batch *b = r->cur;
+
+		while (b->nrows < BATCH_ROWS &&
+		    (b->nrows == 0 || b->arena.len < BATCH_BYTES)) {
+			const char *s;
+			size_t n;
+			int has_term;
+
+			if (r->finished) {
+				end = END_EOF;
+				break;
+			}
+			if (next_line(r, &s, &n, &has_term))
+				feed_line(r, s, n, has_term);
+			else if (r->fatal) {
+				end = END_FATAL;
+				break;
+			} else
+				finish(r);
+		}
+		if (hand_over(r, end) != 0 || end)
+			return NULL;
+	}
 }
 
 enum ec_csv_status
 ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
 {
-	while (r->rows_next == r->nrows) {
-		const char *s;
-		size_t n;
-		int has_term;
+	struct batch *b;
 
-		if (r->fatal)
-			return EC_CSV_FATAL;
-		compact(r);
-		if (r->finished)
-			return EC_CSV_EOF;
-		if (next_line(r, &s, &n, &has_term))
-			feed_line(r, s, n, has_term);
-		else if (r->fatal)
-			return EC_CSV_FATAL;
-		else
-			finish(r);
+	while (!r->mine || r->rows_next == r->mine->nrows) {
+		if (r->mine && r->mine->end)
+			return r->mine->end == END_EOF ? EC_CSV_EOF :
+			    EC_CSV_FATAL;
+		if (!r->running) {
+			if (pthread_create(&r->thread, NULL, produce, r) != 0) {
+				fatal(r, 0, "cannot start a thread");
+				return EC_CSV_FATAL;
+			}
+			r->running = 1;
+		}
+		pthread_mutex_lock(&r->mu);
+		if (r->mine) {
+			r->mine->next = r->spare;
+			r->spare = r->mine;
+			r->mine = NULL;
+			pthread_cond_broadcast(&r->cv);
+		}
+		while (!r->full)
+			pthread_cond_wait(&r->cv, &r->mu);
+		r->mine = r->full;
+		r->full = r->mine->next;
+		if (!r->full)
+			r->full_tail = NULL;
+		pthread_mutex_unlock(&r->mu);
+		r->rows_next = 0;
 	}
 
-	struct row *row = &r->rows[r->rows_next++];
+	b = r->mine;
+	struct row *row = &b->rows[r->rows_next++];
 	if (row->nfields > r->out_cap) {
 		r->out_cap = row->nfields * 2;
 		r->out = ec_xrealloc(r->out, r->out_cap * sizeof *r->out);
 	}
 	for (size_t i = 0; i < row->nfields; i++) {
-		r->out[i].p = r->arena.p + r->foff[row->first + i];
-		r->out[i].n = r->flen[row->first + i];
+		r->out[i].p = b->arena.p + b->foff[row->first + i];
+		r->out[i].n = b->flen[row->first + i];
 	}
 	r->rec.line = row->line;
 	r->rec.nfields = row->nfields;
 	r->rec.fields = r->out;
 	r->rec.error = row->error;
-	r->rec.raw = row->raw;
+	r->rec.raw = row->has_raw ? b->raw.p + row->raw_off : NULL;
 	r->rec.raw_len = row->raw_len;
 	*rec = &r->rec;
 	return EC_CSV_RECORD;

@@ -77,6 +77,10 @@ struct loader {
 	size_t nlits;
 	int *classify_at;		/* per column: its classify entry, or -1 */
 	struct colname *byname;		/* the columns in order of name */
+	const struct ynode **names;	/* names to check for duplicates */
+	size_t nnames, capnames;
+	unsigned char *seen;		/* see seen_reset */
+	size_t nseen;
 
 	/* The expression being compiled, for the resolver. */
 	const char *src;
@@ -676,14 +680,31 @@ cmp_keys(const void *a, const void *b)
 }
 
 /*
- * A duplicate key is reported at its second appearance.  A big mapping is
- * sorted rather than compared pairwise, to keep it from costing quadratic
- * time.
+ * The first node (in policy order) of v[0..n) whose text an earlier one
+ * has, or NULL.  Sorting keeps very many names from costing quadratic
+ * time; v is reordered.
  */
+static const struct ynode *
+first_duplicate(const struct ynode **v, size_t n)
+{
+	const struct ynode *dup = NULL;
+
+	qsort(v, n, sizeof(*v), cmp_keys);
+	for (size_t i = 1; i < n; i++) {
+		if (!same_key(v[i], v[i - 1]))
+			continue;
+		if (dup == NULL || v[i]->line < dup->line ||
+		    (v[i]->line == dup->line && v[i]->col < dup->col))
+			dup = v[i];
+	}
+	return dup;
+}
+
+/* A duplicate key is reported at its second appearance. */
 static int
 check_keys(struct loader *L, const struct ynode *m)
 {
-	const struct ynode **k, *dup = NULL;
+	const struct ynode **k, *dup;
 	size_t n = map_len(m);
 
 	if (n <= 16) {
@@ -697,14 +718,7 @@ check_keys(struct loader *L, const struct ynode *m)
 	k = ec_xcalloc(n, sizeof(*k));
 	for (size_t i = 0; i < n; i++)
 		k[i] = map_key(m, i);
-	qsort(k, n, sizeof(*k), cmp_keys);
-	for (size_t i = 1; i < n; i++) {
-		if (!same_key(k[i], k[i - 1]))
-			continue;
-		if (dup == NULL || k[i]->line < dup->line ||
-		    (k[i]->line == dup->line && k[i]->col < dup->col))
-			dup = k[i];
-	}
+	dup = first_duplicate(k, n);
 	free(k);
 	if (dup != NULL)
 		return fail(L, dup, "duplicate key '%s'", dup->s);
@@ -1097,6 +1111,19 @@ want_column(struct loader *L, const struct ynode *n, const char *what,
 	return 0;
 }
 
+/* n zeroed flags, for finding repeats among small numbers. */
+static unsigned char *
+seen_reset(struct loader *L, size_t n)
+{
+	if (n > L->nseen) {
+		free(L->seen);
+		L->seen = ec_xmalloc(n);
+		L->nseen = n;
+	}
+	memset(L->seen, 0, n);
+	return L->seen;
+}
+
 /* An item of sequence what: non-blank text. */
 static int
 want_item(struct loader *L, const struct ynode *n, const char *what)
@@ -1117,9 +1144,12 @@ static int
 want_columns(struct loader *L, const struct ynode *n, const char *what,
     int **out, size_t *nout)
 {
+	unsigned char *seen;
+
 	if (want_seq(L, n, what) == -1)
 		return -1;
 	*out = ec_xcalloc(n->nkids, sizeof(**out));
+	seen = seen_reset(L, L->p->ncolumns);
 	for (size_t i = 0; i < n->nkids; i++) {
 		int c;
 
@@ -1128,11 +1158,10 @@ want_columns(struct loader *L, const struct ynode *n, const char *what,
 		if ((c = lookup(L, n->kids[i]->s, n->kids[i]->n)) < 0)
 			return fail(L, n->kids[i], "unknown column '%s'",
 			    n->kids[i]->s);
-		for (size_t j = 0; j < i; j++)
-			if ((*out)[j] == c)
-				return fail(L, n->kids[i],
-				    "duplicate column '%s' in '%s'",
-				    n->kids[i]->s, what);
+		if (seen[c])
+			return fail(L, n->kids[i], "duplicate column '%s' in "
+			    "'%s'", n->kids[i]->s, what);
+		seen[c] = 1;
 		(*out)[(*nout)++] = c;
 	}
 	return 0;
@@ -1920,21 +1949,27 @@ want_level(struct loader *L, const struct ynode *n, int *out)
 	return 0;
 }
 
+/* Remembers a name node, to look for duplicates once all are known. */
+static void
+keep_name(struct loader *L, const struct ynode *n)
+{
+	if (L->nnames == L->capnames) {
+		L->capnames = L->capnames ? L->capnames * 2 : 64;
+		L->names = ec_xrealloc(L->names,
+		    L->capnames * sizeof(*L->names));
+	}
+	L->names[L->nnames++] = n;
+}
+
 /* Factor and override names go into risk_reasons: one meaning each. */
 static int
-check_reason(struct loader *L, const struct ynode *n)
+check_reasons(struct loader *L)
 {
-	const struct ec_policy *p = L->p;
+	const struct ynode *dup = first_duplicate(L->names, L->nnames);
 
-	if (want_item_name(L, n, "name") == -1)
-		return -1;
-	for (size_t i = 0; i < p->nfactors; i++)
-		if (p->factors[i].name && strcmp(p->factors[i].name, n->s) == 0)
-			return fail(L, n, "duplicate risk factor '%s'", n->s);
-	for (size_t i = 0; i < p->noverrides; i++)
-		if (p->overrides[i].name &&
-		    strcmp(p->overrides[i].name, n->s) == 0)
-			return fail(L, n, "duplicate risk factor '%s'", n->s);
+	L->nnames = 0;
+	if (dup != NULL)
+		return fail(L, dup, "duplicate risk factor '%s'", dup->s);
 	return 0;
 }
 
@@ -1956,6 +1991,7 @@ load_risk(struct loader *L, const struct ynode *n)
 	const struct ynode *fv[EC_ARRAY_LEN(f)], *v[3];
 	struct ec_policy *p = L->p;
 	const struct ynode *s;
+	unsigned char *seen;
 
 	if (want_map(L, n, "risk") == -1 ||
 	    get_fields(L, n, "risk", f, EC_ARRAY_LEN(f), fv, NULL) == -1)
@@ -1970,8 +2006,9 @@ load_risk(struct loader *L, const struct ynode *n)
 
 		if (want_map(L, s->kids[i], "factors") == -1 ||
 		    get_fields(L, s->kids[i], "factors", ff, 3, v, NULL) == -1 ||
-		    check_reason(L, v[0]) == -1)
+		    want_item_name(L, v[0], "name") == -1)
 			return -1;
+		keep_name(L, v[0]);
 		rf->name = ec_xstrdup(v[0]->s);
 		p->nfactors++;
 		if (want_count(L, v[1], "points", &rf->points) == -1 ||
@@ -1985,6 +2022,8 @@ load_risk(struct loader *L, const struct ynode *n)
 	if (s->nkids == 0)
 		return fail(L, s, "'levels' is empty");
 	p->levels = ec_xcalloc(s->nkids, sizeof(*p->levels));
+	seen = seen_reset(L, p->vocabs[p->columns[ec_policy_column(p,
+	    "risk_level")].vocab].nvalues);
 	for (size_t i = 0; i < s->nkids; i++) {
 		struct ec_risk_level *rl = &p->levels[p->nlevels++];
 		const struct ynode *k[2];
@@ -1993,10 +2032,9 @@ load_risk(struct loader *L, const struct ynode *n)
 		    get_fields(L, s->kids[i], "levels", lf, 2, v, k) == -1 ||
 		    want_level(L, v[0], &rl->value) == -1)
 			return -1;
-		for (size_t j = 0; j < i; j++)
-			if (p->levels[j].value == rl->value)
-				return fail(L, v[0], "duplicate level '%s'",
-				    v[0]->s);
+		if (seen[rl->value])
+			return fail(L, v[0], "duplicate level '%s'", v[0]->s);
+		seen[rl->value] = 1;
 		if (i + 1 == s->nkids) {
 			if (v[1] != NULL)
 				return fail(L, k[1], "the last level must have "
@@ -2016,7 +2054,7 @@ load_risk(struct loader *L, const struct ynode *n)
 
 	s = fv[2];
 	if (s == NULL)
-		return 0;
+		return check_reasons(L);
 	if (want_seq(L, s, "overrides") == -1)
 		return -1;
 	p->overrides = ec_xcalloc(s->nkids, sizeof(*p->overrides));
@@ -2025,15 +2063,16 @@ load_risk(struct loader *L, const struct ynode *n)
 
 		if (want_map(L, s->kids[i], "overrides") == -1 ||
 		    get_fields(L, s->kids[i], "overrides", of, 3, v, NULL) ==
-		    -1 || check_reason(L, v[0]) == -1)
+		    -1 || want_item_name(L, v[0], "name") == -1)
 			return -1;
+		keep_name(L, v[0]);
 		ro->name = ec_xstrdup(v[0]->s);
 		p->noverrides++;
 		if (want_level(L, v[1], &ro->value) == -1 ||
 		    (ro->when = condition(L, v[2], "when")) == NULL)
 			return -1;
 	}
-	return 0;
+	return check_reasons(L);
 }
 
 /* Interval coverage */
@@ -2043,6 +2082,7 @@ struct combo {
 	int *slots;		/* the columns the rules read */
 	size_t nslots, cap;
 	size_t *at;		/* per slot: the index of its current value */
+	unsigned char *seen;	/* per column: in slots */
 };
 
 static void
@@ -2050,9 +2090,9 @@ add_slot(void *arg, int slot)
 {
 	struct combo *c = arg;
 
-	for (size_t i = 0; i < c->nslots; i++)
-		if (c->slots[i] == slot)
-			return;
+	if (c->seen[slot])
+		return;
+	c->seen[slot] = 1;
 	if (c->nslots == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 8;
 		c->slots = ec_xrealloc(c->slots, c->cap * sizeof(int));
@@ -2102,6 +2142,7 @@ check_intervals(struct loader *L, const struct ynode *key)
 		return 0;
 	memset(&c, 0, sizeof(c));
 	c.p = p;
+	c.seen = seen_reset(L, p->ncolumns);
 	for (size_t i = 0; i < p->nintervals; i++)
 		ec_expr_slots(p->intervals[i].when, add_slot, &c);
 	for (size_t i = 0; i < c.nslots && total <= MAX_COMBOS; i++) {
@@ -2256,7 +2297,7 @@ load_rollup(struct loader *L, const struct ynode *n)
 	static const struct field mf[] = {
 		{ "name", 1 }, { "when", 1 }, { "zh", 1 }, { "en", 1 },
 	};
-	const struct ynode *fv[EC_ARRAY_LEN(f)], *v[EC_ARRAY_LEN(mf)], *s;
+	const struct ynode *fv[EC_ARRAY_LEN(f)], *v[EC_ARRAY_LEN(mf)], *s, *dup;
 	struct ec_policy *p = L->p;
 
 	if (want_map(L, n, "rollup") == -1 ||
@@ -2279,10 +2320,7 @@ load_rollup(struct loader *L, const struct ynode *n)
 		    strcmp(v[0]->s, "level") == 0)
 			return fail(L, v[0], "metric name '%s' is taken by "
 			    "rollup's own column", v[0]->s);
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(p->metrics[j].name, v[0]->s) == 0)
-				return fail(L, v[0], "duplicate metric '%s'",
-				    v[0]->s);
+		keep_name(L, v[0]);
 		m->name = trimmed(v[0]);
 		if ((m->when = condition(L, v[1], "when")) == NULL ||
 		    want_text(L, v[2], "zh") == -1 ||
@@ -2291,6 +2329,9 @@ load_rollup(struct loader *L, const struct ynode *n)
 		m->zh = trimmed(v[2]);
 		m->en = trimmed(v[3]);
 	}
+	if ((dup = first_duplicate(L->names, L->nnames)) != NULL)
+		return fail(L, dup, "duplicate metric '%s'", dup->s);
+	L->nnames = 0;
 	return 0;
 }
 
@@ -2452,6 +2493,8 @@ ec_policy_load(const char *text, size_t len, struct ec_policy_error *err)
 	}
 	free(L.classify_at);
 	free(L.byname);
+	free(L.names);
+	free(L.seen);
 	arena_free(&L);
 	return p;
 }

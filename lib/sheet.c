@@ -13,6 +13,100 @@ fetch(void *ctx, int slot, struct ec_value *out)
 	ec_sheet_value(ctx, slot, out);
 }
 
+/*
+ * Every spelling of a vocabulary's values (token, zh label, aliases),
+ * ASCII-lowercased, in a small open-addressing table: a cell is looked
+ * up with one hash instead of a walk over every spelling.
+ */
+struct ec_vmap {
+	struct vent {
+		char *s;	/* folded spelling (owned), NULL: empty */
+		size_t n;
+		int value;
+	} *e;
+	size_t mask;
+};
+
+#define VMAP_MAX_KEY 64
+
+static size_t
+fold(const char *s, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		out[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	}
+	return n;
+}
+
+static uint32_t
+vhash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void
+vmap_put(struct ec_vmap *m, const char *s, int value)
+{
+	char key[VMAP_MAX_KEY];
+	size_t n = strlen(s);
+
+	if (n == 0 || n > VMAP_MAX_KEY)
+		return;		/* found by the slow path instead */
+	fold(s, n, key);
+	size_t i = vhash(key, n) & m->mask;
+	while (m->e[i].s) {
+		if (m->e[i].n == n && memcmp(m->e[i].s, key, n) == 0)
+			return;	/* the first value to claim it keeps it */
+		i = (i + 1) & m->mask;
+	}
+	m->e[i].s = ec_xmemdup(key, n);
+	m->e[i].n = n;
+	m->e[i].value = value;
+}
+
+static void
+vmap_init(struct ec_vmap *m, const struct ec_vocab *v)
+{
+	size_t count = 0, cap = 16;
+
+	for (size_t i = 0; i < v->nvalues; i++)
+		count += 2 + v->values[i].naliases;
+	while (cap < count * 2)
+		cap *= 2;
+	m->e = ec_xcalloc(cap, sizeof *m->e);
+	m->mask = cap - 1;
+	for (size_t i = 0; i < v->nvalues; i++) {
+		const struct ec_vocab_value *val = &v->values[i];
+		vmap_put(m, val->token, (int)i);
+		if (val->zh)
+			vmap_put(m, val->zh, (int)i);
+		for (size_t j = 0; j < val->naliases; j++)
+			vmap_put(m, val->aliases[j], (int)i);
+	}
+}
+
+/* The value s[0..n) (trimmed) spells in vocabulary k, or -1. */
+static int
+vmap_lookup(const struct ec_sheet *s, int k, const char *p, size_t n)
+{
+	const struct ec_vmap *m = &s->vmaps[k];
+	char key[VMAP_MAX_KEY];
+
+	if (n > VMAP_MAX_KEY)
+		return ec_vocab_lookup(&s->pol->vocabs[k], p, n);
+	fold(p, n, key);
+	for (size_t i = vhash(key, n) & m->mask; m->e[i].s;
+	    i = (i + 1) & m->mask)
+		if (m->e[i].n == n && memcmp(m->e[i].s, key, n) == 0)
+			return m->e[i].value;
+	return -1;
+}
+
 void
 ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 {
@@ -38,6 +132,9 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 	s->text = ec_xcalloc(n, sizeof *s->text);
 	for (size_t i = 0; i < n; i++)
 		s->col_field[i] = -1;
+	s->vmaps = ec_xcalloc(p->nvocabs, sizeof *s->vmaps);
+	for (size_t i = 0; i < p->nvocabs; i++)
+		vmap_init(&s->vmaps[i], &p->vocabs[i]);
 	for (size_t i = 0; i < p->nclassify; i++) {
 		const struct ec_derived *d = &p->classify[i];
 		s->def[d->column] = d;
@@ -68,6 +165,12 @@ ec_sheet_release(struct ec_sheet *s)
 	ec_buf_release(&s->msg);
 	ec_idset_free(s->seen);
 	free(s->req);
+	for (size_t i = 0; i < s->pol->nvocabs; i++) {
+		for (size_t j = 0; j <= s->vmaps[i].mask; j++)
+			free(s->vmaps[i].e[j].s);
+		free(s->vmaps[i].e);
+	}
+	free(s->vmaps);
 }
 
 static int
@@ -330,7 +433,7 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
 	case EC_COL_ENUM:
 	case EC_COL_BOOL: {
 		const struct ec_vocab *voc = &s->pol->vocabs[c->vocab];
-		int k = ec_vocab_lookup(voc, p, n);
+		int k = vmap_lookup(s, c->vocab, p, n);
 		if (k < 0) {
 			if (pr) {
 				ec_buf_adds(&s->msg, "unknown value ");

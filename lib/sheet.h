@@ -53,6 +53,7 @@ struct ec_problem {
 typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
 
 struct ec_idset;
+struct ec_vmap;
 
 struct ec_sheet {
 	const struct ec_policy *pol;
@@ -81,6 +82,7 @@ struct ec_sheet {
 	struct ec_buf msg;
 
 	struct ec_idset *seen;	/* unique values, when checked */
+	struct ec_vmap *vmaps;	/* per vocabulary: spelling -> value */
 	const struct ec_sheet_rules *req_rules;	/* req is for these */
 	unsigned char *req;	/* per column: required by req_rules */
 };

@@ -370,6 +370,28 @@ test_duplicate_key(void **state)
 }
 
 static void
+test_duplicate_names(void **state)
+{
+	/* columns has many keys, which are sorted to find repeats. */
+	expect_error("  name: {type: text, zh: 姓名, en: name}\n",
+	    "  name: {type: text, zh: 姓名, en: name}\n"
+	    "  name: {type: text, zh: 名字, en: name}\n", 84, 3,
+	    "duplicate key 'name'", NULL);
+	expect_error("{name: special, when: \"left_behind and special\"",
+	    "{name: left_behind, when: \"left_behind and special\"", 230, 14,
+	    "duplicate metric 'left_behind'", NULL);
+	expect_error("{level: medium, min: 25}", "{level: high, min: 25}", 198,
+	    15, "duplicate level 'high'", NULL);
+	/* "  required: [id_number, visit_date, id_number]" */
+	expect_error("required: [id_number, visit_date, mode]",
+	    "required: [id_number, visit_date, id_number]", 217, 37,
+	    "duplicate column 'id_number' in 'required'", NULL);
+	/* An override may not take a factor's name: both are reasons. */
+	expect_error("    - name: disabled_alone\n", "    - name: poor\n", 201, 13,
+	    "duplicate risk factor 'poor'", NULL);
+}
+
+static void
 test_missing_key(void **state)
 {
 	/* The mapping starts at its first key, programme at 208:3. */
@@ -566,6 +588,9 @@ test_columns(void **state)
 	    "'min' is more than 'max'", NULL);
 	expect_error("  risk_reasons: {type: list,", "  risk_reasons: {type: text,",
 	    120, 3, "column 'risk_reasons' must have type list", NULL);
+	expect_error("  alert_report: {type: enum, vocabulary: alert_report, "
+	    "zh: 报告情况, en: reported}\n", "", 81, 1,
+	    "missing column 'alert_report' (the tools need it)", NULL);
 	expect_error("    due_soon: {zh: 即将到期, en: due soon}\n", "", 126, 3,
 	    "vocabulary 'visit_status' of column 'visit_status' needs the "
 	    "value 'due_soon'", NULL);
@@ -688,6 +713,7 @@ main(void)
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_misplaced_key),
 		cmocka_unit_test(test_duplicate_key),
+		cmocka_unit_test(test_duplicate_names),
 		cmocka_unit_test(test_missing_key),
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_bad_integer),
