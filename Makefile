@@ -91,6 +91,7 @@ deps:
 check: all $(UNIT_BIN)
 	sh tests/run-unit.sh $(UNIT_BIN)
 	sh tests/cli/run.sh
+	sh tests/cli/man-examples.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "idset.h"
 #include "text.h"
 
 static void
@@ -178,9 +179,18 @@ tool_load_policy(struct tool *t)
 	    err.column, err.msg);
 	if (err.has_excerpt) {
 		fprintf(stderr, "    %s\n    ", err.excerpt);
-		/* The caret goes under the byte; CJK is rare in expressions. */
-		for (size_t i = 0; i < err.caret && err.excerpt[i]; i++)
-			fputc(err.excerpt[i] == '\t' ? '\t' : ' ', stderr);
+		/* A Chinese character takes two columns of the terminal. */
+		for (size_t i = 0; i < err.caret && err.excerpt[i]; i++) {
+			unsigned char c = (unsigned char)err.excerpt[i];
+			if (c == '\t')
+				fputc('\t', stderr);
+			else if (c < 0x80)
+				fputc(' ', stderr);
+			else if (c >= 0xe0)
+				fputs("  ", stderr);
+			else if (c >= 0xc0)
+				fputc(' ', stderr);
+		}
 		fputs("^\n", stderr);
 	}
 	exit(EXIT_FATAL);
@@ -206,12 +216,13 @@ open_writer(struct tool *t, const char *path, struct ec_outfile *of,
 void
 tool_open_output(struct tool *t)
 {
-	if (t->check)
-		return;
 	if (t->out_path && strcmp(t->out_path, "-") == 0)
 		t->out_path = NULL;
-	open_writer(t, t->out_path, &t->outfile, &t->out);
-	t->out_open = 1;
+	if (!t->check) {
+		open_writer(t, t->out_path, &t->outfile, &t->out);
+		t->out_open = 1;
+	}
+	/* --check --rejects: the records to mend, and nothing else. */
 	if (t->rejects_path) {
 		open_writer(t, t->rejects_path, &t->rejfile, &t->rej);
 		t->rej_open = 1;
@@ -289,6 +300,12 @@ static void
 write_header(struct tool *t, const struct filter *f, struct ec_sheet *s,
     const struct ec_csv_record *h)
 {
+	if (t->rej_open) {
+		ec_csv_write_fields(&t->rej, h->fields, h->nfields);
+		ec_csv_write_field(&t->rej, "_line", 5);
+		ec_csv_write_field(&t->rej, "_errors", 7);
+		ec_csv_end_record(&t->rej);
+	}
 	if (t->check)
 		return;
 	for (size_t i = 0; i < h->nfields; i++)
@@ -299,12 +316,6 @@ write_header(struct tool *t, const struct filter *f, struct ec_sheet *s,
 		ec_csv_write_field(&t->out, name, strlen(name));
 	}
 	ec_csv_end_record(&t->out);
-	if (t->rej_open) {
-		ec_csv_write_fields(&t->rej, h->fields, h->nfields);
-		ec_csv_write_field(&t->rej, "_line", 5);
-		ec_csv_write_field(&t->rej, "_errors", 7);
-		ec_csv_end_record(&t->rej);
-	}
 }
 
 static void
@@ -389,10 +400,11 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	int fd = tool_open_input(t, path);
 	enum ec_csv_status st;
 
-	t->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	t->file = t->names[t->file_no];
 	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
 	if (!r)
-		tool_fatal(t, "%s (try -E gb18030)", err);
+		tool_fatal(t, "%s (eldercare reads UTF-8, GB18030 and GBK)",
+		    err);
 	st = ec_csv_next(r, &rec);
 	if (st == EC_CSV_FATAL) {
 		size_t line;
@@ -406,6 +418,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		    ec_csv_rec_strerror(rec->error));
 
 	ec_sheet_init(&sheet, t->pol, t->asof);
+	ec_sheet_share_seen(&sheet, t->seen, t->file_no, t->names);
 	if (ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
 	t->sheet = &sheet;
@@ -499,11 +512,20 @@ tool_run_filter(struct tool *t, const struct filter *f, char **files,
 		files = &dash;
 		nfiles = 1;
 	}
+	t->names = ec_xcalloc((size_t)nfiles, sizeof *t->names);
 	for (int i = 0; i < nfiles; i++)
+		t->names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+	/* Duplicates are looked for across all the inputs, as one sheet. */
+	t->seen = ec_idset_new();
+	for (int i = 0; i < nfiles; i++) {
+		t->file_no = (size_t)i;
 		run_file(t, f, files[i], &first, &first_n);
+	}
 	for (size_t i = 0; i < first_n; i++)
 		free(first[i]);
 	free(first);
+	ec_idset_free(t->seen);
+	free(t->names);
 	return tool_finish(t);
 }
 

@@ -93,6 +93,9 @@ struct tool {
 
 	/* the input being read */
 	const char *file;	/* its name in messages */
+	const char **names;	/* every input's name, for messages */
+	size_t file_no;		/* which one this is */
+	struct ec_idset *seen;	/* IDs seen in every input so far */
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
 	struct ec_buf errors;	/* this record's errors, for _errors */

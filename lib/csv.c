@@ -62,6 +62,7 @@ struct ec_csv_reader {
 	size_t start, end, cap;
 
 	/* Undecoded input, when converting with iconv. */
+	char encoding[32];
 	iconv_t cd;
 	char *raw;
 	size_t raw_len;
@@ -173,6 +174,10 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 	r->cd = (iconv_t)-1;
 	if (enc && !ec_ascii_case_eq(enc, strlen(enc), "utf-8", 5) &&
 	    !ec_ascii_case_eq(enc, strlen(enc), "utf8", 4)) {
+		snprintf(r->encoding, sizeof r->encoding, "%s", enc);
+		for (char *c = r->encoding; *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 32);
 		r->cd = iconv_open("UTF-8", enc);
 		if (r->cd == (iconv_t)-1) {
 			snprintf(err, errlen, "unknown encoding '%s'", enc);
@@ -514,6 +519,16 @@ fill(struct ec_csv_reader *r)
 	}
 }
 
+static void
+conv_fatal(struct ec_csv_reader *r)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof msg, "not valid %s text (is the file UTF-8? "
+	    "then leave out -E)", r->encoding);
+	fatal(r, r->line + 1, msg);
+}
+
 /*
  * The next physical line from the replay buffer or the input; 1 with the
  * line in s and n (its end included when *has_term), 0 at end of input.
@@ -558,10 +573,7 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 		    r->started)) {
 			size_t len = t ? (size_t)(t - p) + 1 : left;
 			if (!t && r->conv_error && !r->fatal) {
-				char msg[120];
-				snprintf(msg, sizeof msg, "invalid %s byte "
-				    "sequence", "multi-byte");
-				fatal(r, r->line + 1, msg);
+				conv_fatal(r);
 				return 0;
 			}
 			if (r->cd == (iconv_t)-1 &&
@@ -579,7 +591,7 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 		if (r->fatal)
 			return 0;
 		if (r->conv_error) {
-			fatal(r, r->line + 1, "invalid multi-byte sequence");
+			conv_fatal(r);
 			return 0;
 		}
 		if (r->eof || !fill(r)) {

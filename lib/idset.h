@@ -1,8 +1,8 @@
 /*
  * idset.h - a set of ID numbers with the line each was first seen on,
  * for finding duplicates.  An 18-character ID is kept as a 64-bit key
- * (its 17 digits; the check character follows from them), so an entry
- * costs 12 bytes and a table stays under 24 bytes per ID.
+ * (its 17 digits; the check character follows from them) beside its
+ * line, 16 bytes a slot, and the table stays under 32 bytes per ID.
  */
 #ifndef EC_IDSET_H
 #define EC_IDSET_H

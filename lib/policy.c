@@ -1767,6 +1767,10 @@ load_census(struct loader *L, const struct ynode *n)
 	}
 	if (fv[2] != NULL && want_column(L, fv[2], "unique", &s->unique) == -1)
 		return -1;
+	/* Uniqueness is kept as a compact set of ID numbers. */
+	if (fv[2] != NULL && L->p->columns[s->unique].type != EC_COL_ID)
+		return fail(L, fv[2], "'unique' must name an ID column, and "
+		    "'%s' is not one", fv[2]->s);
 	if (fv[3] != NULL) {
 		if (want_seq(L, fv[3], "checks") == -1)
 			return -1;

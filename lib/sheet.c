@@ -132,6 +132,13 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 	s->text = ec_xcalloc(n, sizeof *s->text);
 	for (size_t i = 0; i < n; i++)
 		s->col_field[i] = -1;
+	s->vtype = ec_xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		s->vtype[i] = (unsigned char)ec_coltype_value_type(p->columns[i].type);
+	s->yes = ec_xmalloc(p->nvocabs * sizeof *s->yes);
+	for (size_t i = 0; i < p->nvocabs; i++)
+		s->yes[i] = ec_vocab_token(&p->vocabs[i], "yes");
+	s->id_cols = ec_xmalloc(n * sizeof *s->id_cols);
 	s->vmaps = ec_xcalloc(p->nvocabs, sizeof *s->vmaps);
 	for (size_t i = 0; i < p->nvocabs; i++)
 		vmap_init(&s->vmaps[i], &p->vocabs[i]);
@@ -163,8 +170,12 @@ ec_sheet_release(struct ec_sheet *s)
 	free(s->bad);
 	free(s->text);
 	ec_buf_release(&s->msg);
-	ec_idset_free(s->seen);
+	if (s->own_seen)
+		ec_idset_free(s->seen);
 	free(s->req);
+	free(s->vtype);
+	free(s->yes);
+	free(s->id_cols);
 	for (size_t i = 0; i < s->pol->nvocabs; i++) {
 		for (size_t j = 0; j <= s->vmaps[i].mask; j++)
 			free(s->vmaps[i].e[j].s);
@@ -173,11 +184,34 @@ ec_sheet_release(struct ec_sheet *s)
 	free(s->vmaps);
 }
 
+/* The columns the tools write besides elder-classify's (CONTRACT §5, §6). */
+static const char *const tool_columns[] = {
+	"risk_score", "risk_level", "risk_reasons", "last_visit",
+	"last_home_visit", "interval_days", "next_due", "days_overdue",
+	"visit_status", "home_visit_status", "health_check_due", "alert",
+	"alert_report",
+};
+
 static int
-names_column(const struct ec_column *c, const char *p, size_t n)
+is_output(const struct ec_sheet *s, int col)
+{
+	const char *name = s->pol->columns[col].name;
+
+	if (s->def[col])
+		return 1;
+	for (size_t i = 0; i < EC_ARRAY_LEN(tool_columns); i++)
+		if (strcmp(name, tool_columns[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+names_column(const struct ec_column *c, const char *p, size_t n, int output)
 {
 	if (ec_ascii_case_eq(p, n, c->name, strlen(c->name)))
 		return 1;
+	if (output)
+		return 0;
 	if (c->zh && ec_ascii_case_eq(p, n, c->zh, strlen(c->zh)))
 		return 1;
 	for (size_t i = 0; i < c->naliases; i++)
@@ -203,7 +237,8 @@ ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
 		s->header[f] = ec_xmemdup(h->fields[f].p, h->fields[f].n);
 		s->field_col[f] = -1;
 		for (size_t c = 0; c < p->ncolumns; c++) {
-			if (!names_column(&p->columns[c], t, n))
+			if (!names_column(&p->columns[c], t, n,
+			    is_output(s, (int)c)))
 				continue;
 			if (s->col_field[c] >= 0) {
 				snprintf(err, errlen, "fields %d ('%s') and %zu "
@@ -221,10 +256,27 @@ ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
 		}
 	}
 	/* A column the input has is read, not computed again ... */
-	for (size_t c = 0; c < p->ncolumns; c++)
-		if (s->col_field[c] >= 0)
-			s->src[c] = EC_SRC_FIELD;
+	for (size_t c = 0; c < p->ncolumns; c++) {
+		if (s->col_field[c] < 0)
+			continue;
+		s->src[c] = EC_SRC_FIELD;
+		if (p->columns[c].type == EC_COL_ID)
+			s->id_cols[s->nid_cols++] = (int)c;
+	}
 	return 0;
+}
+
+void
+ec_sheet_share_seen(struct ec_sheet *s, struct ec_idset *set, size_t file_no,
+    const char *const *files)
+{
+	if (s->own_seen)
+		if (s->own_seen)
+		ec_idset_free(s->seen);
+	s->seen = set;
+	s->own_seen = 0;
+	s->file_no = file_no;
+	s->files = files;
 }
 
 void
@@ -351,7 +403,7 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
     struct ec_value *v, struct cellprob *pr)
 {
 	const struct ec_column *c = &s->pol->columns[col];
-	enum ec_type t = ec_coltype_value_type(c->type);
+	enum ec_type t = (enum ec_type)s->vtype[col];
 	size_t n = rawn;
 	const char *p = ec_trim(raw, &n);
 	char d1[11], d2[11];
@@ -444,7 +496,7 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
 			return -1;
 		}
 		if (c->type == EC_COL_BOOL) {
-			*v = ec_value_int(t, strcmp(voc->values[k].token, "yes") == 0);
+			*v = ec_value_int(t, k == s->yes[c->vocab]);
 		} else {
 			const char *tok = voc->values[k].token;
 			*v = ec_value_str(t, tok, strlen(tok));
@@ -515,7 +567,7 @@ static void
 compute(struct ec_sheet *s, int col, struct ec_value *out)
 {
 	const struct ec_derived *d = s->def[col];
-	enum ec_type t = ec_coltype_value_type(s->pol->columns[col].type);
+	enum ec_type t = (enum ec_type)s->vtype[col];
 
 	if (d->expr) {
 		ec_expr_eval(d->expr, &s->env, out);
@@ -540,7 +592,7 @@ ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out)
 		*out = s->val[col];
 		return;
 	}
-	enum ec_type t = ec_coltype_value_type(s->pol->columns[col].type);
+	enum ec_type t = (enum ec_type)s->vtype[col];
 	struct ec_value v = ec_value_blank(t);
 	switch (s->src[col]) {
 	case EC_SRC_NONE:
@@ -681,25 +733,34 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		struct ec_value v;
 		ec_sheet_value(s, r->unique, &v);
 		if (!v.blank) {
-			if (!s->seen)
+			if (!s->seen) {
 				s->seen = ec_idset_new();
+				s->own_seen = 1;
+			}
+			/* The file's number rides above the line's 48 bits. */
 			uint64_t first = ec_idset_add(s->seen,
-			    ec_idset_key(v.s), s->rec->line);
+			    ec_idset_key(v.s),
+			    (uint64_t)s->rec->line | (uint64_t)s->file_no << 48);
 			if (first) {
-				ec_buf_addf(&s->msg, "duplicate ID number, first "
-				    "seen on line %llu", (unsigned long long)first);
+				size_t file = (size_t)(first >> 48);
+				unsigned long long line = first & ((1ULL << 48) - 1);
+				if (file != s->file_no && s->files)
+					ec_buf_addf(&s->msg, "duplicate ID number, "
+					    "first seen in %s on line %llu",
+					    s->files[file], line);
+				else
+					ec_buf_addf(&s->msg, "duplicate ID number, "
+					    "first seen on line %llu", line);
 				errors++;
 				report(s, fn, ctx, EC_ERROR, "duplicate", -1);
 			}
 		}
 	}
 	if (region && pol->nregion) {
-		for (size_t c = 0; c < pol->ncolumns; c++) {
+		for (size_t i = 0; i < s->nid_cols; i++) {
 			struct ec_value v;
-			if (pol->columns[c].type != EC_COL_ID ||
-			    s->col_field[c] < 0)
-				continue;
-			ec_sheet_value(s, (int)c, &v);
+			int c = s->id_cols[i];
+			ec_sheet_value(s, c, &v);
 			if (v.blank)
 				continue;
 			int ok = 0;
@@ -721,7 +782,9 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	}
 	for (size_t i = 0; i < r->nchecks; i++) {
 		const struct ec_check *ck = &r->checks[i];
-		if (!ec_sheet_test(s, ck->when))
+		/* A check about a column the sheet does not have is moot. */
+		if (s->col_field[ck->column] < 0 ||
+		    !ec_sheet_test(s, ck->when))
 			continue;
 		expand(s, ck->message);
 		errors += ck->is_error;
@@ -741,7 +804,10 @@ ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
 		return;
 	switch (v->type) {
 	case EC_T_BOOL:
-		ec_buf_adds(out, v->i ? "yes" : "no");
+		if (v->i)
+			ec_buf_add(out, "yes", 3);
+		else
+			ec_buf_add(out, "no", 2);
 		break;
 	case EC_T_INT:
 		ec_buf_add(out, tmp, ec_fmt_int(tmp, v->i));

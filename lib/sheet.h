@@ -82,7 +82,14 @@ struct ec_sheet {
 	struct ec_buf msg;
 
 	struct ec_idset *seen;	/* unique values, when checked */
+	int own_seen;		/* the sheet made seen and frees it */
+	size_t file_no;		/* which of files this sheet reads */
+	const char *const *files;	/* names, for "first seen in" */
 	struct ec_vmap *vmaps;	/* per vocabulary: spelling -> value */
+	unsigned char *vtype;	/* per column: enum ec_type of its values */
+	int *yes;		/* per vocabulary: the index of "yes", or -1 */
+	int *id_cols;		/* the ID columns the header has */
+	size_t nid_cols;
 	const struct ec_sheet_rules *req_rules;	/* req is for these */
 	unsigned char *req;	/* per column: required by req_rules */
 };
@@ -94,11 +101,19 @@ void ec_sheet_release(struct ec_sheet *s);
 /*
  * Maps the header record to the policy's columns (exact match after
  * trimming, ASCII letters in any case, of the canonical name, the zh label
- * or an alias).  Returns 0, or -1 with a message when two fields name the
- * same column.
+ * or an alias; a column the tools write, such as age, by its canonical
+ * name only, so that a census's own 年龄 column is kept as data).
+ * Returns 0, or -1 with a message when two fields name the same column.
  */
 int ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *header,
 	char *err, size_t errlen);
+
+/*
+ * Checks unique values against set, shared by the sheets of several
+ * files: files[file_no] is this sheet's file (both borrowed).
+ */
+void ec_sheet_share_seen(struct ec_sheet *s, struct ec_idset *set,
+	size_t file_no, const char *const *files);
 
 /* The tool writes col: compute it (from the policy, else from hook). */
 void ec_sheet_own(struct ec_sheet *s, int col, ec_sheet_hook_fn hook,

@@ -174,7 +174,7 @@ test_gb18030(void **state)
 	    "2:[\xe5\xbc\xa0\xe4\xb8\x89][\xf0\xa0\x80\x80]\n", "GB18030", ',');
 	static const char bad[] = "a\n1\n\x81\x20\n";
 	expect_enc(bad, sizeof bad - 1,
-	    "1:[a]\n2:[1]\nFATAL 3 invalid multi-byte sequence\n", "GB18030",
+	    "1:[a]\n2:[1]\nFATAL 3 not valid GB18030 text (is the file UTF-8? then leave out -E)\n", "GB18030",
 	    ',');
 }
 

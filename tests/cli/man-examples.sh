@@ -1,0 +1,252 @@
+#!/bin/sh
+# man-examples.sh: runs every command of the EXAMPLES sections of
+# man/elder-classify.1, man/eldercare.7 and man/eldercare-policy.5.
+#
+# The commands are copied here by hand, exactly as the pages show them
+# (nothing is extracted automatically): when a page's example changes,
+# change it here too.  Each runs with bin/ on PATH, as from the top of the
+# source tree: the scratch directory it runs in links examples/ and tests/
+# from there, so the files the examples write (classified.csv,
+# my-policy.yaml ...) never land in the tree.  Each page starts in a fresh
+# directory, so its examples depend on nothing but each other, in order.
+#
+# Each command must exit with the status its page implies (0 unless the
+# page says otherwise), and its standard output and error together must
+# hold every line of output the page shows for it (the lines given after
+# the status; a line the page shows cut short ends in "..." here).
+#
+# usage: sh tests/cli/man-examples.sh     (after make)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM HUP
+
+if [ ! -x "$top/bin/elder-classify" ]; then
+	echo "man-examples: $top/bin/elder-classify is missing: run make" >&2
+	exit 2
+fi
+PATH=$top/bin:$PATH
+export PATH
+unset ELDERCARE_POLICY
+
+pass=0 fail=0 page= n=0
+
+# page NAME: the examples that follow are NAME's, run in a fresh directory.
+page() {
+	page=$1 n=0
+	rm -rf "$tmp/work"
+	mkdir "$tmp/work" || exit 2
+	ln -s "$top/examples" "$tmp/work/examples"
+	ln -s "$top/tests" "$tmp/work/tests"
+}
+
+# example STATUS [LINE...] <<'EOF' ... EOF: runs the command on stdin.
+example() {
+	want=$1
+	shift
+	n=$((n + 1))
+	cat > "$tmp/cmd"
+	(cd "$tmp/work" && sh "$tmp/cmd" < /dev/null > "$tmp/out" 2>&1)
+	got=$?
+	ok=1
+	if [ "$got" -ne "$want" ]; then
+		ok=0
+		echo "--- $page example $n: exit status $got, the page says $want"
+	fi
+	# Lines compare without surrounding blanks (wc pads its count on
+	# some systems); a line the page elides ends in "..." here and
+	# matches any output line it begins.
+	sed 's/^[[:space:]]*//; s/[[:space:]]*$//' "$tmp/out" > "$tmp/lines"
+	for line in "$@"; do
+		case $line in
+		*...)	prefix=${line%...}
+			awk -v p="$prefix" 'index($0, p) == 1 { found = 1 }
+			    END { exit !found }' "$tmp/lines" ;;
+		*)	grep -F -x -e "$line" "$tmp/lines" > /dev/null ;;
+		esac
+		if [ $? -ne 0 ]; then
+			ok=0
+			echo "--- $page example $n: no output line: $line"
+		fi
+	done
+	if [ $ok -eq 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		sed 's/^/    $ /' "$tmp/cmd"
+		head -n 10 "$tmp/out" | sed 's/^/    | /'
+	fi
+}
+
+# check WHAT CMD: a check that an example did what its page says.
+check() {
+	if (cd "$tmp/work" && eval "$2") > /dev/null 2>&1; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "--- $page: $1"
+	fi
+}
+
+page elder-classify.1
+
+example 1 \
+    'elder-classify: examples/census.csv:19: 身份证号: warning: age 56 is under 60' \
+    'examples/census.csv: 360 records, 352 valid, 8 with errors, 37 warnings' <<'EOF'
+elder-classify --check --as-of 2026-11-30 examples/census.csv
+EOF
+
+example 1 'elder-classify: read 360, written 352, rejected 8' <<'EOF'
+elder-classify --as-of 2026-11-30 --stats --rejects rejects.csv \
+      -o classified.csv examples/census.csv
+EOF
+
+example 0 <<'EOF'
+elder-classify --as-of 2026-11-30 -l --bom -o left-behind.csv \
+      classified.csv
+EOF
+check 'left-behind.csv begins with a BOM and holds 172 records' \
+    'od -An -tx1 -N3 left-behind.csv | grep -q "ef bb bf" &&
+     [ "$(tail -n +2 left-behind.csv | wc -l)" -eq 172 ]'
+
+example 0 9 <<'EOF'
+elder-classify --as-of 2026-11-30 examples/census.csv 2>/dev/null |
+      grep -c ',yes$'
+EOF
+
+example 1 'examples/census-gb18030.csv: 360 records, 352 valid, 8 with errors, 37 warnings' <<'EOF'
+elder-classify --check --as-of 2026-11-30 -E gb18030 \
+      examples/census-gb18030.csv 2>/dev/null
+EOF
+
+example 0 <<'EOF'
+tr , '\t' < tests/cli/data/census.csv | iconv -f UTF-8 -t UTF-16 \
+      > census.txt
+EOF
+
+example 1 'census.txt: 15 records, 7 valid, 8 with errors, 8 warnings' <<'EOF'
+elder-classify --check --as-of 2026-11-30 -E utf-16 -d '\t' census.txt
+EOF
+
+example 0 <<'EOF'
+elder-classify --as-of 2027-06-30 -o classified-2027.csv classified.csv
+EOF
+check 'classified-2027.csv has the header of classified.csv' \
+    '[ "$(head -n 1 classified-2027.csv)" = "$(head -n 1 classified.csv)" ]'
+
+example 1 <<'EOF'
+ELDERCARE_POLICY=examples/policy.yaml \
+      elder-classify --check --as-of 2026-11-30 tests/cli/data/census.csv
+EOF
+
+page eldercare.7
+
+example 0 \
+    '身份证号,姓名,性别,出生日期,县(区),乡(镇),村(社区),联系电话,居住情况,...' \
+    '512021194701254209,吴惠,女,,安岳县,毛家镇,柏林村,157-9724-7470,独居,...' <<'EOF'
+head -n 2 examples/census.csv
+EOF
+
+example 0 \
+    "elder-classify: examples/census.csv:49: 性别: error: '男' does not match the sex in the ID number" \
+    "elder-classify: examples/census.csv:116: 能力等级: error: unknown value '轻度实能' (one of: 能力完好/intact, 轻度失能/mild, 中度失能/moderate, 重度失能/severe, 完全失能/total)" \
+    'elder-classify: examples/census.csv:139: 村(社区): error: required value is blank' \
+    "elder-classify: examples/census.csv:180: 子女数: error: '一' is not a whole number" \
+    'elder-classify: examples/census.csv:208: error: duplicate ID number, first seen on line 207' \
+    'elder-classify: examples/census.csv:260: 身份证号: error: ID number has 17 characters; it needs 18 (or 15 digits)' \
+    "elder-classify: examples/census.csv:286: 出生日期: error: '1960年2月4日' does not match the birth date in the ID number" \
+    "elder-classify: examples/census.csv:340: 身份证号: error: wrong check character in the ID number: '7' where the digits call for '5'" \
+    'examples/census.csv: 360 records, 352 valid, 8 with errors, 37 warnings' <<'EOF'
+elder-classify --check --as-of 2026-11-30 examples/census.csv 2>&1 |
+      grep -v ': warning: '
+EOF
+
+example 1 'examples/census-gb18030.csv: 360 records, 352 valid, 8 with errors, 37 warnings' <<'EOF'
+elder-classify --check --as-of 2026-11-30 -E gb18030 \
+      examples/census-gb18030.csv 2>/dev/null
+EOF
+
+example 1 'elder-classify: read 360, written 352, rejected 8' <<'EOF'
+elder-classify --as-of 2026-11-30 --stats --rejects rejects.csv \
+      -o classified.csv examples/census.csv
+EOF
+
+example 0 \
+    '身份证号,姓名,_line,_errors' \
+    "512021195803196243,胡霞蓉,49,性别: '男' does not match the sex in the ID number" \
+    "512022193712048797,陆庆绪,340,身份证号: wrong check character in the ID number: '7' where the digits call for '5'" <<'EOF'
+cut -d, -f 1,2,24- rejects.csv
+EOF
+
+example 0 <<'EOF'
+elder-classify --as-of 2026-11-30 -l -o left-behind.csv \
+      classified.csv 2>/dev/null
+EOF
+
+example 0 172 <<'EOF'
+tail -n +2 left-behind.csv | wc -l
+EOF
+
+example 0 \
+    '胡正琼,安岳县,兴隆镇,碾子村,78,disabled;poor' \
+    '朱翠玉,安岳县,岳阳镇,大石村,85,poor;oldest_old' \
+    '冯桂玉,乐至县,中天镇,庙坝村,74,disabled;poor' <<'EOF'
+grep ',yes$' left-behind.csv | cut -d, -f 2,5-7,24,26
+EOF
+
+page eldercare-policy.5
+
+example 0 <<'EOF'
+sed 's/days: 7}/days: 5}/' examples/policy.yaml > my-policy.yaml
+EOF
+check 'my-policy.yaml visits high risk every 5 days' \
+    'grep "risk_level == .high.\", days: 5}" my-policy.yaml'
+
+example 0 '<stdin>: 0 records, 0 valid, 0 with errors, 0 warnings' <<'EOF'
+head -n 1 examples/census.csv | elder-classify -p my-policy.yaml --check
+EOF
+
+example 0 <<'EOF'
+sed 's/name: alone, points: 25/name: alone, points: 30/' \
+      examples/policy.yaml |
+  awk '{ print } /name: no_family_doctor/ { print f }' \
+      f='    - {name: no_care_agreement, points: 5, when: "care_agreement == no"}' \
+      > my-policy.yaml
+EOF
+check 'my-policy.yaml has the two risk factors of the page' \
+    'grep -x "    - {name: alone, points: 30, when: .*}" my-policy.yaml &&
+     grep -x "    - {name: no_care_agreement, points: 5, when: \"care_agreement == no\"}" my-policy.yaml'
+
+example 0 '<stdin>: 0 records, 0 valid, 0 with errors, 0 warnings' <<'EOF'
+head -n 1 examples/census.csv | elder-classify -p my-policy.yaml --check
+EOF
+
+example 0 <<'EOF'
+sed 's/oldest_old: "age >= 80"/oldest_old: "age >= 75"/' \
+      examples/policy.yaml > old75.yaml
+EOF
+
+example 0 16 <<'EOF'
+elder-classify -p old75.yaml --as-of 2026-11-30 examples/census.csv \
+      2>/dev/null | grep -c ',yes$'
+EOF
+
+example 0 9 <<'EOF'
+elder-classify --as-of 2026-11-30 examples/census.csv 2>/dev/null |
+      grep -c ',yes$'
+EOF
+
+example 0 <<'EOF'
+sed 's/^leap_birthday: mar1/leap_birthday: feb28/' examples/policy.yaml \
+      > feb28.yaml
+EOF
+check 'feb28.yaml has leap_birthday: feb28' \
+    'grep -x "leap_birthday: feb28" feb28.yaml'
+
+example 1 <<'EOF'
+ELDERCARE_POLICY=feb28.yaml elder-classify --check --as-of 2026-11-30 \
+      tests/cli/data/census.csv
+EOF
+
+echo "man-examples: $pass passed, $fail failed"
+[ $fail -eq 0 ]
