@@ -36,6 +36,7 @@
 #define EC_EXPR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "date.h"
 #include "value.h"
@@ -63,7 +64,10 @@ struct ec_expr_resolver {
 	void *ctx;
 };
 
-/* Fetches the value of a slot for the record being evaluated. */
+/*
+ * Fetches the value of a slot for the record being evaluated: sets all
+ * of *out, its type being the slot's.
+ */
 typedef void (*ec_expr_fetch_fn)(void *ctx, int slot, struct ec_value *out);
 
 /* What an expression sees besides its columns. */
@@ -73,6 +77,13 @@ struct ec_expr_env {
 	ec_expr_fetch_fn fetch;
 	void *ctx;
 	struct ec_expr_cache *cache;	/* NULL, or one the caller zeroed */
+	/*
+	 * Optional: values already known for this record.  When
+	 * stamp[slot] == gen, vals[slot] is used without calling fetch.
+	 */
+	const struct ec_value *vals;
+	const uint32_t *stamp;
+	uint32_t gen;
 };
 
 /*

@@ -269,9 +269,13 @@ eval(const struct expr_node *n, const struct ec_expr_env *env)
 	case EXPR_TODAY:
 		return ec_value_int(EC_T_DATE, env->today);
 	case EXPR_SLOT:
-		v = ec_value_blank(n->type);
+		/*
+		 * The fetch function sets all of v: writing parts of it
+		 * here would stall the copy that returns it.
+		 */
+		if (env->stamp && env->stamp[n->slot] == env->gen)
+			return env->vals[n->slot];
 		env->fetch(env->ctx, n->slot, &v);
-		v.type = n->type;
 		return v;
 	case EXPR_NEG:
 		v = eval(n->kids[0], env);

@@ -130,6 +130,8 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 	s->val = ec_xcalloc(n, sizeof *s->val);
 	s->bad = ec_xcalloc(n, sizeof *s->bad);
 	s->text = ec_xcalloc(n, sizeof *s->text);
+	s->env.vals = s->val;
+	s->env.stamp = s->stamp;
 	for (size_t i = 0; i < n; i++)
 		s->col_field[i] = -1;
 	s->vtype = ec_xmalloc(n);
@@ -340,6 +342,7 @@ ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec)
 		memset(s->busy, 0, s->pol->ncolumns * sizeof *s->busy);
 		s->gen = 1;
 	}
+	s->env.gen = s->gen;
 }
 
 /* Problem reporting while parsing a cell; NULL when not wanted. */
