@@ -34,13 +34,6 @@ bool_value(int b)
 	return ec_value_int(EC_T_BOOL, b != 0);
 }
 
-/* Blank counts as false wherever a truth value is needed. */
-static int
-truth(struct ec_value v)
-{
-	return !v.blank && v.i != 0;
-}
-
 /*
  * Bytewise: the shorter of two strings with a common prefix is less.  An
  * empty value may come with a NULL pointer, which memcmp must not see.
@@ -64,59 +57,132 @@ equal_values(const struct ec_value *a, const struct ec_value *b)
 	return a->i == b->i;
 }
 
+/*
+ * The value of an operand: a literal or a column known for the record
+ * is used where it lies, anything else is evaluated into *tmp.  Most
+ * operands are one of the first two, and copying values costs more than
+ * comparing them.
+ */
+static const struct ec_value *
+operand(const struct expr_node *n, const struct ec_expr_env *env,
+    struct ec_value *tmp)
+{
+	if (n->kind == EXPR_LIT)
+		return &n->v;
+	if (n->kind == EXPR_SLOT && env->stamp &&
+	    env->stamp[n->slot] == env->gen)
+		return &env->vals[n->slot];
+	*tmp = eval(n, env);
+	return tmp;
+}
+
+static int
+compare(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	struct ec_value ta, tb;
+	const struct ec_value *a, *b;
+	int c;
+
+	a = operand(n->kids[0], env, &ta);
+	if (a->blank)
+		return 0;
+	b = operand(n->kids[1], env, &tb);
+	if (b->blank)
+		return 0;
+	if (n->kids[0]->type == EC_T_STR)
+		c = compare_str(a->s, a->n, b->s, b->n);
+	else
+		c = (a->i > b->i) - (a->i < b->i);
+	switch (n->kind) {
+	case EXPR_EQ: return c == 0;
+	case EXPR_NE: return c != 0;
+	case EXPR_LT: return c < 0;
+	case EXPR_LE: return c <= 0;
+	case EXPR_GT: return c > 0;
+	default: return c >= 0;
+	}
+}
+
 static struct ec_value
 eval_compare(const struct expr_node *n, const struct ec_expr_env *env)
 {
-	struct ec_value a, b;
-	int c;
-
-	a = eval(n->kids[0], env);
-	if (a.blank)
-		return bool_value(0);
-	b = eval(n->kids[1], env);
-	if (b.blank)
-		return bool_value(0);
-	if (n->kids[0]->type == EC_T_STR)
-		c = compare_str(a.s, a.n, b.s, b.n);
-	else
-		c = (a.i > b.i) - (a.i < b.i);
-	switch (n->kind) {
-	case EXPR_EQ: return bool_value(c == 0);
-	case EXPR_NE: return bool_value(c != 0);
-	case EXPR_LT: return bool_value(c < 0);
-	case EXPR_LE: return bool_value(c <= 0);
-	case EXPR_GT: return bool_value(c > 0);
-	default: return bool_value(c >= 0);
-	}
+	return bool_value(compare(n, env));
 }
 
 /*
  * "x in ..." and "x not in ..." are both false for a blank x or a blank
  * list, like every comparison: "not (x in ...)" is what is true there.
  */
-static struct ec_value
-eval_in(const struct expr_node *n, const struct ec_expr_env *env)
+static int
+member(const struct expr_node *n, const struct ec_expr_env *env)
 {
 	const struct expr_node *list = n->kids[1];
-	struct ec_value a, b;
+	struct ec_value ta, tb;
+	const struct ec_value *a, *b;
 	const char *item;
 	size_t pos = 0, len;
 	int found = 0;
 
-	a = eval(n->kids[0], env);
-	if (a.blank)
-		return bool_value(0);
+	a = operand(n->kids[0], env, &ta);
+	if (a->blank)
+		return 0;
 	if (n->kind == EXPR_IN_LIST) {
 		for (size_t i = 0; i < list->nkids && !found; i++)
-			found = equal_values(&a, &list->kids[i]->v);
+			found = equal_values(a, &list->kids[i]->v);
 	} else {
-		b = eval(list, env);
-		if (b.blank)
-			return bool_value(0);
-		while (!found && ec_list_next(b.s, b.n, &pos, &item, &len))
-			found = len == a.n && memcmp(item, a.s, len) == 0;
+		b = operand(list, env, &tb);
+		if (b->blank)
+			return 0;
+		while (!found && ec_list_next(b->s, b->n, &pos, &item, &len))
+			found = len == a->n && memcmp(item, a->s, len) == 0;
 	}
-	return bool_value(found != n->negate);
+	return found != n->negate;
+}
+
+static struct ec_value
+eval_in(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	return bool_value(member(n, env));
+}
+
+/*
+ * The truth of a condition, without making a value of each step: most
+ * of what a policy evaluates is and, or, not and comparisons.  Blank
+ * counts as false.
+ */
+static int
+test(const struct expr_node *n, const struct ec_expr_env *env)
+{
+	struct ec_value t;
+	const struct ec_value *v;
+
+	switch (n->kind) {
+	case EXPR_NOT:
+		return !test(n->kids[0], env);
+	case EXPR_AND:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!test(n->kids[i], env))
+				return 0;
+		return 1;
+	case EXPR_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (test(n->kids[i], env))
+				return 1;
+		return 0;
+	case EXPR_EQ:
+	case EXPR_NE:
+	case EXPR_LT:
+	case EXPR_LE:
+	case EXPR_GT:
+	case EXPR_GE:
+		return compare(n, env);
+	case EXPR_IN_LIST:
+	case EXPR_IN_VALUE:
+		return member(n, env);
+	default:
+		v = operand(n, env, &t);
+		return !v->blank && v->i != 0;
+	}
 }
 
 static struct ec_value
@@ -283,17 +349,9 @@ eval(const struct expr_node *n, const struct ec_expr_env *env)
 			return ec_value_blank(EC_T_INT);
 		return ec_value_int(EC_T_INT, -v.i);
 	case EXPR_NOT:
-		return bool_value(!truth(eval(n->kids[0], env)));
 	case EXPR_AND:
-		for (size_t i = 0; i < n->nkids; i++)
-			if (!truth(eval(n->kids[i], env)))
-				return bool_value(0);
-		return bool_value(1);
 	case EXPR_OR:
-		for (size_t i = 0; i < n->nkids; i++)
-			if (truth(eval(n->kids[i], env)))
-				return bool_value(1);
-		return bool_value(0);
+		return bool_value(test(n, env));
 	case EXPR_EQ:
 	case EXPR_NE:
 	case EXPR_LT:
@@ -327,10 +385,8 @@ ec_expr_eval(const struct ec_expr *e, const struct ec_expr_env *env,
 int
 ec_expr_test(const struct ec_expr *e, const struct ec_expr_env *env)
 {
-	struct ec_value v = eval(e->root, env);
-
 	/* Anything but a true BOOL is no: a caller's type error stays safe. */
-	return e->root->type == EC_T_BOOL && truth(v);
+	return e->root->type == EC_T_BOOL && test(e->root, env);
 }
 
 enum ec_type
