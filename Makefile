@@ -88,6 +88,10 @@ test: deps
 deps:
 	@sh tests/deps.sh
 
+# A benchmark, never part of check: see tests/bench/run.sh.
+bench: all
+	sh tests/bench/run.sh
+
 check: all $(UNIT_BIN)
 	sh tests/run-unit.sh $(UNIT_BIN)
 	sh tests/cli/run.sh
@@ -113,5 +117,5 @@ uninstall:
 clean:
 	rm -rf $(B) bin
 
-.PHONY: all check unit cli demo test deps install uninstall clean
+.PHONY: all check unit cli demo test deps bench install uninstall clean
 .DELETE_ON_ERROR:

@@ -97,6 +97,12 @@ ec_idset_add(struct ec_idset *s, uint64_t key, uint64_t line)
 	return 0;
 }
 
+void
+ec_idset_prefetch(const struct ec_idset *s, uint64_t key)
+{
+	__builtin_prefetch(&s->t[hash(key) & (s->cap - 1)], 1);
+}
+
 uint64_t
 ec_idset_get(const struct ec_idset *s, uint64_t key)
 {

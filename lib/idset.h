@@ -24,6 +24,13 @@ uint64_t ec_idset_key(const char id[18]);
  */
 uint64_t ec_idset_add(struct ec_idset *set, uint64_t key, uint64_t line);
 
+/*
+ * Starts loading the slot of key into the cache: a table of millions of
+ * IDs misses the cache on every look-up, and the caller can do other
+ * work while the slot comes.
+ */
+void ec_idset_prefetch(const struct ec_idset *set, uint64_t key);
+
 /* The line of key, or 0 when absent. */
 uint64_t ec_idset_get(const struct ec_idset *set, uint64_t key);
 

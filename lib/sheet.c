@@ -704,6 +704,9 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		s->val[col] = v;
 		s->bad[col] = rc < 0;
 		s->stamp[col] = s->gen;
+		if (col == r->unique && rc == 0 && !v.blank && s->seen &&
+		    s->pol->columns[col].type == EC_COL_ID)
+			ec_idset_prefetch(s->seen, ec_idset_key(v.s));
 		if (rc != 0) {
 			errors += pr.sev == EC_ERROR;
 			report(s, fn, ctx, pr.sev, pr.kind, (int)f);

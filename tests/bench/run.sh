@@ -1,0 +1,74 @@
+#!/bin/sh
+# run.sh: the benchmark behind `make bench`.  For each size it makes a
+# synthetic census with tests/gen, then times, side by side in the same
+# run: cat (the machine's limit), the libcsv floor (parse with empty
+# callbacks and copy the bytes, the least any libcsv-based filter can
+# cost), and the eldercare tools.  Each command runs 3 times; the best
+# wall time is kept.  Results go to stdout and build/bench/results.md.
+#
+#   BENCH_SIZES="100000 1000000"   sizes (records)
+#   BENCH_NATIONAL=1               also 16000000
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+out=build/bench
+mkdir -p "$out"
+sizes=${BENCH_SIZES:-"100000 1000000"}
+[ -n "${BENCH_NATIONAL:-}" ] && sizes="$sizes 16000000"
+asof=2026-11-30
+md=$out/results.md
+
+cc -O2 -o "$out/gen" tests/gen/gen.c
+cc -O2 -o "$out/floor" tests/bench/floor.c -lcsv
+
+# best of 3: prints "wall user sys maxrss_kb"
+measure() {
+	best=""
+	for i in 1 2 3; do
+		/usr/bin/time -o "$out/time" -f "%e %U %S %M" sh -c "$1" \
+		    > /dev/null 2>&1
+		r=$(cat "$out/time")
+		w=${r%% *}
+		if [ -z "$best" ] || awk "BEGIN{exit !($w < ${best%% *})}"; then
+			best=$r
+		fi
+	done
+	echo "$best"
+}
+
+{
+echo "# eldercare benchmark"
+echo
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores"
+} > "$md"
+
+for n in $sizes; do
+	census=$out/census-$n.csv
+	[ -f "$census" ] || "$out/gen" census -n "$n" -s 1 > "$census"
+	mb=$(awk "BEGIN{printf \"%.1f\", $(wc -c < "$census") / 1048576}")
+	{
+	echo
+	echo "## $n records ($mb MiB)"
+	echo
+	echo "| command | wall s | user s | sys s | peak MiB | records/s | MiB/s | wall / floor |"
+	echo "|---|---|---|---|---|---|---|---|"
+	} >> "$md"
+	floor=""
+	for name in cat floor elder-classify; do
+		case $name in
+		cat) cmd="cat $census" ;;
+		floor) cmd="$out/floor < $census" ;;
+		elder-classify) cmd="bin/elder-classify --as-of $asof $census" ;;
+		esac
+		set -- $(measure "$cmd")
+		[ "$name" = floor ] && floor=$1
+		ratio=-
+		[ -n "$floor" ] && ratio=$(awk "BEGIN{printf \"%.2f\", $1 / $floor}")
+		awk -v name="$name" -v w="$1" -v u="$2" -v s="$3" -v m="$4" \
+		    -v n="$n" -v mb="$mb" -v r="$ratio" 'BEGIN{
+			ww = w > 0 ? w : 0.01
+			printf "| %s | %.2f | %.2f | %.2f | %.1f | %.0f | %.0f | %s |\n",
+			    name, w, u, s, m / 1024, n / ww, mb / ww, r }' >> "$md"
+	done
+done
+cat "$md"
