@@ -1,8 +1,12 @@
 #!/bin/sh
-# demo.sh: the main job on the shipped examples.  Validates the census
-# sheet, then classifies it, writing into build/demo/.
+# demo.sh: the main job on the shipped examples, from a fresh Debian
+# machine: installs the Debian packages it needs if any is missing,
+# builds, validates the census sheet, then classifies it, writing into
+# build/demo/.
 set -u
 cd "$(dirname "$0")/.."
+sh tests/deps.sh || exit 2
+make -s || exit 2
 out=build/demo
 mkdir -p "$out"
 asof=2026-11-30
