@@ -44,6 +44,8 @@ struct batch {
 	struct row *rows;
 	size_t nrows, rows_cap;
 	struct ec_buf raw;	/* the lines of one-line records */
+	struct ec_str *f;	/* the fields as the caller sees them */
+	size_t f_cap;
 	enum batch_end end;	/* what follows its records */
 	struct batch *next;
 };
@@ -87,8 +89,6 @@ struct ec_csv_reader {
 	/* The caller's side. */
 	struct batch *mine;	/* records being handed out */
 	size_t rows_next;
-	struct ec_str *out;
-	size_t out_cap;
 	struct ec_csv_record rec;
 
 	/* Between the two threads, under mu. */
@@ -158,6 +158,7 @@ batch_free(struct batch *b)
 	free(b->foff);
 	free(b->flen);
 	free(b->rows);
+	free(b->f);
 	free(b);
 }
 
@@ -233,7 +234,6 @@ ec_csv_reader_free(struct ec_csv_reader *r)
 	}
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv);
-	free(r->out);
 	free(r);
 }
 
@@ -653,6 +653,19 @@ hand_over(struct ec_csv_reader *r, enum batch_end end)
 		r->cur = NULL;
 	}
 
+	/*
+	 * The arena has stopped moving: point the fields into it here, in
+	 * the reading thread, rather than record by record in the caller's.
+	 */
+	if (old->nf > old->f_cap) {
+		old->f_cap = old->nf;
+		old->f = ec_xrealloc(old->f, old->f_cap * sizeof *old->f);
+	}
+	for (size_t i = 0; i < old->nf; i++) {
+		old->f[i].p = old->arena.p + old->foff[i];
+		old->f[i].n = old->flen[i];
+	}
+
 	pthread_mutex_lock(&r->mu);
 	old->end = end;
 	old->next = NULL;
@@ -737,17 +750,9 @@ ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
 
 	b = r->mine;
 	struct row *row = &b->rows[r->rows_next++];
-	if (row->nfields > r->out_cap) {
-		r->out_cap = row->nfields * 2;
-		r->out = ec_xrealloc(r->out, r->out_cap * sizeof *r->out);
-	}
-	for (size_t i = 0; i < row->nfields; i++) {
-		r->out[i].p = b->arena.p + b->foff[row->first + i];
-		r->out[i].n = b->flen[row->first + i];
-	}
 	r->rec.line = row->line;
 	r->rec.nfields = row->nfields;
-	r->rec.fields = r->out;
+	r->rec.fields = b->f + row->first;
 	r->rec.error = row->error;
 	r->rec.raw = row->has_raw ? b->raw.p + row->raw_off : NULL;
 	r->rec.raw_len = row->raw_len;
