@@ -498,8 +498,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		close(fd);
 }
 
-int
-tool_run_filter(struct tool *t, const struct filter *f, char **files,
+void
+tool_run_inputs(struct tool *t, const struct filter *f, char **files,
     int nfiles)
 {
 	char *dash = "-";
@@ -526,6 +526,13 @@ tool_run_filter(struct tool *t, const struct filter *f, char **files,
 	free(first);
 	ec_idset_free(t->seen);
 	free(t->names);
+}
+
+int
+tool_run_filter(struct tool *t, const struct filter *f, char **files,
+    int nfiles)
+{
+	tool_run_inputs(t, f, files, nfiles);
 	return tool_finish(t);
 }
 

@@ -132,6 +132,14 @@ void tool_open_output(struct tool *t);
 int tool_run_filter(struct tool *t, const struct filter *f, char **files,
 	int nfiles);
 
+/*
+ * tool_run_filter without its tool_finish: for a tool that has more to
+ * write after the last input (records held back to be sorted, say) before
+ * it calls tool_finish itself.
+ */
+void tool_run_inputs(struct tool *t, const struct filter *f, char **files,
+	int nfiles);
+
 /* Reports a problem of the current record (the sheet's problem callback). */
 void tool_problem(void *ctx, const struct ec_problem *p);
 

@@ -273,7 +273,6 @@ ec_sheet_share_seen(struct ec_sheet *s, struct ec_idset *set, size_t file_no,
     const char *const *files)
 {
 	if (s->own_seen)
-		if (s->own_seen)
 		ec_idset_free(s->seen);
 	s->seen = set;
 	s->own_seen = 0;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # man-examples.sh: runs every command of the EXAMPLES sections of
-# man/elder-classify.1, man/eldercare.7 and man/eldercare-policy.5.
+# man/elder-classify.1, man/risk-score.1, man/eldercare.7 and
+# man/eldercare-policy.5.
 #
 # The commands are copied here by hand, exactly as the pages show them
 # (nothing is extracted automatically): when a page's example changes,
@@ -137,6 +138,54 @@ check 'classified-2027.csv has the header of classified.csv' \
 example 1 <<'EOF'
 ELDERCARE_POLICY=examples/policy.yaml \
       elder-classify --check --as-of 2026-11-30 tests/cli/data/census.csv
+EOF
+
+page risk-score.1
+
+example 0 'risk-score: read 352, written 352, rejected 0' <<'EOF'
+elder-classify --as-of 2026-11-30 examples/census.csv 2>/dev/null |
+      risk-score --as-of 2026-11-30 --stats -o scored.csv
+EOF
+
+example 0 '40 high' '190 low' '122 medium' <<'EOF'
+awk -F, 'NR > 1 { print $(NF-1) }' scored.csv | sort | uniq -c
+EOF
+
+example 0 '21 high' '96 low' '55 medium' <<'EOF'
+awk -F, '$(NF-6) == "yes" { print $(NF-1) }' scored.csv |
+      sort | uniq -c
+EOF
+check 'the seventh column from the end of scored.csv is left_behind' \
+    '[ "$(head -n 1 scored.csv | awk -F, "{ print \$(NF-6) }")" = left_behind ]'
+
+example 0 \
+    'name,risk_score,risk_level,risk_reasons' \
+    '王建国,110,high,alone;ability_severe;oldest_old;poor;chronic_multi;no_family_doctor;disabled_alone' \
+    '李秀英,0,low,' <<'EOF'
+risk-score --as-of 2026-11-30 tests/cli/data/census.csv |
+      head -n 3 | cut -d, -f 2,24-
+EOF
+
+example 0 <<'EOF'
+risk-score --as-of 2026-11-30 scored.csv | cmp - scored.csv
+EOF
+
+example 2 "risk-score: <stdin>:1: required column 'id_number' is missing, and the risk score needs it for age (its header may be: id_number, 身份证号, 身份证号码, 公民身份号码, 身份证)" <<'EOF'
+cut -d, -f 2- tests/cli/data/census.csv | risk-score --as-of 2026-11-30
+EOF
+
+example 0 <<'EOF'
+sed 's/name: alone, points: 25/name: alone, points: 30/' \
+      examples/policy.yaml > my-policy.yaml
+EOF
+check 'my-policy.yaml gives alone 30 points' \
+    'grep -x "    - {name: alone, points: 30, when: .*}" my-policy.yaml'
+
+example 0 \
+    'name,risk_score,risk_level,risk_reasons' \
+    '王建国,115,high,alone;ability_severe;oldest_old;poor;chronic_multi;no_family_doctor;disabled_alone' <<'EOF'
+risk-score -p my-policy.yaml --as-of 2026-11-30 \
+      tests/cli/data/census.csv | head -n 2 | cut -d, -f 2,24-
 EOF
 
 page eldercare.7
