@@ -329,7 +329,15 @@ reject(struct tool *t, const struct ec_csv_record *rec)
 		t->status = EXIT_DATA;
 	if (!t->rej_open)
 		return;
-	ec_csv_write_fields(&t->rej, rec->fields, rec->nfields);
+	if (rec->error && rec->raw) {
+		/*
+		 * What a broken record's fields are is not known: its text
+		 * goes as it came, in one field, and the file stays CSV.
+		 */
+		ec_csv_write_field(&t->rej, rec->raw, rec->raw_len);
+	} else {
+		ec_csv_write_fields(&t->rej, rec->fields, rec->nfields);
+	}
 	ec_csv_write_field(&t->rej, line, ec_fmt_int(line, (int64_t)rec->line));
 	ec_csv_write_field(&t->rej, t->errors.p ? t->errors.p : "",
 	    t->errors.len);

@@ -341,6 +341,35 @@ replay_from_row_start(struct ec_csv_reader *r, const char *cur, size_t n)
 	r->line = r->row_line;
 }
 
+/*
+ * A broken record is rejected as it came: its lines (those kept in the
+ * window, then s) are kept with the batch, at most EC_CSV_FIELD_MAX bytes
+ * of them, for the row push_row is about to make.
+ */
+static void
+push_broken(struct ec_csv_reader *r, enum ec_csv_rec_error e, const char *s,
+    size_t n)
+{
+	struct batch *b = r->cur;
+	size_t off = b->raw.len, wn = r->window.len, len;
+
+	if (wn > EC_CSV_FIELD_MAX)
+		wn = EC_CSV_FIELD_MAX;
+	if (n > EC_CSV_FIELD_MAX - wn)
+		n = EC_CSV_FIELD_MAX - wn;
+	ec_buf_add(&b->raw, r->window.p ? r->window.p : "", wn);
+	ec_buf_add(&b->raw, s, n);
+	len = b->raw.len - off;
+	while (len && (b->raw.p[off + len - 1] == '\n' ||
+	    b->raw.p[off + len - 1] == '\r'))
+		len--;
+	push_row(r, e);
+	struct row *row = &b->rows[b->nrows - 1];
+	row->has_raw = 1;
+	row->raw_off = off;
+	row->raw_len = len;
+}
+
 /* Parses one physical line (with its line end, unless the last). */
 static void
 feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
@@ -379,13 +408,13 @@ feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 				replay_from_row_start(r, s, n);
 			else
 				r->line++;
-			push_row(r, EC_CSV_EQUOTE);
+			push_broken(r, EC_CSV_EQUOTE, s, n);
 		} else {
 			if (multi)
 				replay_from_row_start(r, s, n);
 			else
 				r->line++;
-			push_row(r, EC_CSV_EFIELD_SIZE);
+			push_broken(r, EC_CSV_EFIELD_SIZE, s, n);
 		}
 		ec_buf_reset(&r->window);
 		return;
@@ -396,7 +425,7 @@ feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 		if (r->window.len + n > EC_CSV_RECORD_MAX) {
 			parser_reset(r);
 			replay_from_row_start(r, "", 0);
-			push_row(r, EC_CSV_ERECORD_SIZE);
+			push_broken(r, EC_CSV_ERECORD_SIZE, s, n);
 			return;
 		}
 		ec_buf_add(&r->window, s, n);
@@ -412,7 +441,7 @@ finish(struct ec_csv_reader *r)
 		parser_reset(r);
 		if (multi)
 			replay_from_row_start(r, "", 0);
-		push_row(r, EC_CSV_EUNTERMINATED);
+		push_broken(r, EC_CSV_EUNTERMINATED, "", 0);
 		if (multi)
 			return;
 	}

@@ -44,7 +44,9 @@ struct ec_csv_record {
 	/*
 	 * The record's bytes without the line end, when it is all of one
 	 * physical line (else NULL): a filter that changes nothing can copy
-	 * them instead of writing the fields again.
+	 * them instead of writing the fields again.  For a malformed record
+	 * (error set), the text of its lines as they came (at most
+	 * EC_CSV_FIELD_MAX bytes), for a rejects file.
 	 */
 	const char *raw;
 	size_t raw_len;
