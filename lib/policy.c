@@ -65,6 +65,14 @@ struct colname {
 
 struct chunk;
 
+/* The tools in the order they run (see writer_of). */
+enum stage {
+	STAGE_ANY = 0,		/* rollup: reads everything */
+	STAGE_CLASSIFY,
+	STAGE_RISK,
+	STAGE_VISITS,
+};
+
 struct loader {
 	const char *text;
 	size_t len;
@@ -86,6 +94,7 @@ struct loader {
 	const char *src;
 	size_t srclen;
 	int classify_limit;		/* columns computed at or after: forbidden */
+	enum stage stage;		/* the tool whose rules are compiled */
 	int forbidden;			/* the first forbidden column read, or -1 */
 	size_t forbidden_off;
 };
@@ -157,6 +166,36 @@ static const struct {
 	{ "alert_report", EC_COL_ENUM, { "on_time", "late", "missing",
 	    NULL } },
 };
+
+/*
+ * The columns each tool writes: the rules a tool applies can read only
+ * what the tools before it wrote.
+ */
+static const char *const stage_tools[] = {
+	"", "elder-classify", "risk-score", "visit-due",
+};
+
+static const struct {
+	const char *name;
+	enum stage writer;
+} written[] = {
+	{ "risk_score", STAGE_RISK }, { "risk_level", STAGE_RISK },
+	{ "risk_reasons", STAGE_RISK }, { "last_visit", STAGE_VISITS },
+	{ "last_home_visit", STAGE_VISITS }, { "interval_days", STAGE_VISITS },
+	{ "next_due", STAGE_VISITS }, { "days_overdue", STAGE_VISITS },
+	{ "visit_status", STAGE_VISITS }, { "home_visit_status", STAGE_VISITS },
+	{ "health_check_due", STAGE_VISITS }, { "alert", STAGE_VISITS },
+	{ "alert_report", STAGE_VISITS },
+};
+
+static enum stage
+writer_of(const char *name)
+{
+	for (size_t i = 0; i < EC_ARRAY_LEN(written); i++)
+		if (strcmp(written[i].name, name) == 0)
+			return written[i].writer;
+	return STAGE_ANY;
+}
 
 /* Words of the expression language: a column so named could not be read. */
 static const char *const keywords[] = {
@@ -1212,7 +1251,9 @@ resolve(void *ctx, const char *name, size_t len, enum ec_type *type)
 	if (c < 0)
 		return -1;
 	*type = ec_coltype_value_type(L->p->columns[c].type);
-	if (L->classify_limit >= 0 && L->classify_at[c] >= L->classify_limit &&
+	enum stage w = writer_of(L->p->columns[c].name);
+	if (((L->classify_limit >= 0 && L->classify_at[c] >= L->classify_limit) ||
+	    (L->stage != STAGE_ANY && w != STAGE_ANY && w >= L->stage)) &&
 	    L->forbidden < 0) {
 		L->forbidden = c;
 		/* The parser passes a pointer into the source. */
@@ -1279,8 +1320,16 @@ compile(struct loader *L, const struct ynode *n, const char *what,
 	}
 	if (L->forbidden >= 0) {
 		const char *name = L->p->columns[L->forbidden].name;
+		enum stage w = writer_of(name);
 
-		if (L->classify_at[L->forbidden] == L->classify_limit)
+		if (w != STAGE_ANY && w == L->stage)
+			fail_at(L, n, L->forbidden_off, "'%s' is what these "
+			    "rules compute: they cannot read it", name);
+		else if (w != STAGE_ANY)
+			fail_at(L, n, L->forbidden_off, "'%s' is written later, "
+			    "by %s: %s cannot read it", name, stage_tools[w],
+			    stage_tools[L->stage]);
+		else if (L->classify_at[L->forbidden] == L->classify_limit)
 			fail_at(L, n, L->forbidden_off, "'%s' is the column "
 			    "being computed", name);
 		else
@@ -1866,6 +1915,11 @@ load_derived(struct loader *L, struct ec_derived *d, const struct ynode *n,
 	    want_column(L, fv[0], "name", &d->column) == -1)
 		return -1;
 	c = &L->p->columns[d->column];
+	for (size_t i = 0; i < EC_ARRAY_LEN(toolcols); i++)
+		if (strcmp(toolcols[i].name, c->name) == 0)
+			return fail(L, fv[0], "column '%s' is read or written "
+			    "by the tools themselves, not computed by classify",
+			    c->name);
 	if (L->classify_at[d->column] != index)
 		return fail(L, fv[0], "column '%s' is already computed by "
 		    "classify", c->name);
@@ -2447,12 +2501,20 @@ load_policy(struct loader *L, const struct ynode *root)
 	L->classify_limit = -1;
 	prescan_names(L, fv[T_CLASSIFY], fv[T_RISK]);
 
+	/* Each tool's rules may read only what the tools before it wrote. */
+	L->stage = STAGE_CLASSIFY;
 	if (load_census(L, fv[T_CENSUS]) == -1 ||
-	    load_classify(L, fv[T_CLASSIFY]) == -1 ||
-	    load_risk(L, fv[T_RISK]) == -1 ||
-	    load_visits(L, fv[T_VISITS]) == -1 ||
-	    load_health(L, fv[T_HEALTH]) == -1 ||
-	    load_rollup(L, fv[T_ROLLUP]) == -1)
+	    load_classify(L, fv[T_CLASSIFY]) == -1)
+		return -1;
+	L->stage = STAGE_RISK;
+	if (load_risk(L, fv[T_RISK]) == -1)
+		return -1;
+	L->stage = STAGE_VISITS;
+	if (load_visits(L, fv[T_VISITS]) == -1 ||
+	    load_health(L, fv[T_HEALTH]) == -1)
+		return -1;
+	L->stage = STAGE_ANY;
+	if (load_rollup(L, fv[T_ROLLUP]) == -1)
 		return -1;
 	if (fv[T_LABELS] != NULL && load_labels(L, fv[T_LABELS]) == -1)
 		return -1;

@@ -699,6 +699,26 @@ test_labels(void **state)
 	    "unknown language 'fr' in 'labels' (zh or en)", NULL);
 }
 
+/* A tool's rules read only what the tools before it wrote. */
+static void
+test_pipeline_order(void **state)
+{
+	expect_error("when: \"severe_mental_illness\"}",
+	    "when: \"risk_score > 3\"}", 192, 49,
+	    "'risk_score' is what these rules compute: they cannot read it",
+	    NULL);
+	expect_error("      poor: \"poverty != 'none'\"",
+	    "      poor: \"risk_level == 'high'\"", 173, 14,
+	    "'risk_level' is written later, by risk-score: elder-classify "
+	    "cannot read it", NULL);
+	expect_error("  - name: special\n",
+	    "  - name: risk_score\n    expr: \"1\"\n  - name: special\n",
+	    175, 11, "column 'risk_score' is read or written by the tools "
+	    "themselves, not computed by classify", NULL);
+	expect_error("  unique: id_number", "  unique: name", 143, 11,
+	    "'unique' must name an ID column, and 'name' is not one", NULL);
+}
+
 int
 main(void)
 {
@@ -733,6 +753,7 @@ main(void)
 		cmocka_unit_test(test_classify_rules),
 		cmocka_unit_test(test_risk_rules),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_pipeline_order),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
