@@ -256,6 +256,23 @@ column_name(struct tool *t, int f, struct ec_buf *b)
 	return b->p;
 }
 
+int
+tool_header_problems(struct tool *t, struct ec_buf *msg)
+{
+	int any = 0;
+
+	for (char *line = msg->p, *nl; line && *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			nl = line + strlen(line) - 1;
+		else
+			*nl = '\0';
+		fprintf(stderr, "%s: %s:1: %s\n", t->prog, t->file, line);
+		any = 1;
+	}
+	ec_buf_release(msg);
+	return any ? -1 : 0;
+}
+
 void
 tool_problem(void *ctx, const struct ec_problem *p)
 {

@@ -140,6 +140,12 @@ int tool_run_filter(struct tool *t, const struct filter *f, char **files,
 void tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 	int nfiles);
 
+/*
+ * Prints each line of msg (ec_sheet_missing's, say) as a message about
+ * the header of the current file; returns -1 when there was one, else 0.
+ */
+int tool_header_problems(struct tool *t, struct ec_buf *msg);
+
 /* Reports a problem of the current record (the sheet's problem callback). */
 void tool_problem(void *ctx, const struct ec_problem *p);
 

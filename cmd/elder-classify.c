@@ -36,16 +36,8 @@ bind(struct tool *t, struct ec_sheet *s)
 
 	for (size_t i = 0; i < c->nappend; i++)
 		ec_sheet_own(s, c->append[i], NULL, NULL);
-	if (ec_sheet_missing(s, &t->pol->census, &msg) == 0)
-		return 0;
-	/* One line per missing column, each with the file and line 1. */
-	for (char *line = msg.p, *nl; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		*nl = '\0';
-		fprintf(stderr, "%s: %s:1: %s\n", t->prog, t->file, line);
-	}
-	ec_buf_release(&msg);
-	return -1;
+	ec_sheet_missing(s, &t->pol->census, &msg);
+	return tool_header_problems(t, &msg);
 }
 
 static int

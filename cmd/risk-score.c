@@ -29,15 +29,8 @@ bind(struct tool *t, struct ec_sheet *s)
 	 * The census is elder-classify's to check; what matters here is
 	 * only what the risk standard reads and nothing can stand in for.
 	 */
-	if (ec_risk_missing(s, r, &t->pol->census, &msg) == 0)
-		return 0;
-	for (char *line = msg.p, *nl; line && *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		*nl = '\0';
-		fprintf(stderr, "%s: %s:1: %s\n", t->prog, t->file, line);
-	}
-	ec_buf_release(&msg);
-	return -1;
+	ec_risk_missing(s, r, &t->pol->census, &msg);
+	return tool_header_problems(t, &msg);
 }
 
 static int

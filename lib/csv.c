@@ -464,6 +464,25 @@ cancellable_read(int fd, void *buf, size_t n)
 	return got;
 }
 
+/* read(2) of at most want bytes (and read_max); -1 after fatal(). */
+static ssize_t
+read_some(struct ec_csv_reader *r, char *buf, size_t want)
+{
+	ssize_t got;
+
+	if (want > r->read_max)
+		want = r->read_max;
+	do
+		got = cancellable_read(r->fd, buf, want);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+		fatal(r, 0, msg);
+	}
+	return got;
+}
+
 /* Reads more input into buf; returns 0 at end of file or on error. */
 static int
 fill(struct ec_csv_reader *r)
@@ -483,20 +502,10 @@ fill(struct ec_csv_reader *r)
 	}
 	for (;;) {
 		if (r->cd == (iconv_t)-1) {
-			size_t want = r->cap - r->end;
-			if (want > r->read_max)
-				want = r->read_max;
-			ssize_t got = cancellable_read(r->fd, r->buf + r->end,
-			    want);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0) {
-				char msg[200];
-				snprintf(msg, sizeof msg, "read error: %s",
-				    strerror(errno));
-				fatal(r, 0, msg);
+			ssize_t got = read_some(r, r->buf + r->end,
+			    r->cap - r->end);
+			if (got < 0)
 				return 0;
-			}
 			if (got == 0) {
 				r->eof = 1;
 				return 0;
@@ -507,19 +516,10 @@ fill(struct ec_csv_reader *r)
 
 		ssize_t got = 0;
 		if (!r->eof) {
-			size_t want = READ_SIZE - r->raw_len;
-			if (want > r->read_max)
-				want = r->read_max;
-			got = cancellable_read(r->fd, r->raw + r->raw_len, want);
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got < 0) {
-				char msg[200];
-				snprintf(msg, sizeof msg, "read error: %s",
-				    strerror(errno));
-				fatal(r, 0, msg);
+			got = read_some(r, r->raw + r->raw_len,
+			    READ_SIZE - r->raw_len);
+			if (got < 0)
 				return 0;
-			}
 			if (got == 0)
 				r->eof = 1;
 			r->raw_len += (size_t)got;
