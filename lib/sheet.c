@@ -90,6 +90,17 @@ vmap_init(struct ec_vmap *m, const struct ec_vocab *v)
 	}
 }
 
+/*
+ * A column's cells repeat themselves (是, 否, 雁江区 ...): the last
+ * spelling read in each column and its value are kept, and a cell that
+ * spells it again costs one comparison.
+ */
+struct ec_vlast {
+	char s[VMAP_MAX_KEY];
+	size_t n;		/* 0: nothing kept */
+	int value;
+};
+
 /* The value s[0..n) (trimmed) spells in vocabulary k, or -1. */
 static int
 vmap_lookup(const struct ec_sheet *s, int k, const char *p, size_t n)
@@ -141,6 +152,7 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 	for (size_t i = 0; i < p->nvocabs; i++)
 		s->yes[i] = ec_vocab_token(&p->vocabs[i], "yes");
 	s->id_cols = ec_xmalloc(n * sizeof *s->id_cols);
+	s->vlast = ec_xcalloc(n, sizeof *s->vlast);
 	s->vmaps = ec_xcalloc(p->nvocabs, sizeof *s->vmaps);
 	for (size_t i = 0; i < p->nvocabs; i++)
 		vmap_init(&s->vmaps[i], &p->vocabs[i]);
@@ -184,6 +196,7 @@ ec_sheet_release(struct ec_sheet *s)
 		free(s->vmaps[i].e);
 	}
 	free(s->vmaps);
+	free(s->vlast);
 }
 
 /* The columns the tools write besides elder-classify's (CONTRACT §5, §6). */
@@ -490,7 +503,18 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
 	case EC_COL_ENUM:
 	case EC_COL_BOOL: {
 		const struct ec_vocab *voc = &s->pol->vocabs[c->vocab];
-		int k = vmap_lookup(s, c->vocab, p, n);
+		struct ec_vlast *last = &s->vlast[col];
+		int k;
+		if (n == last->n && memcmp(p, last->s, n) == 0) {
+			k = last->value;
+		} else {
+			k = vmap_lookup(s, c->vocab, p, n);
+			if (n <= VMAP_MAX_KEY) {
+				memcpy(last->s, p, n);
+				last->n = n;
+				last->value = k;
+			}
+		}
 		if (k < 0) {
 			if (pr) {
 				ec_buf_adds(&s->msg, "unknown value ");

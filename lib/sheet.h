@@ -54,6 +54,7 @@ typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
 
 struct ec_idset;
 struct ec_vmap;
+struct ec_vlast;
 
 struct ec_sheet {
 	const struct ec_policy *pol;
@@ -86,6 +87,7 @@ struct ec_sheet {
 	size_t file_no;		/* which of files this sheet reads */
 	const char *const *files;	/* names, for "first seen in" */
 	struct ec_vmap *vmaps;	/* per vocabulary: spelling -> value */
+	struct ec_vlast *vlast;	/* per column: the last spelling read */
 	unsigned char *vtype;	/* per column: enum ec_type of its values */
 	int *yes;		/* per vocabulary: the index of "yes", or -1 */
 	int *id_cols;		/* the ID columns the header has */
