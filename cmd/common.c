@@ -33,6 +33,8 @@ tool_init(struct tool *t, const char *prog, const char *usage)
 	t->outfile.fd = t->rejfile.fd = -1;
 	/* A closed pipe is the reader's choice, not an error: see write. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Whatever way the tool exits, no temporary file stays. */
+	atexit(ec_outfile_cleanup);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
@@ -323,7 +325,7 @@ write_header(struct tool *t, const struct filter *f, struct ec_sheet *s,
 		ec_csv_write_field(&t->rej, "_errors", 7);
 		ec_csv_end_record(&t->rej);
 	}
-	if (t->check)
+	if (t->check || t->own_output)
 		return;
 	for (size_t i = 0; i < h->nfields; i++)
 		if (!s->drop[i])

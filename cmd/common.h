@@ -79,6 +79,7 @@ struct tool {
 	const char *rejects_path;
 	int stats;
 	int check;		/* validate only: no output, every message */
+	int own_output;		/* writes its own header: none copied */
 	ec_date asof;
 
 	struct ec_policy *pol;

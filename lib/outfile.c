@@ -10,24 +10,40 @@
 
 #include "util.h"
 
-#define MAX_OPEN 256
+/*
+ * The temporary files not yet committed, for ec_outfile_cleanup, which a
+ * signal handler may call at any moment: a list that only grows, whose
+ * nodes are published whole and emptied, never freed, so the handler
+ * never meets a half-made or freed node.  A node is reused when empty.
+ */
+struct pending {
+	char *volatile path;
+	struct pending *next;
+};
 
-/* The temporary files not yet committed, for ec_outfile_cleanup. */
-static char *volatile pending[MAX_OPEN];
+static struct pending *volatile pending;
 
 static void
 track(char *tmp, int add)
 {
-	for (size_t i = 0; i < MAX_OPEN; i++) {
-		if (add && pending[i] == NULL) {
-			pending[i] = tmp;
+	struct pending *p;
+
+	for (p = pending; p; p = p->next) {
+		if (add && p->path == NULL) {
+			p->path = tmp;
 			return;
 		}
-		if (!add && pending[i] == tmp) {
-			pending[i] = NULL;
+		if (!add && p->path == tmp) {
+			p->path = NULL;
 			return;
 		}
 	}
+	if (!add)
+		return;
+	p = ec_xmalloc(sizeof *p);
+	p->path = tmp;
+	p->next = pending;
+	pending = p;
 }
 
 int
@@ -37,8 +53,23 @@ ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	struct ec_buf b = EC_BUF_INIT;
+	struct stat st;
 	mode_t mask;
 
+	/*
+	 * A device or a pipe (/dev/stdout, /dev/null, a FIFO) is written
+	 * as it is: a rename would replace it with a file.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		if ((o->fd = open(path, O_WRONLY)) < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		o->tmp = NULL;
+		o->path = ec_xstrdup(path);
+		return 0;
+	}
 	ec_buf_add(&b, path, dirlen);
 	ec_buf_addc(&b, '.');
 	ec_buf_adds(&b, path + dirlen);
@@ -73,13 +104,14 @@ ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
 		rc = -1;
 	}
 	o->fd = -1;
-	if (rc == 0 && rename(o->tmp, o->path) != 0) {
+	if (rc == 0 && o->tmp && rename(o->tmp, o->path) != 0) {
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
 		rc = -1;
 	}
-	if (rc != 0)
+	if (rc != 0 && o->tmp)
 		unlink(o->tmp);
-	track(o->tmp, 0);
+	if (o->tmp)
+		track(o->tmp, 0);
 	free(o->tmp);
 	free(o->path);
 	o->tmp = o->path = NULL;
@@ -89,8 +121,15 @@ ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
 void
 ec_outfile_abort(struct ec_outfile *o)
 {
-	if (!o->tmp)
+	if (!o->tmp) {
+		/* Written in place (a device), or nothing to undo. */
+		if (o->path && o->fd >= 0)
+			close(o->fd);
+		free(o->path);
+		o->path = NULL;
+		o->fd = -1;
 		return;
+	}
 	if (o->fd >= 0)
 		close(o->fd);
 	unlink(o->tmp);
@@ -104,7 +143,7 @@ ec_outfile_abort(struct ec_outfile *o)
 void
 ec_outfile_cleanup(void)
 {
-	for (size_t i = 0; i < MAX_OPEN; i++)
-		if (pending[i])
-			unlink(pending[i]);
+	for (struct pending *p = pending; p; p = p->next)
+		if (p->path)
+			unlink(p->path);
 }

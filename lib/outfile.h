@@ -5,7 +5,10 @@
  * (.NAME.XXXXXX), which is renamed over the target only on commit.  A
  * process that dies before that leaves the target as it was.  The
  * temporary files still open are listed so that a signal handler can
- * remove them (ec_outfile_cleanup is async-signal-safe).
+ * remove them (ec_outfile_cleanup is async-signal-safe).  A target
+ * that exists and is neither a regular file nor a directory (a device, a
+ * FIFO: /dev/stdout, /dev/null) is opened and written in place, since a
+ * rename would replace it; then tmp is NULL.
  */
 #ifndef EC_OUTFILE_H
 #define EC_OUTFILE_H
@@ -14,7 +17,7 @@
 
 struct ec_outfile {
 	char *path;		/* the target (owned) */
-	char *tmp;		/* the temporary file (owned) */
+	char *tmp;		/* the temporary file (owned), or NULL */
 	int fd;
 };
 
@@ -28,7 +31,10 @@ int ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen);
 /* Closes and removes the temporary file. */
 void ec_outfile_abort(struct ec_outfile *o);
 
-/* Removes every temporary file still open: for signal handlers. */
+/*
+ * Removes every temporary file still open: for signal handlers and
+ * atexit(3), so that no exit leaves one behind.
+ */
 void ec_outfile_cleanup(void);
 
 #endif

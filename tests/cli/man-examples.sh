@@ -1,7 +1,7 @@
 #!/bin/sh
 # man-examples.sh: runs every command of the EXAMPLES sections of
-# man/elder-classify.1, man/risk-score.1, man/eldercare.7 and
-# man/eldercare-policy.5.
+# man/elder-classify.1, man/risk-score.1, man/visit-due.1, man/rollup.1,
+# man/eldercare.7 and man/eldercare-policy.5.
 #
 # The commands are copied here by hand, exactly as the pages show them
 # (nothing is extracted automatically): when a page's example changes,
@@ -295,6 +295,182 @@ check 'feb28.yaml has leap_birthday: feb28' \
 example 1 <<'EOF'
 ELDERCARE_POLICY=feb28.yaml elder-classify --check --as-of 2026-11-30 \
       tests/cli/data/census.csv
+EOF
+
+page visit-due.1
+
+example 0 <<'EOF'
+elder-classify --as-of 2026-11-30 examples/census.csv 2>/dev/null |
+      risk-score --as-of 2026-11-30 > scored.csv
+EOF
+check 'scored.csv holds the 352 valid records, scored' \
+    '[ "$(tail -n +2 scored.csv | wc -l)" -eq 352 ] &&
+     head -n 1 scored.csv | grep -q ",risk_score,risk_level,risk_reasons$"'
+
+example 1 \
+    'visit-due: examples/visits.csv:47: 走访日期: error: date 2026-12-25 is after the as-of date 2026-11-30' \
+    'visit-due: examples/visits.csv:154: 身份证号: warning: no one with this ID in the census' \
+    'visit-due: visits: read 1050, rejected 8, of people not in the census 33' \
+    'visit-due: read 352, written 352, rejected 0' <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv --stats \
+      -o due.csv scored.csv
+EOF
+
+example 0 \
+    '姓名,县(区),乡(镇),村(社区),days_overdue,visit_status' \
+    '周朝,乐至县,东山镇,燕子村,32,overdue' \
+    '邹平,乐至县,回澜镇,槐树村,54,overdue' \
+    '萧蓉,乐至县,大佛镇,新民村,,never_visited' <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      --overdue scored.csv 2>/dev/null | cut -d, -f 2,5-7,36,37 | head -4
+EOF
+
+example 1 <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      --overdue --split-by village --out-dir overdue scored.csv 2>/dev/null
+EOF
+
+example 0 72 <<'EOF'
+ls overdue | wc -l
+EOF
+
+example 0 \
+    '姓名,days_overdue,visit_status' \
+    '周朝,32,overdue' <<'EOF'
+cut -d, -f 2,36,37 overdue/燕子村.csv
+EOF
+
+example 0 \
+    '姓名,村(社区),alert,alert_report' \
+    '魏富,灯杆村,hardship,missing' \
+    '刘远远,碾子村,hardship,on_time' \
+    '任志庆,梨园村,mental_illness,on_time' \
+    '石昌,青龙村,critical_illness,missing' \
+    '何德友,青龙村,critical_illness,missing' <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      --alerts scored.csv 2>/dev/null | cut -d, -f 2,7,40,41
+EOF
+
+example 1 <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      --unmatched strays.csv scored.csv > /dev/null 2>&1
+EOF
+
+example 0 33 <<'EOF'
+tail -n +2 strays.csv | wc -l
+EOF
+
+example 0 <<'EOF'
+iconv -f UTF-8 -t GB18030 examples/visits.csv > visits-gb18030.csv
+EOF
+
+example 0 94 <<'EOF'
+visit-due --as-of 2026-11-30 --visits visits-gb18030.csv \
+      --visits-encoding gb18030 --due-within 3 scored.csv 2>/dev/null |
+      tail -n +2 | wc -l
+EOF
+
+example 0 'visit-due: status 1, see visit-due.log' <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv --overdue \
+      --split-by village --out-dir overdue scored.csv 2>visit-due.log; \
+      s=$?; [ $s -eq 0 ] || echo "visit-due: status $s, see visit-due.log"
+EOF
+check 'the overdue lists are whole, one per village, no temporary file left' \
+    '[ "$(ls -a overdue | grep -c "^\.[^.]")" -eq 0 ] &&
+     [ "$(ls overdue | wc -l)" -eq 72 ] &&
+     [ "$(cat overdue/*.csv | grep -vc "^身份证号,")" -eq 79 ]'
+
+page rollup.1
+
+example 0 <<'EOF'
+elder-classify --as-of 2026-11-30 examples/census.csv 2>/dev/null |
+      risk-score --as-of 2026-11-30 -o scored.csv
+EOF
+
+example 0 \
+    "rollup: note: metric 'visit_overdue' left out: the input has no column 'visit_status'" \
+    "rollup: note: metric 'alerts_unreported' left out: the input has no column 'alert_report'" <<'EOF'
+rollup scored.csv > townships.csv
+EOF
+
+example 0 \
+    '乐至县,,county,87,39,21' \
+    '安岳县,,county,151,75,40' \
+    '雁江区,,county,114,58,25' \
+    ',,total,352,172,86' <<'EOF'
+grep -e ',county,' -e ',total,' townships.csv | cut -d, -f 1-6
+EOF
+
+example 0 \
+    'county,level,records,left_behind,special,focus,risk_high' \
+    '乐至县,county,87,39,21,3,8' \
+    '安岳县,county,151,75,40,5,9' \
+    '雁江区,county,114,58,25,1,4' \
+    ',total,352,172,86,9,21' <<'EOF'
+rollup -b county -m left_behind,special,focus,risk_high scored.csv
+EOF
+
+example 0 \
+    '安岳县,兴隆镇,新民村,village,4,3,2' \
+    '安岳县,兴隆镇,白鹤村,village,3,2,0' \
+    '安岳县,兴隆镇,碾子村,village,3,2,1' \
+    '安岳县,兴隆镇,骑龙村,village,3,1,1' \
+    '安岳县,兴隆镇,高石村,village,3,2,1' \
+    '安岳县,兴隆镇,,township,16,10,5' <<'EOF'
+rollup -b county,township,village -m left_behind,special \
+      scored.csv | grep ',兴隆镇,'
+EOF
+check 'the township subtotal follows its last village' \
+    'rollup -b county,township,village -m left_behind scored.csv |
+     grep -A 1 "^安岳县,兴隆镇,高石村," | tail -n 1 |
+     grep -q "^安岳县,兴隆镇,,township,"'
+
+example 0 <<'EOF'
+head -n 177 scored.csv > part1.csv
+EOF
+
+example 0 <<'EOF'
+{ head -n 1 scored.csv; tail -n +178 scored.csv; } > part2.csv
+EOF
+
+example 0 <<'EOF'
+rollup -b county -m left_behind part1.csv > r1.csv
+EOF
+
+example 0 <<'EOF'
+rollup -b county -m left_behind part2.csv > r2.csv
+EOF
+
+example 0 \
+    'county,level,records,left_behind' \
+    '乐至县,county,87,39' \
+    '安岳县,county,151,75' \
+    '雁江区,county,114,58' \
+    ',total,352,172' <<'EOF'
+rollup --merge r1.csv r2.csv
+EOF
+
+example 0 <<'EOF'
+rollup -b county -m left_behind scored.csv > whole.csv
+EOF
+
+example 0 <<'EOF'
+rollup --merge r1.csv r2.csv | cmp - whole.csv
+EOF
+
+example 0 \
+    'county,level,records,left_behind,visit_overdue,never_visited' \
+    ',total,352,172,...' <<'EOF'
+elder-classify --as-of 2026-11-30 examples/census.csv 2>/dev/null |
+      risk-score --as-of 2026-11-30 |
+      visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+          2>/dev/null |
+      rollup -b county -m left_behind,visit_overdue,never_visited
+EOF
+
+example 2 \
+    "rollup: scored.csv:1: -m: the metric 'visit_overdue' cannot be counted: the input has no column 'visit_status'" <<'EOF'
+rollup -m visit_overdue scored.csv
 EOF
 
 echo "man-examples: $pass passed, $fail failed"

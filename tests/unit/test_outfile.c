@@ -423,6 +423,44 @@ test_same_target_twice(void **state)
 	assert_string_equal(listing(dir), "out.csv");
 }
 
+/*
+ * A target that is a FIFO (or a device: /dev/stdout, /dev/null) is
+ * written in place: a rename would put a file where it was.
+ */
+static void
+test_fifo_written_in_place(void **state)
+{
+	const char *dir = *state, *path = in(dir, "pipe");
+	struct ec_outfile o;
+	struct stat st;
+	char err[256], buf[16];
+	int rd;
+	ssize_t n;
+
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* A reader first, so that opening it to write does not block. */
+	rd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(rd >= 0);
+	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_null(o.tmp);
+	assert_int_equal(write(o.fd, "row\n", 4), 4);
+	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	n = read(rd, buf, sizeof buf);
+	assert_int_equal(n, 4);
+	assert_memory_equal(buf, "row\n", 4);
+	close(rd);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_string_equal(listing(dir), "pipe");
+	/* Aborted, it is left as it is too. */
+	rd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	ec_outfile_abort(&o);
+	close(rd);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+}
+
 int
 main(void)
 {
@@ -441,6 +479,7 @@ main(void)
 		T(test_relative_path),
 		T(test_commit_fails),
 		T(test_same_target_twice),
+		T(test_fifo_written_in_place),
 #undef T
 	};
 

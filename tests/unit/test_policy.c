@@ -119,8 +119,8 @@ test_default_content(void **state)
 	assert_int_equal(p->noverrides, 1);
 	assert_int_equal(p->nintervals, 3);
 	assert_int_equal(p->nmetrics, 17);
-	assert_int_equal(p->nlabels_zh, 8);
-	assert_int_equal(p->nlabels_en, 8);
+	assert_int_equal(p->nlabels_zh, 15);
+	assert_int_equal(p->nlabels_en, 15);
 
 	/* Columns are numbered in policy order. */
 	assert_int_equal(ec_policy_column(p, "id_number"), 0);

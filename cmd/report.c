@@ -1,0 +1,206 @@
+/*
+ * report - turn a rollup into the supervision summary, or a visit-due
+ * output into printable visit sheets, as text, Markdown, HTML or CSV.
+ *
+ * Not a filter: the whole input is read before anything is written, since
+ * a column is as wide as its widest cell.  Malformed records are reported
+ * and left out as by every tool; the report is written all the same, with
+ * status 1.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "report.h"
+#include "text.h"
+
+static const char usage[] =
+"usage: report [-f text|markdown|html|csv] [--title text] [--lang zh|en]\n"
+"              [--no-mask] [-d delim] [-E encoding] [-o file] [-p policy]\n"
+"              [--as-of YYYY-MM-DD] [--bom] [file]\n";
+
+enum {
+	OPT_TITLE = OPT_TOOL,
+	OPT_LANG,
+	OPT_NO_MASK,
+};
+
+static const struct option longopts[] = {
+	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	{ "bom", no_argument, NULL, OPT_BOM },
+	{ "delimiter", required_argument, NULL, 'd' },
+	{ "encoding", required_argument, NULL, 'E' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "lang", required_argument, NULL, OPT_LANG },
+	{ "no-mask", no_argument, NULL, OPT_NO_MASK },
+	{ "output", required_argument, NULL, 'o' },
+	{ "policy", required_argument, NULL, 'p' },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct {
+	const char *name;
+	enum ec_format format;
+} formats[] = {
+	{ "text", EC_FORMAT_TEXT },
+	{ "markdown", EC_FORMAT_MARKDOWN },
+	{ "md", EC_FORMAT_MARKDOWN },
+	{ "html", EC_FORMAT_HTML },
+	{ "csv", EC_FORMAT_CSV },
+};
+
+/* The header as written, trimmed, for a message about field f. */
+static char *
+column_name(const struct ec_csv_record *h, int f)
+{
+	size_t n = h->fields[f].n;
+	const char *p = ec_trim(h->fields[f].p, &n);
+
+	return ec_xmemdup(p, n);
+}
+
+static void
+run(struct tool *t, struct ec_reporter *r, const char *path)
+{
+	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
+	struct ec_csv_record *rec;
+	char **header = NULL;
+	size_t nheader = 0;
+	char err[512];
+	int fd = tool_open_input(t, path);
+	enum ec_csv_status st;
+	struct ec_csv_reader *rd;
+
+	t->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	if (!(rd = ec_csv_reader_new(fd, &opt, err, sizeof err)))
+		tool_fatal(t, "%s (eldercare reads UTF-8, GB18030 and GBK)",
+		    err);
+	st = ec_csv_next(rd, &rec);
+	if (st == EC_CSV_FATAL) {
+		size_t line;
+		const char *m = ec_csv_reader_error(rd, &line);
+		tool_fatal(t, "%s:%zu: %s", t->file, line, m);
+	}
+	if (st == EC_CSV_EOF)
+		tool_fatal(t, "%s: no header: the file is empty", t->file);
+	if (rec->error)
+		tool_fatal(t, "%s:%zu: header: %s", t->file, rec->line,
+		    ec_csv_rec_strerror(rec->error));
+	if (ec_reporter_header(r, rec, err, sizeof err) != 0)
+		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
+	nheader = rec->nfields;
+	header = ec_xcalloc(nheader, sizeof *header);
+	for (size_t i = 0; i < nheader; i++)
+		header[i] = column_name(rec, (int)i);
+
+	while ((st = ec_csv_next(rd, &rec)) == EC_CSV_RECORD) {
+		const char *col = NULL;
+		int field;
+
+		t->nread++;
+		if (rec->error) {
+			ec_diag_data(&t->diag, EC_ERROR, "csv", t->file,
+			    rec->line, NULL, ec_csv_rec_strerror(rec->error));
+		} else if (rec->nfields != nheader) {
+			snprintf(err, sizeof err, "record has %zu field%s, the "
+			    "header has %zu", rec->nfields,
+			    rec->nfields == 1 ? "" : "s", nheader);
+			ec_diag_data(&t->diag, EC_ERROR, "fields", t->file,
+			    rec->line, NULL, err);
+		} else if (ec_reporter_record(r, rec, &field, err,
+		    sizeof err) != 0) {
+			if (field >= 0)
+				col = header[field];
+			ec_diag_data(&t->diag, EC_ERROR, "value", t->file,
+			    rec->line, col, err);
+		} else {
+			t->nwritten++;
+			continue;
+		}
+		/* Left out of the report, and said so. */
+		t->nrejected++;
+		t->status = EXIT_DATA;
+	}
+	if (st == EC_CSV_FATAL) {
+		size_t line;
+		const char *m = ec_csv_reader_error(rd, &line);
+		if (line)
+			tool_fatal(t, "%s:%zu: %s", t->file, line, m);
+		tool_fatal(t, "%s: %s", t->file, m);
+	}
+	ec_diag_finish(&t->diag, t->file);
+	for (size_t i = 0; i < nheader; i++)
+		free(header[i]);
+	free(header);
+	ec_csv_reader_free(rd);
+	if (fd != STDIN_FILENO)
+		close(fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tool t;
+	struct ec_report_options o;
+	struct ec_reporter *r;
+	struct ec_buf out = EC_BUF_INIT;
+	int opt, status;
+
+	tool_init(&t, "report", usage);
+	argv[0] = (char *)t.prog;	/* getopt's messages name the tool */
+	memset(&o, 0, sizeof o);
+	o.format = EC_FORMAT_TEXT;
+	o.lang = "zh";
+	o.mask = 1;
+	while ((opt = getopt_long(argc, argv, "f:" COMMON_SHORT, longopts,
+	    NULL)) != -1) {
+		size_t i;
+
+		if (tool_option(&t, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'f':
+			for (i = 0; i < EC_ARRAY_LEN(formats); i++)
+				if (strcmp(optarg, formats[i].name) == 0)
+					break;
+			if (i == EC_ARRAY_LEN(formats))
+				tool_fatal(&t, "bad format '%s' (text, "
+				    "markdown, html or csv)", optarg);
+			o.format = formats[i].format;
+			break;
+		case OPT_TITLE:
+			o.title = optarg;
+			break;
+		case OPT_LANG:
+			if (strcmp(optarg, "zh") != 0 &&
+			    strcmp(optarg, "en") != 0)
+				tool_fatal(&t, "bad language '%s' (zh or en)",
+				    optarg);
+			o.lang = optarg;
+			break;
+		case OPT_NO_MASK:
+			o.mask = 0;
+			break;
+		default:
+			tool_usage_error(&t);
+		}
+	}
+	if (argc - optind > 1)
+		tool_usage_error(&t);
+	o.asof = t.asof;
+	tool_load_policy(&t);
+	tool_open_output(&t);
+	r = ec_reporter_new(t.pol, &o);
+	run(&t, r, optind < argc ? argv[optind] : "-");
+	ec_reporter_write(r, &out);
+	ec_reporter_free(r);
+	if (out.len)
+		ec_csv_write_raw(&t.out, out.p, out.len);
+	ec_buf_release(&out);
+	status = tool_finish(&t);
+	return status;
+}

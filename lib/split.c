@@ -1,0 +1,500 @@
+#include "split.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "text.h"
+#include "util.h"
+
+#define BUF_FLUSH	(64 * 1024)	/* a group's buffer is written out here */
+
+/*
+ * The temporary files not yet committed, for ec_split_cleanup.  A signal
+ * may come on any thread (the CSV reader has its own), so the list is
+ * never moved: chunks that are allocated, filled with zeros, and only
+ * then published, and slots set to a path that is never freed while
+ * listed.  Beyond REG_CHUNKS * REG_CHUNK files the rest are not listed:
+ * a signal then leaves their temporary files (the targets are untouched).
+ */
+#define REG_CHUNK	1024
+#define REG_CHUNKS	4096
+
+typedef char *volatile regslot;
+static regslot *volatile reg[REG_CHUNKS];
+static size_t reg_next;
+
+static size_t
+reg_add(char *path)
+{
+	size_t i = reg_next, c = i / REG_CHUNK;
+
+	if (c >= REG_CHUNKS)
+		return SIZE_MAX;
+	if (!reg[c])
+		reg[c] = ec_xcalloc(REG_CHUNK, sizeof(regslot));
+	reg[c][i % REG_CHUNK] = path;
+	reg_next++;
+	return i;
+}
+
+static void
+reg_remove(size_t i)
+{
+	if (i != SIZE_MAX)
+		reg[i / REG_CHUNK][i % REG_CHUNK] = NULL;
+}
+
+void
+ec_split_cleanup(void)
+{
+	for (size_t c = 0; c < REG_CHUNKS && reg[c]; c++)
+		for (size_t i = 0; i < REG_CHUNK; i++)
+			if (reg[c][i])
+				unlink(reg[c][i]);
+}
+
+/* Safe names */
+
+static const char *const devices[] = { "CON", "PRN", "AUX", "NUL" };
+
+/* 1 when the name before its first dot (and trailing spaces) is a device. */
+static int
+reserved(const char *s, size_t n)
+{
+	const char *dot = memchr(s, '.', n);
+	size_t len = dot ? (size_t)(dot - s) : n;
+
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	for (size_t i = 0; i < EC_ARRAY_LEN(devices); i++)
+		if (ec_ascii_case_eq(s, len, devices[i], 3))
+			return 1;
+	return len == 4 && (ec_ascii_case_eq(s, 3, "COM", 3) ||
+	    ec_ascii_case_eq(s, 3, "LPT", 3)) && s[3] >= '1' && s[3] <= '9';
+}
+
+/* The length of the UTF-8 character at s[0..n), or 0 when it is not one. */
+static size_t
+char_len(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 :
+	    c >= 0xc0 ? 2 : 0;
+
+	if (len == 0 || len > n || ec_utf8_check(s, len) != len)
+		return 0;
+	return len;
+}
+
+size_t
+ec_safe_name(const char *s, size_t n, char *out)
+{
+	char buf[EC_SAFE_NAME_MAX + 8];
+	size_t o = 0, i = 0, start;
+
+	if (n == 0) {
+		memcpy(out, "_blank", 7);
+		return 6;
+	}
+	/* One byte is kept free for a '_' in front of a device name. */
+	buf[o++] = '_';
+	start = o;
+	while (i < n) {
+		size_t len = char_len(s + i, n - i);
+		unsigned char c = (unsigned char)s[i];
+		int bad = len == 0 || (len == 1 && (c < 0x20 || c == 0x7f ||
+		    strchr("/\\:*?\"<>|", c))) ||
+		    (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0);
+		size_t outlen = bad ? 1 : len;
+
+		if (o - start + outlen > EC_SAFE_NAME_MAX)
+			break;
+		if (bad)
+			buf[o++] = '_';
+		else
+			memcpy(buf + o, s + i, len), o += len;
+		i += len ? len : 1;
+	}
+	/* A leading dot would hide the file, and ".." leave the folder. */
+	for (size_t k = start; k < o && buf[k] == '.'; k++)
+		buf[k] = '_';
+	if (reserved(buf + start, o - start)) {
+		start--;
+		/* Room for the '_': cut the last character. */
+		while (o - start > EC_SAFE_NAME_MAX) {
+			o--;
+			while (((unsigned char)buf[o] & 0xc0) == 0x80)
+				o--;
+		}
+	}
+	memcpy(out, buf + start, o - start);
+	out[o - start] = '\0';
+	return o - start;
+}
+
+/* The writer */
+
+enum gstate {
+	G_NEW = 0,	/* no file yet */
+	G_OPEN,		/* its temporary file is open */
+	G_CLOSED,	/* made, closed to stay under max_open */
+	G_DONE,		/* committed */
+};
+
+struct group {
+	char *value;
+	size_t vlen;
+	char *name;		/* NAME.csv */
+	char *path;		/* dir/NAME.csv */
+	struct ec_outfile of;
+	char *tmp;		/* a copy of of.tmp, listed for cleanup */
+	size_t reg;		/* its slot in the list, or SIZE_MAX */
+	enum gstate state;
+	struct ec_buf buf;	/* bytes not yet written */
+	uint64_t used;		/* when last written, for closing the oldest */
+};
+
+/* A set of strings, by open addressing: values or folded names. */
+struct strset {
+	size_t *idx;		/* group index + 1; 0: empty */
+	size_t cap;
+};
+
+struct ec_split {
+	char *dir;
+	char *head;
+	size_t headlen;
+	size_t max_open;
+	struct group **g;
+	size_t ng, gcap;
+	struct strset values;	/* group by value */
+	char **folded;		/* every name given, ASCII-lowercased */
+	size_t nfolded;
+	struct strset names;	/* index + 1 into folded */
+	size_t *open;		/* the groups whose file is open */
+	size_t nopen;
+	uint64_t clock;
+};
+
+static uint64_t
+strhash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void
+set_init(struct strset *set)
+{
+	set->cap = 64;
+	set->idx = ec_xcalloc(set->cap, sizeof *set->idx);
+}
+
+/* The slot for s in set; get(k) gives the string of entry k (0-based). */
+static size_t *
+set_slot(struct strset *set, const char *s, size_t n,
+    const char *(*get)(void *, size_t, size_t *), void *ctx)
+{
+	size_t mask = set->cap - 1, i = strhash(s, n) & mask;
+
+	while (set->idx[i]) {
+		size_t len;
+		const char *t = get(ctx, set->idx[i] - 1, &len);
+		if (len == n && memcmp(t, s, n) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return &set->idx[i];
+}
+
+static void
+set_grow(struct strset *set, size_t count,
+    const char *(*get)(void *, size_t, size_t *), void *ctx)
+{
+	if ((count + 1) * 2 <= set->cap)
+		return;
+	size_t *old = set->idx, oldcap = set->cap;
+	set->cap *= 2;
+	set->idx = ec_xcalloc(set->cap, sizeof *set->idx);
+	for (size_t i = 0; i < oldcap; i++) {
+		if (!old[i])
+			continue;
+		size_t len;
+		const char *t = get(ctx, old[i] - 1, &len);
+		*set_slot(set, t, len, get, ctx) = old[i];
+	}
+	free(old);
+}
+
+static const char *
+get_value(void *ctx, size_t k, size_t *len)
+{
+	struct ec_split *sp = ctx;
+
+	*len = sp->g[k]->vlen;
+	return sp->g[k]->value;
+}
+
+static const char *
+get_folded(void *ctx, size_t k, size_t *len)
+{
+	struct ec_split *sp = ctx;
+
+	*len = strlen(sp->folded[k]);
+	return sp->folded[k];
+}
+
+struct ec_split *
+ec_split_new(const char *dir, const void *head, size_t headlen,
+    size_t max_open)
+{
+	struct ec_split *sp = ec_xcalloc(1, sizeof *sp);
+
+	sp->dir = ec_xstrdup(dir);
+	sp->head = ec_xmemdup(head, headlen);
+	sp->headlen = headlen;
+	sp->max_open = max_open ? max_open : 1;
+	sp->open = ec_xcalloc(sp->max_open, sizeof *sp->open);
+	set_init(&sp->values);
+	set_init(&sp->names);
+	return sp;
+}
+
+void
+ec_split_free(struct ec_split *sp)
+{
+	if (!sp)
+		return;
+	for (size_t i = 0; i < sp->ng; i++) {
+		struct group *g = sp->g[i];
+		if (g->state != G_NEW && g->state != G_DONE) {
+			/* Closed files have of.fd -1: abort only unlinks. */
+			reg_remove(g->reg);
+			ec_outfile_abort(&g->of);
+		}
+		free(g->value);
+		free(g->name);
+		free(g->path);
+		free(g->tmp);
+		ec_buf_release(&g->buf);
+		free(g);
+	}
+	for (size_t i = 0; i < sp->nfolded; i++)
+		free(sp->folded[i]);
+	free(sp->folded);
+	free(sp->g);
+	free(sp->values.idx);
+	free(sp->names.idx);
+	free(sp->open);
+	free(sp->head);
+	free(sp->dir);
+	free(sp);
+}
+
+/* Takes name (NAME.csv) for the writer; 0 when a name so folded is taken. */
+static int
+take_name(struct ec_split *sp, const char *name)
+{
+	char *f = ec_xstrdup(name);
+
+	for (char *c = f; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c + 32);
+	set_grow(&sp->names, sp->nfolded, get_folded, sp);
+	size_t *slot = set_slot(&sp->names, f, strlen(f), get_folded, sp);
+	if (*slot) {
+		free(f);
+		return 0;
+	}
+	sp->folded = ec_xrealloc(sp->folded,
+	    (sp->nfolded + 1) * sizeof *sp->folded);
+	sp->folded[sp->nfolded++] = f;
+	*slot = sp->nfolded;
+	return 1;
+}
+
+size_t
+ec_split_group(struct ec_split *sp, const char *s, size_t n)
+{
+	struct group *g;
+	char base[EC_SAFE_NAME_MAX + 1];
+	struct ec_buf name = EC_BUF_INIT;
+
+	set_grow(&sp->values, sp->ng, get_value, sp);
+	size_t *slot = set_slot(&sp->values, s, n, get_value, sp);
+	if (*slot)
+		return *slot - 1;
+
+	g = ec_xcalloc(1, sizeof *g);
+	g->value = ec_xmemdup(s, n);
+	g->vlen = n;
+	g->of.fd = -1;
+	g->reg = SIZE_MAX;
+	ec_safe_name(s, n, base);
+	ec_buf_addf(&name, "%s.csv", base);
+	for (unsigned k = 2; !take_name(sp, name.p); k++) {
+		ec_buf_reset(&name);
+		ec_buf_addf(&name, "%s-%u.csv", base, k);
+	}
+	g->name = name.p;
+	struct ec_buf path = EC_BUF_INIT;
+	ec_buf_addf(&path, "%s/%s", sp->dir, g->name);
+	g->path = path.p;
+
+	if (sp->ng == sp->gcap) {
+		sp->gcap = sp->gcap ? sp->gcap * 2 : 16;
+		sp->g = ec_xrealloc(sp->g, sp->gcap * sizeof *sp->g);
+	}
+	sp->g[sp->ng] = g;
+	*slot = ++sp->ng;
+	return sp->ng - 1;
+}
+
+const char *
+ec_split_name(const struct ec_split *sp, size_t group)
+{
+	return sp->g[group]->name;
+}
+
+size_t
+ec_split_ngroups(const struct ec_split *sp)
+{
+	return sp->ng;
+}
+
+size_t
+ec_split_nopen(const struct ec_split *sp)
+{
+	return sp->nopen;
+}
+
+static int
+io_error(const struct group *g, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", g->path, strerror(errno));
+	return -1;
+}
+
+static int
+flush(struct group *g, char *err, size_t errlen)
+{
+	size_t off = 0;
+
+	while (off < g->buf.len) {
+		ssize_t w = write(g->of.fd, g->buf.p + off, g->buf.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return io_error(g, err, errlen);
+		off += (size_t)w;
+	}
+	ec_buf_reset(&g->buf);
+	return 0;
+}
+
+static void
+forget_open(struct ec_split *sp, size_t k)
+{
+	for (size_t i = 0; i < sp->nopen; i++) {
+		if (sp->open[i] == k) {
+			sp->open[i] = sp->open[--sp->nopen];
+			return;
+		}
+	}
+}
+
+/* Closes the least recently written open file, to make room. */
+static int
+close_oldest(struct ec_split *sp, char *err, size_t errlen)
+{
+	size_t oldest = 0;
+
+	for (size_t i = 1; i < sp->nopen; i++)
+		if (sp->g[sp->open[i]]->used < sp->g[sp->open[oldest]]->used)
+			oldest = i;
+	struct group *g = sp->g[sp->open[oldest]];
+	if (flush(g, err, errlen) != 0)
+		return -1;
+	if (close(g->of.fd) != 0) {
+		g->of.fd = -1;
+		return io_error(g, err, errlen);
+	}
+	g->of.fd = -1;
+	g->state = G_CLOSED;
+	ec_buf_release(&g->buf);
+	sp->open[oldest] = sp->open[--sp->nopen];
+	return 0;
+}
+
+/* Makes group k's file open, creating it the first time. */
+static int
+open_group(struct ec_split *sp, size_t k, char *err, size_t errlen)
+{
+	struct group *g = sp->g[k];
+
+	if (g->state == G_OPEN)
+		return 0;
+	if (sp->nopen == sp->max_open && close_oldest(sp, err, errlen) != 0)
+		return -1;
+	if (g->state == G_NEW) {
+		if (ec_outfile_open(&g->of, g->path, err, errlen) != 0)
+			return -1;
+		g->tmp = ec_xstrdup(g->of.tmp);
+		g->reg = reg_add(g->tmp);
+		ec_buf_add(&g->buf, sp->head, sp->headlen);
+	} else {
+		g->of.fd = open(g->tmp, O_WRONLY | O_APPEND);
+		if (g->of.fd < 0)
+			return io_error(g, err, errlen);
+	}
+	g->state = G_OPEN;
+	sp->open[sp->nopen++] = k;
+	return 0;
+}
+
+int
+ec_split_write(struct ec_split *sp, size_t group, const void *p, size_t n,
+    char *err, size_t errlen)
+{
+	struct group *g = sp->g[group];
+
+	if (open_group(sp, group, err, errlen) != 0)
+		return -1;
+	g->used = ++sp->clock;
+	ec_buf_add(&g->buf, p, n);
+	if (g->buf.len >= BUF_FLUSH)
+		return flush(g, err, errlen);
+	return 0;
+}
+
+int
+ec_split_commit(struct ec_split *sp, char *err, size_t errlen)
+{
+	for (size_t k = 0; k < sp->ng; k++) {
+		struct group *g = sp->g[k];
+		if (g->state == G_DONE)
+			continue;
+		/* A group never written gets its file too: the head alone. */
+		if (open_group(sp, k, err, errlen) != 0 ||
+		    flush(g, err, errlen) != 0)
+			return -1;
+		forget_open(sp, k);
+		/* Listed until renamed: a signal now removes a lost name. */
+		int rc = ec_outfile_commit(&g->of, err, errlen);
+		reg_remove(g->reg);
+		g->state = G_DONE;
+		ec_buf_release(&g->buf);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * split.h - one output file per value of a column (visit-due's
+ * --split-by COLUMN --out-dir DIR): file names safe on every system, and
+ * every file written whole or not at all.
+ *
+ * A value gets the file DIR/NAME.csv, NAME being ec_safe_name() of the
+ * value; two values whose names are the same (ASCII letters in any case,
+ * as Windows and macOS compare them) get NAME-2.csv, NAME-3.csv ... in
+ * the order the values come.  Each file is written to a hidden temporary
+ * file beside it (outfile.h) and renamed over DIR/NAME.csv by
+ * ec_split_commit, so a run that dies leaves every file as it was.
+ *
+ * Open files stay bounded whatever the number of values: at most max_open
+ * temporary files are open at once, each with a 64 KiB buffer; when one
+ * more is needed the least recently written is flushed and closed, and
+ * opened again in append mode when its value comes back.  The temporary
+ * files of every writer not yet committed are listed for
+ * ec_split_cleanup, which a signal handler may call.
+ *
+ * Ownership: a writer owns its groups, names and buffers; the values and
+ * bytes given to it are copied.  Errors: the functions that touch files
+ * return -1 with a message in err (nothing printed); the writer is then
+ * still consistent and may be aborted.
+ */
+#ifndef EC_SPLIT_H
+#define EC_SPLIT_H
+
+#include <stddef.h>
+
+/* The longest NAME ec_safe_name makes, in bytes (before -N and .csv). */
+#define EC_SAFE_NAME_MAX 100
+
+/*
+ * Writes to out (EC_SAFE_NAME_MAX + 1 bytes) a file name for the value
+ * s[0..n), without an extension, and returns its length.  The bytes
+ * / \ : * ? " < > |, control characters (C0, DEL, C1) and bytes that are
+ * not UTF-8 become '_', and so do leading dots; a name that Windows
+ * reserves for a device (CON, PRN, AUX, NUL, COM1-COM9, LPT1-LPT9, in any
+ * case, with or without an extension) gets a '_' in front; an empty value
+ * is "_blank"; the name is cut to EC_SAFE_NAME_MAX bytes at a character
+ * boundary.  The result never holds a path separator, never starts with
+ * a dot and is never empty, so DIR/NAME stays inside DIR.
+ */
+size_t ec_safe_name(const char *s, size_t n, char *out);
+
+struct ec_split;
+
+/*
+ * A writer of files under dir (which must exist), each beginning with
+ * head[0..headlen) (a BOM, a header line).  max_open: at least 1.
+ */
+struct ec_split *ec_split_new(const char *dir, const void *head,
+	size_t headlen, size_t max_open);
+
+/* Removes the temporary files not committed, and frees everything. */
+void ec_split_free(struct ec_split *sp);
+
+/* The group of value s[0..n), made (and named) when new; no file yet. */
+size_t ec_split_group(struct ec_split *sp, const char *s, size_t n);
+
+/* A group's file name (NAME.csv, without dir). */
+const char *ec_split_name(const struct ec_split *sp, size_t group);
+
+size_t ec_split_ngroups(const struct ec_split *sp);
+
+/* The temporary files open now (at most max_open). */
+size_t ec_split_nopen(const struct ec_split *sp);
+
+/*
+ * Appends p[0..n) to the group's file, creating it (with head) on the
+ * first write.  0, or -1 with a message in err.
+ */
+int ec_split_write(struct ec_split *sp, size_t group, const void *p,
+	size_t n, char *err, size_t errlen);
+
+/*
+ * Flushes, syncs and renames every group's file into place, in the order
+ * the groups were made; a group never written gets a file holding head
+ * alone.  0, or -1 with a message in err (the files not yet renamed stay
+ * temporary: ec_split_free removes them).
+ */
+int ec_split_commit(struct ec_split *sp, char *err, size_t errlen);
+
+/* Removes every temporary file not committed: async-signal-safe. */
+void ec_split_cleanup(void);
+
+#endif
