@@ -11,6 +11,7 @@
 
 #include "idset.h"
 #include "text.h"
+#include "width.h"
 
 static void
 on_signal(int sig)
@@ -182,17 +183,12 @@ tool_load_policy(struct tool *t)
 	if (err.has_excerpt) {
 		fprintf(stderr, "    %s\n    ", err.excerpt);
 		/* A Chinese character takes two columns of the terminal. */
-		for (size_t i = 0; i < err.caret && err.excerpt[i]; i++) {
-			unsigned char c = (unsigned char)err.excerpt[i];
-			if (c == '\t')
+		size_t caret = strnlen(err.excerpt, err.caret);
+		for (size_t i = 0; i < caret; i++)
+			if (err.excerpt[i] == '\t')
 				fputc('\t', stderr);
-			else if (c < 0x80)
-				fputc(' ', stderr);
-			else if (c >= 0xe0)
-				fputs("  ", stderr);
-			else if (c >= 0xc0)
-				fputc(' ', stderr);
-		}
+		for (size_t w = ec_width(err.excerpt, caret); w > 0; w--)
+			fputc(' ', stderr);
 		fputs("^\n", stderr);
 	}
 	exit(EXIT_FATAL);

@@ -18,7 +18,8 @@
 static const char usage[] =
 "usage: report [-f text|markdown|html|csv] [--title text] [--lang zh|en]\n"
 "              [--no-mask] [-d delim] [-E encoding] [-o file] [-p policy]\n"
-"              [--as-of YYYY-MM-DD] [--bom] [file]\n";
+"              [--as-of YYYY-MM-DD] [--bom] [--rejects file] [--stats]\n"
+"              [file]\n";
 
 enum {
 	OPT_TITLE = OPT_TOOL,
@@ -37,6 +38,8 @@ static const struct option longopts[] = {
 	{ "no-mask", no_argument, NULL, OPT_NO_MASK },
 	{ "output", required_argument, NULL, 'o' },
 	{ "policy", required_argument, NULL, 'p' },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -52,6 +55,30 @@ static const struct {
 	{ "html", EC_FORMAT_HTML },
 	{ "csv", EC_FORMAT_CSV },
 };
+
+/* --rejects: a record left out, as it came, with its line and error. */
+static void
+reject(struct tool *t, const struct ec_csv_record *rec, const char *col,
+    const char *msg)
+{
+	char line[24];
+
+	t->nrejected++;
+	t->status = EXIT_DATA;
+	if (!t->rej_open)
+		return;
+	if (rec->error && rec->raw)
+		ec_csv_write_field(&t->rej, rec->raw, rec->raw_len);
+	else
+		ec_csv_write_fields(&t->rej, rec->fields, rec->nfields);
+	ec_csv_write_field(&t->rej, line, ec_fmt_int(line, (int64_t)rec->line));
+	ec_buf_reset(&t->errors);
+	if (col)
+		ec_buf_addf(&t->errors, "%s: ", col);
+	ec_buf_adds(&t->errors, msg);
+	ec_csv_write_field(&t->rej, t->errors.p, t->errors.len);
+	ec_csv_end_record(&t->rej);
+}
 
 /* The header as written, trimmed, for a message about field f. */
 static char *
@@ -93,37 +120,43 @@ run(struct tool *t, struct ec_reporter *r, const char *path)
 	if (ec_reporter_header(r, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
 	nheader = rec->nfields;
+	if (t->rej_open) {
+		ec_csv_write_fields(&t->rej, rec->fields, rec->nfields);
+		ec_csv_write_field(&t->rej, "_line", 5);
+		ec_csv_write_field(&t->rej, "_errors", 7);
+		ec_csv_end_record(&t->rej);
+	}
 	header = ec_xcalloc(nheader, sizeof *header);
 	for (size_t i = 0; i < nheader; i++)
 		header[i] = column_name(rec, (int)i);
 
 	while ((st = ec_csv_next(rd, &rec)) == EC_CSV_RECORD) {
-		const char *col = NULL;
+		const char *col = NULL, *kind;
 		int field;
 
 		t->nread++;
 		if (rec->error) {
-			ec_diag_data(&t->diag, EC_ERROR, "csv", t->file,
-			    rec->line, NULL, ec_csv_rec_strerror(rec->error));
+			kind = "csv";
+			snprintf(err, sizeof err, "%s",
+			    ec_csv_rec_strerror(rec->error));
 		} else if (rec->nfields != nheader) {
+			kind = "fields";
 			snprintf(err, sizeof err, "record has %zu field%s, the "
 			    "header has %zu", rec->nfields,
 			    rec->nfields == 1 ? "" : "s", nheader);
-			ec_diag_data(&t->diag, EC_ERROR, "fields", t->file,
-			    rec->line, NULL, err);
 		} else if (ec_reporter_record(r, rec, &field, err,
 		    sizeof err) != 0) {
+			kind = "value";
 			if (field >= 0)
 				col = header[field];
-			ec_diag_data(&t->diag, EC_ERROR, "value", t->file,
-			    rec->line, col, err);
 		} else {
 			t->nwritten++;
 			continue;
 		}
 		/* Left out of the report, and said so. */
-		t->nrejected++;
-		t->status = EXIT_DATA;
+		ec_diag_data(&t->diag, EC_ERROR, kind, t->file, rec->line, col,
+		    err);
+		reject(t, rec, col, err);
 	}
 	if (st == EC_CSV_FATAL) {
 		size_t line;

@@ -443,11 +443,10 @@ bind_merge(struct tool *t, struct ec_sheet *s)
 	r->m_name = ec_xcalloc(r->nm ? r->nm : 1, sizeof *r->m_name);
 	r->m_field = ec_xcalloc(r->nm ? r->nm : 1, sizeof *r->m_field);
 	for (size_t i = 0; i < r->nm; i++) {
-		int found = -1;
+		int found = r->nm_arg ? -1 : level + 2 + (int)i;
 		for (size_t f = (size_t)level + 2; f < nf && found < 0; f++) {
 			h = header_name(s, (int)f, &n);
-			if (!r->nm_arg ? f == (size_t)level + 2 + i :
-			    ec_ascii_case_eq(h, n, r->m_arg[i],
+			if (ec_ascii_case_eq(h, n, r->m_arg[i],
 			    strlen(r->m_arg[i])))
 				found = (int)f;
 		}
@@ -681,6 +680,9 @@ main(int argc, char **argv)
 				add_list(&t, "-b",
 				    p->columns[p->rollup_by[k]].name,
 				    &r.by_arg, &r.nby_arg);
+		if (r.nby_arg == 0)
+			tool_fatal(&t, "-b: no column to count by (the "
+			    "policy's rollup.by is empty)");
 	}
 	ec_risk_init(&r.risk, p);
 	t.ctx = &r;

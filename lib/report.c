@@ -42,7 +42,7 @@ enum {
 
 static const struct {
 	const char *name;
-	int shown;		/* a column of the summary */
+	int shown;		/* a column of the summary, else read for a rate */
 } metrics[M_N] = {
 	{ "left_behind", 1 },
 	{ "special", 1 },
@@ -265,13 +265,27 @@ add_html(struct ec_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': ec_buf_adds(b, "&amp;"); break;
-		case '<': ec_buf_adds(b, "&lt;"); break;
-		case '>': ec_buf_adds(b, "&gt;"); break;
-		case '"': ec_buf_adds(b, "&quot;"); break;
-		case '\'': ec_buf_adds(b, "&#39;"); break;
-		case '\n': ec_buf_adds(b, "<br>"); break;
-		default: ec_buf_addc(b, *s); break;
+		case '&':
+			ec_buf_adds(b, "&amp;");
+			break;
+		case '<':
+			ec_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			ec_buf_adds(b, "&gt;");
+			break;
+		case '"':
+			ec_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			ec_buf_adds(b, "&#39;");
+			break;
+		case '\n':
+			ec_buf_adds(b, "<br>");
+			break;
+		default:
+			ec_buf_addc(b, *s);
+			break;
 		}
 	}
 }
@@ -691,7 +705,8 @@ text_block(struct ec_buf *b, const struct layout *L, const size_t *sel,
 		if (t->kind[r] == ROW_TOTAL && r > 0)
 			text_rule(b, L, sel, nsel);
 		for (size_t i = 0; i < nsel; i++) {
-			const struct wrapped *cw = &L->cells[r * t->ncols + sel[i]];
+			const struct wrapped *cw =
+			    &L->cells[r * t->ncols + sel[i]];
 			if (!t->cols[sel[i]].fill && cw->n > nl)
 				nl = cw->n;
 		}
@@ -712,8 +727,8 @@ text_block(struct ec_buf *b, const struct layout *L, const size_t *sel,
 				add_padded(b, k < cw->n ? &cw->l[k] : NULL,
 				    L->w[sel[i]] - (size_t)c->flags, c->right);
 				if (c->flags)
-					ec_buf_addc(b, k == 0 &&
-					    cell(t, r, sel[i])->flag ? '!' : ' ');
+					ec_buf_addc(b, k == 0 && cell(t, r,
+					    sel[i])->flag ? '!' : ' ');
 			}
 			end_line(b, start);
 		}
@@ -762,9 +777,10 @@ blocks(const struct table *t, const size_t *vis, const size_t *gw,
 	size_t nb = 0, cur = 0, curw = 0;
 
 	for (size_t g = 0; g < nvis; ) {
+		int group = t->cols[vis[g]].group;
 		size_t e = g, w = 0;
 
-		while (e < nvis && t->cols[vis[e]].group == t->cols[vis[g]].group)
+		while (e < nvis && t->cols[vis[e]].group == group)
 			w += gw[e++];
 		if (w <= avail) {
 			if (cur < g && curw + w > avail) {
@@ -1040,9 +1056,12 @@ html_table(struct ec_buf *b, const struct table *t)
 	}
 	ec_buf_adds(b, "</tr>\n</thead>\n<tbody>\n");
 	for (size_t r = 0; r < t->nrows; r++) {
-		ec_buf_adds(b, t->kind[r] == ROW_TOTAL ? "<tr class=\"total\">" :
-		    t->kind[r] == ROW_SUBTOTAL ? "<tr class=\"subtotal\">" :
-		    "<tr>");
+		if (t->kind[r] == ROW_TOTAL)
+			ec_buf_adds(b, "<tr class=\"total\">");
+		else if (t->kind[r] == ROW_SUBTOTAL)
+			ec_buf_adds(b, "<tr class=\"subtotal\">");
+		else
+			ec_buf_adds(b, "<tr>");
 		for (size_t c = 0; c < t->ncols; c++) {
 			const struct tcol *col = &t->cols[c];
 			const struct tcell *x = cell(t, r, c);
@@ -1375,8 +1394,8 @@ summary_table(struct ec_reporter *r, struct table *t)
 	t->cols[col_rec].group = 1;
 	for (size_t m = 0; m < M_N; m++)
 		if (metrics[m].shown && r->f_metric[m] >= 0) {
-			col_m[m] = table_col(t, metric_label(r, metrics[m].name),
-			    1, "num");
+			col_m[m] = table_col(t,
+			    metric_label(r, metrics[m].name), 1, "num");
 			t->cols[col_m[m]].flags = m == M_ALERTS_UNREPORTED;
 			t->cols[col_m[m]].group = 1;
 		}

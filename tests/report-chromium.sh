@@ -87,9 +87,10 @@ page() {
 	fi
 	ok
 
-	if grep -n -i -E 'https?:|//|src=|url\(|@import|<script|<link|<iframe|<object|<embed' \
-	    "$html" > "$tmp/$name.refs"; then
-		bad "the page refers outside itself: $(head -n 3 "$tmp/$name.refs")"
+	refs='https?:|//|src=|url\(|@import|<script|<link|<iframe|<object|<embed'
+	if grep -n -i -E "$refs" "$html" > "$tmp/$name.refs"; then
+		bad "the page refers outside itself:" \
+		    "$(head -n 3 "$tmp/$name.refs")"
 	else
 		ok
 	fi
@@ -124,7 +125,8 @@ page() {
 	for what in pdf png; do
 		if grep ':CONSOLE' "$tmp/$name.$what.log" > "$tmp/$name.console"
 		then
-			bad "console messages: $(head -n 3 "$tmp/$name.console")"
+			bad "console messages:" \
+			    "$(head -n 3 "$tmp/$name.console")"
 		else
 			ok
 		fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # man-examples.sh: runs every command of the EXAMPLES sections of
 # man/elder-classify.1, man/risk-score.1, man/visit-due.1, man/rollup.1,
-# man/eldercare.7 and man/eldercare-policy.5.
+# man/report.1, man/eldercare.7 and man/eldercare-policy.5.
 #
 # The commands are copied here by hand, exactly as the pages show them
 # (nothing is extracted automatically): when a page's example changes,
@@ -243,6 +243,63 @@ example 0 \
 grep ',yes$' left-behind.csv | cut -d, -f 2,5-7,24,26
 EOF
 
+example 0 <<'EOF'
+risk-score --as-of 2026-11-30 -o scored.csv classified.csv
+EOF
+
+example 1 <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      -o due.csv scored.csv 2>/dev/null
+EOF
+
+example 0 \
+    '农村留守老年人关爱服务统计' \
+    '县(区)  老年人数  留守老年人  特殊困难  高风险  走访逾期' \
+    '乐至县        87          39        21       8        16' \
+    '安岳县       151          75        40       9        28' \
+    '雁江区       114          58        25       4        25' \
+    '合计         352         172        86      21        69' \
+    '县(区)  留守率  走访覆盖率   体检覆盖率  未及时报告率' \
+    '乐至县   44.8%       48.7%!       37.1%         50.0%!' \
+    '安岳县   49.7%       57.3%!       53.2%        100.0%!' \
+    '雁江区   50.9%       53.4%!       62.2%             -' \
+    '合计     48.9%       54.1%!       52.1%         60.0%!' \
+    '! 需关注：走访覆盖率低于 100%，或有未及时报告的特殊情况' <<'EOF'
+rollup -b county due.csv | report --as-of 2026-11-30
+EOF
+
+example 0 <<'EOF'
+rollup due.csv | report --as-of 2026-11-30 -f html -o summary.html
+EOF
+check 'summary.html has the summary by township and its charts' \
+    'grep -q "<td class=\"name\">兴隆镇</td>" summary.html &&
+     [ "$(grep -c "<svg " summary.html)" -eq 3 ]'
+
+example 0 <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      --overdue scored.csv 2>/dev/null |
+      report --as-of 2026-11-30 -f html -o visits.html
+EOF
+
+example 0 64 <<'EOF'
+grep -c '<section class="village">' visits.html
+EOF
+
+example 0 \
+    '农村留守老年人走访表  乐至县 东山镇 燕子村' \
+    '==========================================' \
+    '统计日期：2026-11-30  人数：1' \
+    '序号  姓名  身份证号            年龄  联系电话  监护人姓名  监护人电话' \
+    '----  ----  ------------------  ----  --------  ----------  ----------' \
+    '1  周朝  512022********5070    77            周建斌' \
+    '序号  姓名  风险等级  最近走访    逾期天数  走访日期（填写）' \
+    '----  ----  --------  ----------  --------  ----------------' \
+    '1  周朝  中        2026-10-15        32  ________________' <<'EOF'
+visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      --overdue scored.csv 2>/dev/null | report --as-of 2026-11-30 |
+      head -n 11
+EOF
+
 page eldercare-policy.5
 
 example 0 <<'EOF'
@@ -471,6 +528,91 @@ EOF
 example 2 \
     "rollup: scored.csv:1: -m: the metric 'visit_overdue' cannot be counted: the input has no column 'visit_status'" <<'EOF'
 rollup -m visit_overdue scored.csv
+EOF
+
+page report.1
+
+example 0 \
+    '农村留守老年人关爱服务统计' \
+    '==========================' \
+    '统计日期：2026-11-30' \
+    '县(区)  乡(镇)  老年人数  留守老年人  特殊困难  高风险  走访逾期' \
+    '------  ------  --------  ----------  --------  ------  --------' \
+    '乐至县  中天镇        30          10         6       3         0' \
+    '乐至县  回澜镇         5           0         0       0         0' \
+    '乐至县  小计          35          10         6       3         0' \
+    '安岳县  兴隆镇        40          12         7       4         2' <<'EOF'
+report --as-of 2026-11-30 tests/cli/data/report-rollup.csv
+EOF
+
+example 0 \
+    'health-check  share not' \
+    'county  township  left-behind rate  visit coverage       coverage   reported' \
+    '------  --------  ----------------  ---------------  ------------  ----------' \
+    '乐至县  中天镇               33.3%          100.0%           0.0%       0.0%' \
+    '乐至县  回澜镇                0.0%               -              -          -' \
+    '乐至县  subtotal             28.6%          100.0%           0.0%       0.0%' \
+    '安岳县  兴隆镇               30.0%           75.0%!         70.0%      50.0%!' \
+    '安岳县  岳阳镇               32.0%          100.0%         100.0%          -' \
+    '安岳县  subtotal             30.8%           85.0%!         81.3%      50.0%!' \
+    'total                        30.0%           90.0%!         54.2%      33.3%!' \
+    '! needs attention: visit coverage under 100%, or alerts not reported in time' <<'EOF'
+report --as-of 2026-11-30 --lang en \
+      tests/cli/data/report-rollup.csv | tail -n 13
+EOF
+
+example 0 <<'EOF'
+report --as-of 2026-11-30 -f html -o summary.html \
+      tests/cli/data/report-rollup.csv
+EOF
+check 'summary.html is a page with its three charts' \
+    'grep -q "^<!DOCTYPE html>" summary.html &&
+     [ "$(grep -c "<svg " summary.html)" -eq 3 ]'
+
+example 0 <<'EOF'
+report --as-of 2026-11-30 -f csv --bom -o summary.csv \
+      tests/cli/data/report-rollup.csv
+EOF
+check 'summary.csv begins with a BOM' \
+    'od -An -tx1 -N3 summary.csv | grep -q "ef bb bf"'
+
+example 0 '安岳县,兴隆镇,40,12,7,4,2,1,2,2,1,0.300,0.750,0.700,0.500,走访覆盖率;未及时报告' <<'EOF'
+grep 兴隆镇 summary.csv
+EOF
+
+example 0 \
+    '农村留守老年人走访表  雁江区 松涛镇 白塔村' \
+    '==========================================' \
+    '统计日期：2026-11-30  人数：3' \
+    '序号  姓名                 身份证号            年龄  联系电话' \
+    '----  -------------------  ------------------  ----  -----------------' \
+    '1  王建国               512002********001X    86  138-****-5678' \
+    '2  李秀英               512002********0029    76  0832-***5678' \
+    '3  阿不都热合曼·买买提  512002********0158    88  +86 139 **** 3333' <<'EOF'
+report --as-of 2026-11-30 tests/cli/data/report-visits.csv | head -n 9
+EOF
+
+example 0 \
+    '姓名,身份证号,联系电话' \
+    '王建国,51200219400101001X,138-1234-5678' <<'EOF'
+report --as-of 2026-11-30 --no-mask -f csv \
+      tests/cli/data/report-visits.csv | cut -d, -f 5,6,8 | head -n 2
+EOF
+
+example 0 <<'EOF'
+elder-classify --as-of 2026-11-30 examples/census.csv 2>/dev/null |
+      risk-score --as-of 2026-11-30 |
+      visit-due --as-of 2026-11-30 --visits examples/visits.csv \
+      --overdue 2>/dev/null |
+      report --as-of 2026-11-30 -f html -o visits.html
+EOF
+
+example 0 64 <<'EOF'
+grep -c '<section class="village">' visits.html
+EOF
+
+example 2 'report: tests/cli/data/census.csv:1: not a rollup nor a visit-due output (expected the columns level and records, or visit_status)' <<'EOF'
+report tests/cli/data/census.csv
 EOF
 
 echo "man-examples: $pass passed, $fail failed"

@@ -230,7 +230,7 @@ test_bad_count(void **state)
 }
 
 static char *
-summary(struct ec_policy *p, enum ec_format f, const char *lang,
+render(struct ec_policy *p, enum ec_format f, const char *lang,
     const char *header, const char *const *rows, size_t n)
 {
 	struct ec_reporter *r = reporter(p, f, lang);
@@ -260,7 +260,7 @@ test_summary_csv(void **state)
 		",,total,40,12,7,2,5,3,4,2,4,5,3,2,1,2,10,3,2,1",
 	};
 	struct ec_policy *p = policy(ec_policy_default_len);
-	char *s = summary(p, EC_FORMAT_CSV, "zh", rollup_header, rows, 4);
+	char *s = render(p, EC_FORMAT_CSV, "zh", rollup_header, rows, 4);
 
 	assert_string_equal(s,
 	    "县(区),乡(镇),老年人数,留守老年人,特殊困难,高风险,走访逾期,"
@@ -286,7 +286,7 @@ test_summary_missing_metrics(void **state)
 		",total,12,5",
 	};
 	struct ec_policy *p = policy(ec_policy_default_len);
-	char *s = summary(p, EC_FORMAT_CSV, "en",
+	char *s = render(p, EC_FORMAT_CSV, "en",
 	    "county,level,records,left_behind", rows, 2);
 
 	assert_string_equal(s,
@@ -306,7 +306,7 @@ test_summary_text_aligned(void **state)
 		",total,1012,505",
 	};
 	struct ec_policy *p = policy(ec_policy_default_len);
-	char *s = summary(p, EC_FORMAT_TEXT, "zh",
+	char *s = render(p, EC_FORMAT_TEXT, "zh",
 	    "county,level,records,left_behind", rows, 3);
 
 	/* Every line of the table ends in the same column. */
@@ -337,7 +337,7 @@ test_default_labels(void **state)
 	assert_non_null(labels);
 	p = policy((size_t)(labels - ec_policy_default_text) + 1);
 	assert_int_equal(p->nlabels_zh, 0);
-	s = summary(p, EC_FORMAT_MARKDOWN, "en", "level,records", rows, 1);
+	s = render(p, EC_FORMAT_MARKDOWN, "en", "level,records", rows, 1);
 	assert_string_equal(s,
 	    "# Care for rural left-behind elderly\n"
 	    "\n"
@@ -348,6 +348,48 @@ test_default_labels(void **state)
 	    "| **total** | **3** |\n");
 	free(s);
 	ec_policy_free(p);
+}
+
+static void
+test_default_labels_same(void **state)
+{
+	/* The built-in words are the default policy's, in both languages. */
+	static const char *const rows[] = {
+		"安岳县,兴隆镇,township,40,12,7,2,5,3,4,2,4,5,3,2,1,2,10,3,2,1",
+		"安岳县,,county,40,12,7,2,5,3,4,2,4,5,3,2,1,2,10,3,2,1",
+		",,total,40,12,7,2,5,3,4,2,4,5,3,2,1,2,10,3,2,1",
+	};
+	static const char visit_header[] =
+	    "id_number,name,village,risk_level,days_overdue,visit_status";
+	static const char *const people[] = {
+		"51200219400101001X,王建国,白塔村,high,,never_visited",
+	};
+	const char *labels = strstr(ec_policy_default_text, "\nlabels:");
+	struct ec_policy *full = policy(ec_policy_default_len);
+	struct ec_policy *bare = policy((size_t)(labels -
+	    ec_policy_default_text) + 1);
+	static const char *const langs[] = { "zh", "en" };
+
+	for (size_t l = 0; l < 2; l++) {
+		for (int f = EC_FORMAT_TEXT; f <= EC_FORMAT_CSV; f++) {
+			char *a = render(full, (enum ec_format)f, langs[l],
+			    rollup_header, rows, 3);
+			char *b = render(bare, (enum ec_format)f, langs[l],
+			    rollup_header, rows, 3);
+			assert_string_equal(a, b);
+			free(a);
+			free(b);
+			a = render(full, (enum ec_format)f, langs[l],
+			    visit_header, people, 1);
+			b = render(bare, (enum ec_format)f, langs[l],
+			    visit_header, people, 1);
+			assert_string_equal(a, b);
+			free(a);
+			free(b);
+		}
+	}
+	ec_policy_free(full);
+	ec_policy_free(bare);
 }
 
 static void
@@ -403,7 +445,7 @@ test_html_escapes(void **state)
 		",total,1,1",
 	};
 	struct ec_policy *p = policy(ec_policy_default_len);
-	char *s = summary(p, EC_FORMAT_HTML, "zh",
+	char *s = render(p, EC_FORMAT_HTML, "zh",
 	    "county,level,records,left_behind", rows, 2);
 
 	assert_non_null(strstr(s, "<td class=\"name\">&lt;b&gt;&amp;&quot;"
@@ -431,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_summary_missing_metrics),
 		cmocka_unit_test(test_summary_text_aligned),
 		cmocka_unit_test(test_default_labels),
+		cmocka_unit_test(test_default_labels_same),
 		cmocka_unit_test(test_sheet_masks),
 		cmocka_unit_test(test_html_escapes),
 	};
