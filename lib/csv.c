@@ -287,7 +287,11 @@ on_field(void *s, size_t len, void *data)
 	b->foff[b->nf] = b->arena.len;
 	b->flen[b->nf] = len;
 	b->nf++;
-	ec_buf_add(&b->arena, s, len);
+	/* Fields are short: a call to ec_buf_add per field costs too much. */
+	if (b->arena.len + len + 1 > b->arena.cap)
+		ec_buf_grow(&b->arena, len);
+	memcpy(b->arena.p + b->arena.len, s, len);
+	b->arena.len += len;
 }
 
 static void
