@@ -102,6 +102,8 @@ struct ec_csv_reader {
 	struct batch *spare;	/* emptied, for reuse */
 	int nbatches;
 
+	int line_blanks;	/* the line holds a space or a tab */
+
 	int fatal;
 	size_t err_line;
 	char err[256];
@@ -381,6 +383,14 @@ feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 	int fresh = r->p.pstate == ROW_NOT_BEGUN;
 	size_t rows_before = r->cur->nrows;
 
+	/*
+	 * libcsv calls the space function for every byte of an unquoted
+	 * field; a line with no space or tab has nothing for it to keep,
+	 * and is parsed with libcsv's own test instead, which then trims
+	 * nothing either.
+	 */
+	csv_set_space_func(&r->p, r->line_blanks ? no_space : NULL);
+
 	if (fresh) {
 		r->row_line = r->line + 1;
 		ec_buf_reset(&r->window);
@@ -578,6 +588,7 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 		*n = len;
 		*has_term = t != NULL;
 		r->replay_pos += len;
+		r->line_blanks = memchr(p, ' ', len) || memchr(p, '\t', len);
 		return 1;
 	}
 	for (;;) {
@@ -609,8 +620,9 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 				conv_fatal(r);
 				return 0;
 			}
+			r->line_blanks = 1;
 			if (r->cd == (iconv_t)-1 &&
-			    ec_utf8_check(p, len) != len) {
+			    ec_utf8_check_blanks(p, len, &r->line_blanks) != len) {
 				fatal(r, r->line + 1, "invalid UTF-8 (is the "
 				    "file GB18030? try -E gb18030)");
 				return 0;

@@ -73,20 +73,21 @@ ec_all_digits(const char *s, size_t n)
  * s (a multiple of 6), the next state in bits s..s+5.  States: 0 accept,
  * 6 error, then the continuation bytes still wanted, with the narrower
  * ranges after E0, ED, F0 and F4.  Generated, and checked against a
- * reference decoder; utf8_slow spells the same rules out.
+ * reference decoder; utf8_slow spells the same rules out.  Bit 60, which
+ * no state reaches, marks the rows of space and tab.
  */
 static const uint64_t utf8_dfa[256] = {
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
+	0x1006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
-	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
-	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
+	0x0006186186186180ULL, 0x0006186186186180ULL, 0x1006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
@@ -166,19 +167,33 @@ static const uint64_t utf8_dfa[256] = {
 
 static size_t utf8_slow(const unsigned char *s, size_t n);
 
+/* A bit no state uses: set in the rows of space and tab. */
+#define BLANK_BIT (1ULL << 60)
+
 size_t
-ec_utf8_check(const char *str, size_t n)
+ec_utf8_check_blanks(const char *str, size_t n, int *blanks)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	uint64_t state = 0;
+	uint64_t state = 0, seen = 0;
 
 	/*
 	 * Valid text is the rule: run the DFA, a load and a shift a byte,
 	 * and look for where a bad sequence starts only when there is one.
 	 */
-	for (size_t i = 0; i < n; i++)
-		state = (utf8_dfa[s[i]] >> state) & 63;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t row = utf8_dfa[s[i]];
+		seen |= row;
+		state = (row >> state) & 63;
+	}
+	if (blanks)
+		*blanks = (seen & BLANK_BIT) != 0;
 	return state == 0 ? n : utf8_slow(s, n);
+}
+
+size_t
+ec_utf8_check(const char *str, size_t n)
+{
+	return ec_utf8_check_blanks(str, n, NULL);
 }
 
 /* The offset of the first byte of a bad sequence, or n. */

@@ -26,4 +26,7 @@ int ec_all_digits(const char *s, size_t n);
  */
 size_t ec_utf8_check(const char *s, size_t n);
 
+/* The same, also saying whether s holds a space or a tab. */
+size_t ec_utf8_check_blanks(const char *s, size_t n, int *blanks);
+
 #endif

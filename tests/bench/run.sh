@@ -42,33 +42,51 @@ echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores"
 } > "$md"
 
+row() {	# name, floor seconds or "", command
+	set -- "$1" "$2" "$(measure "$3")"
+	name=$1 fl=$2
+	set -- $3
+	ratio=-
+	[ -n "$fl" ] && ratio=$(awk "BEGIN{printf \"%.2f\", $1 / $fl}")
+	awk -v name="$name" -v w="$1" -v u="$2" -v s="$3" -v m="$4" \
+	    -v n="$n" -v mb="$mb" -v r="$ratio" 'BEGIN{
+		ww = w > 0 ? w : 0.01
+		printf "| %s | %.2f | %.2f | %.2f | %.1f | %.0f | %.0f | %s |\n",
+		    name, w, u, s, m / 1024, n / ww, mb / ww, r }' >> "$md"
+	last=$1
+}
+
 for n in $sizes; do
 	census=$out/census-$n.csv
+	visits=$out/visits-$n.csv
+	cls=$out/classified-$n.csv
+	scored=$out/scored-$n.csv
 	[ -f "$census" ] || "$out/gen" census -n "$n" -s 1 > "$census"
+	[ -f "$visits" ] || "$out/gen" visits -n "$n" -s 1 -k 10 > "$visits"
+	bin/elder-classify --as-of $asof "$census" > "$cls" 2>/dev/null
+	bin/risk-score --as-of $asof "$cls" > "$scored"
 	mb=$(awk "BEGIN{printf \"%.1f\", $(wc -c < "$census") / 1048576}")
+	nv=$(($(wc -l < "$visits") - 1))
 	{
 	echo
-	echo "## $n records ($mb MiB)"
+	echo "## $n records ($mb MiB), $nv visits"
+	echo
+	echo "Each tool beside the floor on its own input (the floor parses the"
+	echo "same bytes with libcsv and empty callbacks and copies them out)."
 	echo
 	echo "| command | wall s | user s | sys s | peak MiB | records/s | MiB/s | wall / floor |"
 	echo "|---|---|---|---|---|---|---|---|"
 	} >> "$md"
-	floor=""
-	for name in cat floor elder-classify; do
-		case $name in
-		cat) cmd="cat $census" ;;
-		floor) cmd="$out/floor < $census" ;;
-		elder-classify) cmd="bin/elder-classify --as-of $asof $census" ;;
-		esac
-		set -- $(measure "$cmd")
-		[ "$name" = floor ] && floor=$1
-		ratio=-
-		[ -n "$floor" ] && ratio=$(awk "BEGIN{printf \"%.2f\", $1 / $floor}")
-		awk -v name="$name" -v w="$1" -v u="$2" -v s="$3" -v m="$4" \
-		    -v n="$n" -v mb="$mb" -v r="$ratio" 'BEGIN{
-			ww = w > 0 ? w : 0.01
-			printf "| %s | %.2f | %.2f | %.2f | %.1f | %.0f | %.0f | %s |\n",
-			    name, w, u, s, m / 1024, n / ww, mb / ww, r }' >> "$md"
-	done
+	row "cat census" "" "cat $census"
+	row "floor: census" "" "$out/floor < $census"; f=$last
+	row "elder-classify" "$f" "bin/elder-classify --as-of $asof $census"
+	row "floor: classified" "" "$out/floor < $cls"; f=$last
+	row "risk-score" "$f" "bin/risk-score --as-of $asof $cls"
+	row "floor: scored + visits" "" "$out/floor < $scored; $out/floor < $visits"; f=$last
+	row "visit-due" "$f" "bin/visit-due --as-of $asof --visits $visits $scored"
+	row "floor: scored" "" "$out/floor < $scored"; f=$last
+	row "rollup" "$f" "bin/rollup $scored"
+	row "floor: census + visits" "" "$out/floor < $census; $out/floor < $visits"; f=$last
+	row "pipeline" "$f" "bin/elder-classify --as-of $asof $census | bin/risk-score --as-of $asof | bin/visit-due --as-of $asof --visits $visits | bin/rollup"
 done
 cat "$md"
