@@ -257,6 +257,12 @@ column_name(struct tool *t, int f, struct ec_buf *b)
 int
 tool_header_problems(struct tool *t, struct ec_buf *msg)
 {
+	return tool_header_problems_in(t, t->file, msg);
+}
+
+int
+tool_header_problems_in(struct tool *t, const char *file, struct ec_buf *msg)
+{
 	int any = 0;
 
 	for (char *line = msg->p, *nl; line && *line; line = nl + 1) {
@@ -264,7 +270,7 @@ tool_header_problems(struct tool *t, struct ec_buf *msg)
 			nl = line + strlen(line) - 1;
 		else
 			*nl = '\0';
-		fprintf(stderr, "%s: %s:1: %s\n", t->prog, t->file, line);
+		fprintf(stderr, "%s: %s:1: %s\n", t->prog, file, line);
 		any = 1;
 	}
 	ec_buf_release(msg);
@@ -399,8 +405,52 @@ write_record(struct tool *t, const struct filter *f, struct ec_sheet *s,
 	check_write(t, &t->out);
 }
 
-static int
-same_header(char **first, size_t n, const struct ec_csv_record *h)
+void
+tool_reader_fatal(struct tool *t, struct ec_csv_reader *r, const char *file,
+    const char *option)
+{
+	struct ec_buf b = EC_BUF_INIT;
+	size_t line;
+	const char *m = ec_csv_reader_error(r, &line), *e;
+
+	/* The reader's advice names -E: say the option this file goes by. */
+	while ((e = strstr(m, "-E")) != NULL &&
+	    (e[2] == ' ' || e[2] == ')' || e[2] == '\0')) {
+		ec_buf_add(&b, m, (size_t)(e - m));
+		ec_buf_adds(&b, option);
+		m = e + 2;
+	}
+	ec_buf_adds(&b, m);
+	if (line)
+		tool_fatal(t, "%s:%zu: %s", file, line, b.p);
+	tool_fatal(t, "%s: %s", file, b.p);
+}
+
+struct ec_csv_reader *
+tool_reader(struct tool *t, int fd, const char *file, const char *encoding,
+    const char *option, struct ec_csv_record **header)
+{
+	struct ec_csv_options opt = { t->delim, encoding, 0 };
+	struct ec_csv_reader *r;
+	enum ec_csv_status st;
+	char err[512];
+
+	if (!(r = ec_csv_reader_new(fd, &opt, err, sizeof err)))
+		tool_fatal(t, "%s: %s (eldercare reads UTF-8, GB18030 and GBK)",
+		    option, err);
+	st = ec_csv_next(r, header);
+	if (st == EC_CSV_FATAL)
+		tool_reader_fatal(t, r, file, option);
+	if (st == EC_CSV_EOF)
+		tool_fatal(t, "%s: no header: the file is empty", file);
+	if ((*header)->error)
+		tool_fatal(t, "%s:%zu: header: %s", file, (*header)->line,
+		    ec_csv_rec_strerror((*header)->error));
+	return r;
+}
+
+int
+tool_same_header(char **first, size_t n, const struct ec_csv_record *h)
 {
 	if (h->nfields != n)
 		return 0;
@@ -415,7 +465,6 @@ static void
 run_file(struct tool *t, const struct filter *f, const char *path,
     char ***first_header, size_t *first_n)
 {
-	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
 	struct ec_csv_record *rec;
 	struct ec_sheet sheet;
 	struct ec_buf scratch = EC_BUF_INIT;
@@ -424,21 +473,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	enum ec_csv_status st;
 
 	t->file = t->names[t->file_no];
-	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
-	if (!r)
-		tool_fatal(t, "%s (eldercare reads UTF-8, GB18030 and GBK)",
-		    err);
-	st = ec_csv_next(r, &rec);
-	if (st == EC_CSV_FATAL) {
-		size_t line;
-		const char *m = ec_csv_reader_error(r, &line);
-		tool_fatal(t, "%s:%zu: %s", t->file, line, m);
-	}
-	if (st == EC_CSV_EOF)
-		tool_fatal(t, "%s: no header: the file is empty", t->file);
-	if (rec->error)
-		tool_fatal(t, "%s:%zu: header: %s", t->file, rec->line,
-		    ec_csv_rec_strerror(rec->error));
+	struct ec_csv_reader *r = tool_reader(t, fd, t->file, t->encoding,
+	    "-E", &rec);
 
 	ec_sheet_init(&sheet, t->pol, t->asof);
 	ec_sheet_share_seen(&sheet, t->seen, t->file_no, t->names);
@@ -455,7 +491,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 			    rec->fields[i].n);
 		*first_n = rec->nfields;
 		write_header(t, f, &sheet, rec);
-	} else if (!same_header(*first_header, *first_n, rec)) {
+	} else if (!tool_same_header(*first_header, *first_n, rec)) {
 		tool_fatal(t, "%s:%zu: the header differs from the first "
 		    "file's", t->file, rec->line);
 	}
@@ -500,13 +536,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		t->nwritten++;
 		write_record(t, f, &sheet, rec, &scratch, keep_all);
 	}
-	if (st == EC_CSV_FATAL) {
-		size_t line;
-		const char *m = ec_csv_reader_error(r, &line);
-		if (line)
-			tool_fatal(t, "%s:%zu: %s", t->file, line, m);
-		tool_fatal(t, "%s: %s", t->file, m);
-	}
+	if (st == EC_CSV_FATAL)
+		tool_reader_fatal(t, r, t->file, "-E");
 	ec_diag_finish(&t->diag, t->file);
 	if (t->check) {
 		printf("%s: %zu records, %zu valid, %zu with errors, %zu "

@@ -147,11 +147,32 @@ void tool_run_inputs(struct tool *t, const struct filter *f, char **files,
  */
 int tool_header_problems(struct tool *t, struct ec_buf *msg);
 
+/* The same for a file other than the current input. */
+int tool_header_problems_in(struct tool *t, const char *file,
+	struct ec_buf *msg);
+
 /* Reports a problem of the current record (the sheet's problem callback). */
 void tool_problem(void *ctx, const struct ec_problem *p);
 
 /* Flushes and closes the outputs, prints --stats; returns the status. */
 int tool_finish(struct tool *t);
+
+/*
+ * A CSV reader of fd, in encoding, with the header read into *header.
+ * file names it in messages, and option the option that chose the
+ * encoding (-E, --visits-encoding) in the reader's advice.  Exits 2 with
+ * a message when the encoding is unknown, the file is empty or its header
+ * cannot be read.
+ */
+struct ec_csv_reader *tool_reader(struct tool *t, int fd, const char *file,
+	const char *encoding, const char *option, struct ec_csv_record **header);
+
+/* Exits 2 with the reader's fatal error, as for tool_reader. */
+void tool_reader_fatal(struct tool *t, struct ec_csv_reader *r,
+	const char *file, const char *option) __attribute__((noreturn));
+
+/* 1 when header h is first[0..n), byte for byte. */
+int tool_same_header(char **first, size_t n, const struct ec_csv_record *h);
 
 /* Opens a file for reading, or stdin for "-"; exits 2 on failure. */
 int tool_open_input(struct tool *t, const char *path);

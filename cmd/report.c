@@ -93,7 +93,6 @@ column_name(const struct ec_csv_record *h, int f)
 static void
 run(struct tool *t, struct ec_reporter *r, const char *path)
 {
-	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
 	struct ec_csv_record *rec;
 	char **header = NULL;
 	size_t nheader = 0;
@@ -103,20 +102,7 @@ run(struct tool *t, struct ec_reporter *r, const char *path)
 	struct ec_csv_reader *rd;
 
 	t->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	if (!(rd = ec_csv_reader_new(fd, &opt, err, sizeof err)))
-		tool_fatal(t, "%s (eldercare reads UTF-8, GB18030 and GBK)",
-		    err);
-	st = ec_csv_next(rd, &rec);
-	if (st == EC_CSV_FATAL) {
-		size_t line;
-		const char *m = ec_csv_reader_error(rd, &line);
-		tool_fatal(t, "%s:%zu: %s", t->file, line, m);
-	}
-	if (st == EC_CSV_EOF)
-		tool_fatal(t, "%s: no header: the file is empty", t->file);
-	if (rec->error)
-		tool_fatal(t, "%s:%zu: header: %s", t->file, rec->line,
-		    ec_csv_rec_strerror(rec->error));
+	rd = tool_reader(t, fd, t->file, t->encoding, "-E", &rec);
 	if (ec_reporter_header(r, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
 	nheader = rec->nfields;
@@ -158,13 +144,8 @@ run(struct tool *t, struct ec_reporter *r, const char *path)
 		    err);
 		reject(t, rec, col, err);
 	}
-	if (st == EC_CSV_FATAL) {
-		size_t line;
-		const char *m = ec_csv_reader_error(rd, &line);
-		if (line)
-			tool_fatal(t, "%s:%zu: %s", t->file, line, m);
-		tool_fatal(t, "%s: %s", t->file, m);
-	}
+	if (st == EC_CSV_FATAL)
+		tool_reader_fatal(t, rd, t->file, "-E");
 	ec_diag_finish(&t->diag, t->file);
 	for (size_t i = 0; i < nheader; i++)
 		free(header[i]);

@@ -269,37 +269,6 @@ visit_record_problem(struct vctx *c, const char *kind, const char *msg)
 	visit_problem(c, &p);
 }
 
-/* The reader's advice names -E; for a visit log it is --visits-encoding. */
-static void
-visit_fatal(struct tool *t, const char *file, size_t line, const char *m)
-{
-	struct ec_buf b = EC_BUF_INIT;
-	const char *e;
-
-	while ((e = strstr(m, "-E")) != NULL &&
-	    (e[2] == ' ' || e[2] == ')' || e[2] == '\0')) {
-		ec_buf_add(&b, m, (size_t)(e - m));
-		ec_buf_adds(&b, "--visits-encoding");
-		m = e + 2;
-	}
-	ec_buf_adds(&b, m);
-	if (line)
-		tool_fatal(t, "%s:%zu: %s", file, line, b.p);
-	tool_fatal(t, "%s: %s", file, b.p);
-}
-
-static int
-same_header(char **first, size_t n, const struct ec_csv_record *h)
-{
-	if (h->nfields != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (strlen(first[i]) != h->fields[i].n ||
-		    memcmp(first[i], h->fields[i].p, h->fields[i].n) != 0)
-			return 0;
-	return 1;
-}
-
 /* The token index of a situation value (a vocabulary token), or -1. */
 static int
 situation_index(const struct due *d, const struct ec_value *v)
@@ -382,7 +351,6 @@ unmatched_visit(struct tool *t, struct due *d, struct ec_sheet *vs,
 static void
 read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 {
-	struct ec_csv_options opt = { t->delim, d->vencoding, 0 };
 	struct ec_csv_record *rec;
 	struct ec_sheet vs;
 	struct ec_buf msg = EC_BUF_INIT;
@@ -394,35 +362,18 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	if (again && lseek(vl->fd, 0, SEEK_SET) != 0)
 		tool_fatal(t, "%s: cannot read it again: %s", vl->path,
 		    strerror(errno));
-	struct ec_csv_reader *r = ec_csv_reader_new(vl->fd, &opt, err,
-	    sizeof err);
-	if (!r)
-		tool_fatal(t, "--visits-encoding: %s (eldercare reads UTF-8, "
-		    "GB18030 and GBK)", err);
-	st = ec_csv_next(r, &rec);
-	if (st == EC_CSV_FATAL) {
-		size_t line;
-		const char *m = ec_csv_reader_error(r, &line);
-		visit_fatal(t, vl->path, line, m);
-	}
-	if (st == EC_CSV_EOF)
-		tool_fatal(t, "%s: no header: the file is empty", vl->path);
-	if (rec->error)
-		tool_fatal(t, "%s:%zu: header: %s", vl->path, rec->line,
-		    ec_csv_rec_strerror(rec->error));
+	struct ec_csv_reader *r = tool_reader(t, vl->fd, vl->path,
+	    d->vencoding, "--visits-encoding", &rec);
 
 	ec_sheet_init(&vs, t->pol, t->asof);
 	if (ec_sheet_bind(&vs, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", vl->path, rec->line, err);
-	if (!again && ec_sheet_missing(&vs, &t->pol->visit_log, &msg) > 0) {
-		for (char *line = msg.p, *nl; line && *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			*nl = '\0';
-			fprintf(stderr, "%s: %s:1: %s\n", t->prog, vl->path,
-			    line);
-		}
-		exit(EXIT_FATAL);
+	if (!again) {
+		ec_sheet_missing(&vs, &t->pol->visit_log, &msg);
+		if (tool_header_problems_in(t, vl->path, &msg) != 0)
+			exit(EXIT_FATAL);
 	}
+	ec_buf_release(&msg);
 	if (!again && d->unmatched_path) {
 		/* One file, one header: every log must have the first's. */
 		if (!d->vheader) {
@@ -433,7 +384,7 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 				    rec->fields[i].n);
 			ec_csv_write_fields(&d->unw, rec->fields, rec->nfields);
 			ec_csv_end_record(&d->unw);
-		} else if (!same_header(d->vheader, d->vheader_n, rec)) {
+		} else if (!tool_same_header(d->vheader, d->vheader_n, rec)) {
 			tool_fatal(t, "%s:%zu: the header differs from the "
 			    "first visit log's (--unmatched writes them under "
 			    "one header)", vl->path, rec->line);
@@ -477,11 +428,8 @@ rejected:
 				t->status = EXIT_DATA;
 		}
 	}
-	if (st == EC_CSV_FATAL) {
-		size_t line;
-		const char *m = ec_csv_reader_error(r, &line);
-		visit_fatal(t, vl->path, line, m);
-	}
+	if (st == EC_CSV_FATAL)
+		tool_reader_fatal(t, r, vl->path, "--visits-encoding");
 	if (!again)
 		vl->records = n;
 	ec_diag_finish(&t->diag, vl->path);
