@@ -22,7 +22,7 @@ struct row {
 	size_t first;		/* index of its first field */
 	size_t nfields;
 	enum ec_csv_rec_error error;
-	int has_raw;		/* it is one whole line, kept in raw */
+	int has_raw;		/* 1: its line is in arena; 2: in raw */
 	size_t raw_off, raw_len;
 };
 
@@ -102,7 +102,15 @@ struct ec_csv_reader {
 	struct batch *spare;	/* emptied, for reuse */
 	int nbatches;
 
-	int line_blanks;	/* the line holds a space or a tab */
+	unsigned line_seen;	/* EC_SEEN_*: what the line holds */
+	/*
+	 * A line with no quote, started between records, is copied whole
+	 * into the arena and its fields are slices of that copy: libcsv's
+	 * copies need not be copied again.  direct is the offset in the
+	 * arena where the next field starts.
+	 */
+	int direct;
+	size_t direct_pos;
 
 	int fatal;
 	size_t err_line;
@@ -279,15 +287,22 @@ fatal(struct ec_csv_reader *r, size_t line, const char *msg)
 static void
 on_field(void *s, size_t len, void *data)
 {
-	struct batch *b = ((struct ec_csv_reader *)data)->cur;
+	struct ec_csv_reader *r = data;
+	struct batch *b = r->cur;
 
 	if (b->nf == b->fcap) {
 		b->fcap = b->fcap ? b->fcap * 2 : 1024;
 		b->foff = ec_xrealloc(b->foff, b->fcap * sizeof *b->foff);
 		b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
 	}
-	b->foff[b->nf] = b->arena.len;
 	b->flen[b->nf] = len;
+	if (r->direct) {
+		/* The field's bytes are already in the arena's copy. */
+		b->foff[b->nf++] = r->direct_pos;
+		r->direct_pos += len + 1;
+		return;
+	}
+	b->foff[b->nf] = b->arena.len;
 	b->nf++;
 	/* Fields are short: a call to ec_buf_add per field costs too much. */
 	if (b->arena.len + len + 1 > b->arena.cap)
@@ -371,7 +386,7 @@ push_broken(struct ec_csv_reader *r, enum ec_csv_rec_error e, const char *s,
 		len--;
 	push_row(r, e);
 	struct row *row = &b->rows[b->nrows - 1];
-	row->has_raw = 1;
+	row->has_raw = 2;
 	row->raw_off = off;
 	row->raw_len = len;
 }
@@ -389,24 +404,30 @@ feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 	 * and is parsed with libcsv's own test instead, which then trims
 	 * nothing either.
 	 */
-	csv_set_space_func(&r->p, r->line_blanks ? no_space : NULL);
+	csv_set_space_func(&r->p, r->line_seen & EC_SEEN_BLANK ? no_space :
+	    NULL);
 
+	size_t len = n, line_off = 0;
+	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
 	if (fresh) {
 		r->row_line = r->line + 1;
 		ec_buf_reset(&r->window);
 	}
+	r->direct = fresh && !(r->line_seen & EC_SEEN_QUOTE);
+	if (r->direct) {
+		line_off = r->cur->arena.len;
+		ec_buf_add(&r->cur->arena, s, len);
+		r->direct_pos = line_off;
+	}
 	size_t done = csv_parse(&r->p, s, n, on_field, on_row, r);
-	if (done == n && fresh && r->cur->nrows == rows_before + 1 &&
+	if (r->direct && done == n && r->cur->nrows == rows_before + 1 &&
 	    r->p.pstate == ROW_NOT_BEGUN) {
 		/* One record, the whole line: writers may copy it as is. */
 		struct row *row = &r->cur->rows[rows_before];
-		size_t len = n;
-		while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-			len--;
 		row->has_raw = 1;
-		row->raw_off = r->cur->raw.len;
+		row->raw_off = line_off;
 		row->raw_len = len;
-		ec_buf_add(&r->cur->raw, s, len);
 	}
 	if (done < n) {
 		int status = csv_error(&r->p);
@@ -588,7 +609,9 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 		*n = len;
 		*has_term = t != NULL;
 		r->replay_pos += len;
-		r->line_blanks = memchr(p, ' ', len) || memchr(p, '\t', len);
+		r->line_seen = (memchr(p, ' ', len) || memchr(p, '\t', len) ?
+		    EC_SEEN_BLANK : 0) | (memchr(p, '"', len) ?
+		    EC_SEEN_QUOTE : 0);
 		return 1;
 	}
 	for (;;) {
@@ -620,9 +643,9 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 				conv_fatal(r);
 				return 0;
 			}
-			r->line_blanks = 1;
+			r->line_seen = EC_SEEN_BLANK | EC_SEEN_QUOTE;
 			if (r->cd == (iconv_t)-1 &&
-			    ec_utf8_check_blanks(p, len, &r->line_blanks) != len) {
+			    ec_utf8_scan(p, len, &r->line_seen) != len) {
 				fatal(r, r->line + 1, "invalid UTF-8 (is the "
 				    "file GB18030? try -E gb18030)");
 				return 0;
@@ -683,6 +706,7 @@ hand_over(struct ec_csv_reader *r, enum batch_end end)
 
 	if (b) {
 		size_t keep = old->nf - r->row_first;
+		r->direct = 0;	/* the fields moved are copied */
 		b->arena.len = b->raw.len = 0;
 		b->nf = b->nrows = 0;
 		b->next = NULL;
@@ -799,7 +823,8 @@ ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
 	r->rec.nfields = row->nfields;
 	r->rec.fields = b->f + row->first;
 	r->rec.error = row->error;
-	r->rec.raw = row->has_raw ? b->raw.p + row->raw_off : NULL;
+	r->rec.raw = row->has_raw == 1 ? b->arena.p + row->raw_off :
+	    row->has_raw == 2 ? b->raw.p + row->raw_off : NULL;
 	r->rec.raw_len = row->raw_len;
 	*rec = &r->rec;
 	return EC_CSV_RECORD;

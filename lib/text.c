@@ -73,8 +73,9 @@ ec_all_digits(const char *s, size_t n)
  * s (a multiple of 6), the next state in bits s..s+5.  States: 0 accept,
  * 6 error, then the continuation bytes still wanted, with the narrower
  * ranges after E0, ED, F0 and F4.  Generated, and checked against a
- * reference decoder; utf8_slow spells the same rules out.  Bit 60, which
- * no state reaches, marks the rows of space and tab.
+ * reference decoder; utf8_slow spells the same rules out.  Bits 60 and
+ * 61, which no state reaches, mark the rows of space and tab, and of the
+ * double quote.
  */
 static const uint64_t utf8_dfa[256] = {
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
@@ -88,7 +89,7 @@ static const uint64_t utf8_dfa[256] = {
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x1006186186186180ULL,
-	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
+	0x0006186186186180ULL, 0x2006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
@@ -167,11 +168,8 @@ static const uint64_t utf8_dfa[256] = {
 
 static size_t utf8_slow(const unsigned char *s, size_t n);
 
-/* A bit no state uses: set in the rows of space and tab. */
-#define BLANK_BIT (1ULL << 60)
-
 size_t
-ec_utf8_check_blanks(const char *str, size_t n, int *blanks)
+ec_utf8_scan(const char *str, size_t n, unsigned *seen_out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	uint64_t state = 0, seen = 0;
@@ -185,15 +183,16 @@ ec_utf8_check_blanks(const char *str, size_t n, int *blanks)
 		seen |= row;
 		state = (row >> state) & 63;
 	}
-	if (blanks)
-		*blanks = (seen & BLANK_BIT) != 0;
+	if (seen_out)
+		*seen_out = (seen >> 60 & 1 ? EC_SEEN_BLANK : 0) |
+		    (seen >> 61 & 1 ? EC_SEEN_QUOTE : 0);
 	return state == 0 ? n : utf8_slow(s, n);
 }
 
 size_t
 ec_utf8_check(const char *str, size_t n)
 {
-	return ec_utf8_check_blanks(str, n, NULL);
+	return ec_utf8_scan(str, n, NULL);
 }
 
 /* The offset of the first byte of a bad sequence, or n. */

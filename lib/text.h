@@ -26,7 +26,12 @@ int ec_all_digits(const char *s, size_t n);
  */
 size_t ec_utf8_check(const char *s, size_t n);
 
-/* The same, also saying whether s holds a space or a tab. */
-size_t ec_utf8_check_blanks(const char *s, size_t n, int *blanks);
+/*
+ * The same, also saying in *seen whether s holds a space or a tab
+ * (EC_SEEN_BLANK) and a double quote (EC_SEEN_QUOTE), in the same pass.
+ */
+#define EC_SEEN_BLANK 1u
+#define EC_SEEN_QUOTE 2u
+size_t ec_utf8_scan(const char *s, size_t n, unsigned *seen);
 
 #endif
