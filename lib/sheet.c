@@ -497,6 +497,12 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
 		ec_buf_reset(&s->text[col]);
 		ec_buf_add(&s->text[col], id.number, 18);
 		s->id = id;
+		/* id_birth() and id_sex() of this ID need not parse it again. */
+		s->cache.id_ok = 1;
+		s->cache.id_len = 18;	/* what the column's value holds */
+		memcpy(s->cache.id, id.number, 18);
+		s->cache.birth = id.birth;
+		s->cache.male = id.sex == EC_SEX_MALE;
 		*v = ec_value_str(t, s->text[col].p, 18);
 		return 0;
 	}
@@ -710,6 +716,8 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	const struct ec_policy *pol = s->pol;
 	size_t errors = 0;
 
+	uint64_t key = 0;	/* the unique ID's, once computed */
+
 	ec_buf_reset(&s->msg);
 	if (s->req_rules != r) {
 		if (!s->req)
@@ -732,7 +740,7 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		s->stamp[col] = s->gen;
 		if (col == r->unique && rc == 0 && !v.blank && s->seen &&
 		    s->pol->columns[col].type == EC_COL_ID)
-			ec_idset_prefetch(s->seen, ec_idset_key(v.s));
+			ec_idset_prefetch(s->seen, key = ec_idset_key(v.s));
 		if (rc != 0) {
 			errors += pr.sev == EC_ERROR;
 			report(s, fn, ctx, pr.sev, pr.kind, (int)f);
@@ -771,7 +779,7 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 			}
 			/* The file's number rides above the line's 48 bits. */
 			uint64_t first = ec_idset_add(s->seen,
-			    ec_idset_key(v.s),
+			    key ? key : ec_idset_key(v.s),
 			    (uint64_t)s->rec->line | (uint64_t)s->file_no << 48);
 			if (first) {
 				size_t file = (size_t)(first >> 48);
