@@ -38,6 +38,14 @@ ec_phone_classify(const char *s, size_t n)
 
 	if (n == 0 || n > PHONE_MAX)
 		return EC_PHONE_INVALID;
+	/* Most numbers in a census are eleven plain digits of a mobile. */
+	if (n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9') {
+		size_t k = 2;
+		while (k < 11 && is_digit(s[k]))
+			k++;
+		if (k == 11)
+			return EC_PHONE_MOBILE;
+	}
 	/* Spaces and hyphens may fall anywhere, even inside +86. */
 	for (size_t k = 0; k < n; k++) {
 		if (s[k] == ' ' || s[k] == '-')
