@@ -19,17 +19,6 @@ struct ec_idset {
 	size_t cap, count;
 };
 
-static uint64_t
-hash(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 struct ec_idset *
 ec_idset_new(void)
 {
@@ -62,7 +51,7 @@ ec_idset_key(const char id[18])
 static size_t
 find(const struct ec_idset *s, uint64_t key)
 {
-	size_t mask = s->cap - 1, i = hash(key) & mask;
+	size_t mask = s->cap - 1, i = ec_hash64(key) & mask;
 
 	while (s->t[i].key && s->t[i].key != key)
 		i = (i + 1) & mask;
@@ -100,7 +89,7 @@ ec_idset_add(struct ec_idset *s, uint64_t key, uint64_t line)
 void
 ec_idset_prefetch(const struct ec_idset *s, uint64_t key)
 {
-	__builtin_prefetch(&s->t[hash(key) & (s->cap - 1)], 1);
+	__builtin_prefetch(&s->t[ec_hash64(key) & (s->cap - 1)], 1);
 }
 
 uint64_t

@@ -44,6 +44,18 @@ void ec_buf_addf(struct ec_buf *b, const char *fmt, ...)
 void ec_buf_reset(struct ec_buf *b);
 void ec_buf_release(struct ec_buf *b);
 
+/* Mixes the bits of x (MurmurHash3's finaliser), for hash tables. */
+static inline uint64_t
+ec_hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
 /* Decimal of v into out (at least 21 bytes); returns the length. */
 size_t ec_fmt_int(char *out, int64_t v);
 

@@ -28,17 +28,6 @@ struct ec_visits {
 	size_t count;
 };
 
-static uint64_t
-hash(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 struct ec_visits *
 ec_visits_new(ec_date asof, long long alert_window_days,
     long long report_within_days)
@@ -92,7 +81,7 @@ grow(struct shard *sh)
 	sh->t = ec_xcalloc(sh->cap, sizeof *sh->t);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].key)
-			*slot(sh, old[i].key, hash(old[i].key)) = old[i];
+			*slot(sh, old[i].key, ec_hash64(old[i].key)) = old[i];
 	free(old);
 }
 
@@ -111,7 +100,7 @@ ec_visits_report(const struct ec_visits *v, ec_date visit, int reported,
 int
 ec_visits_add(struct ec_visits *v, const struct ec_visit *visit)
 {
-	uint64_t h = hash(visit->key);
+	uint64_t h = ec_hash64(visit->key);
 	struct shard *sh = shard_of(v, h);
 	struct ec_visit_entry *e;
 	long long age = (long long)v->asof - visit->date;
@@ -149,7 +138,7 @@ ec_visits_add(struct ec_visits *v, const struct ec_visit *visit)
 struct ec_visit_entry *
 ec_visits_find(const struct ec_visits *v, uint64_t key)
 {
-	uint64_t h = hash(key);
+	uint64_t h = ec_hash64(key);
 	struct ec_visit_entry *e;
 
 	if (key == 0)
