@@ -18,6 +18,8 @@ sizes=${BENCH_SIZES:-"100000 1000000"}
 asof=2026-11-30
 md=$out/results.md
 
+# The peers it measures against, from Debian, if missing.
+sh tests/deps.sh miller datamash time
 cc -O2 -o "$out/gen" tests/gen/gen.c
 cc -O2 -o "$out/floor" tests/bench/floor.c -lcsv
 
@@ -56,6 +58,19 @@ row() {	# name, floor seconds or "", command
 	last=$1
 }
 
+# the same work by eldercare and by a general tool: how many times more
+# wall time, CPU time and memory the general tool takes
+peer() {	# what, eldercare command, peer command
+	set -- "$1" "$(measure "$2")" "$(measure "$3")" "$3"
+	what=$1 peercmd=$4
+	set -- $2 $3
+	awk -v what="$what" -v peer="${peercmd%% *}" -v w="$1" -v c="$(awk "BEGIN{print $2 + $3}")" -v m="$4" \
+	    -v pw="$5" -v pc="$(awk "BEGIN{print $6 + $7}")" -v pm="$8" 'BEGIN{
+		printf "| %s | %s | %.2f / %.2f s | %.2f / %.2f s | %.1f / %.1f MiB | %.1f× | %.1f× | %.0f× |\n",
+		    what, peer, w, pw, c, pc, m / 1024, pm / 1024,
+		    pw / (w > 0 ? w : 0.01), pc / (c > 0 ? c : 0.01), pm / m }' >> "$peers"
+}
+
 for n in $sizes; do
 	census=$out/census-$n.csv
 	visits=$out/visits-$n.csv
@@ -77,6 +92,11 @@ for n in $sizes; do
 	echo "| command | wall s | user s | sys s | peak MiB | records/s | MiB/s | wall / floor |"
 	echo "|---|---|---|---|---|---|---|---|"
 	} >> "$md"
+	peers=$out/peers-$n.md
+	{
+	echo "| work | peer | wall: eldercare / peer | CPU | peak memory | peer's wall ÷ ours | CPU ÷ | memory ÷ |"
+	echo "|---|---|---|---|---|---|---|---|"
+	} > "$peers"
 	row "cat census" "" "cat $census"
 	row "floor: census" "" "$out/floor < $census"; f=$last
 	row "elder-classify" "$f" "bin/elder-classify --as-of $asof $census"
@@ -88,5 +108,24 @@ for n in $sizes; do
 	row "rollup" "$f" "bin/rollup $scored"
 	row "floor: census + visits" "" "$out/floor < $census; $out/floor < $visits"; f=$last
 	row "pipeline" "$f" "bin/elder-classify --as-of $asof $census | bin/risk-score --as-of $asof | bin/visit-due --as-of $asof --visits $visits | bin/rollup"
+	if command -v mlr > /dev/null; then
+		peer "classification" \
+		    "bin/elder-classify --as-of $asof $census" \
+		    "mlr --icsv --ocsv put -f tests/bench/classify.mlr $census"
+		peer "two-level count" "bin/rollup -m left_behind $scored" \
+		    "mlr --icsv --ocsv count -g '县(区),乡(镇)' $scored"
+	fi
+	if command -v datamash > /dev/null; then
+		peer "two-level count (datamash)" \
+		    "bin/rollup -m left_behind $scored" \
+		    "datamash -t, --header-in -s -g 5,6 count 1 < $scored"
+	fi
+	{
+	echo
+	echo "The same work by a general tool, in the same run (Miller's put with"
+	echo "tests/bench/classify.mlr computes the same five columns):"
+	echo
+	cat "$peers"
+	} >> "$md"
 done
 cat "$md"
