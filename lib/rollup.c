@@ -55,14 +55,12 @@ ec_rollup_ngroups(const struct ec_rollup *r)
 static uint64_t
 hash_keys(const struct ec_str *keys, size_t nkeys)
 {
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = EC_HASH_SEED;
 
 	for (size_t k = 0; k < nkeys; k++) {
-		const unsigned char *p = (const unsigned char *)keys[k].p;
-		for (size_t i = 0; i < keys[k].n; i++)
-			h = (h ^ p[i]) * 1099511628211u;
+		h = ec_hash_bytes(keys[k].p, keys[k].n, h);
 		/* The length too, so that ("ab","c") is not ("a","bc"). */
-		h = (h ^ (keys[k].n & 0xff) ^ 0x100) * 1099511628211u;
+		h = (h ^ (keys[k].n & 0xff) ^ 0x100) * 1099511628211ULL;
 	}
 	return h ^ (h >> 29);
 }

@@ -39,16 +39,6 @@ fold(const char *s, size_t n, char *out)
 	return n;
 }
 
-static uint32_t
-vhash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static void
 vmap_put(struct ec_vmap *m, const char *s, int value)
 {
@@ -58,7 +48,7 @@ vmap_put(struct ec_vmap *m, const char *s, int value)
 	if (n == 0 || n > VMAP_MAX_KEY)
 		return;		/* found by the slow path instead */
 	fold(s, n, key);
-	size_t i = vhash(key, n) & m->mask;
+	size_t i = ec_hash_bytes(key, n, EC_HASH_SEED) & m->mask;
 	while (m->e[i].s) {
 		if (m->e[i].n == n && memcmp(m->e[i].s, key, n) == 0)
 			return;	/* the first value to claim it keeps it */
@@ -111,8 +101,8 @@ vmap_lookup(const struct ec_sheet *s, int k, const char *p, size_t n)
 	if (n > VMAP_MAX_KEY)
 		return ec_vocab_lookup(&s->pol->vocabs[k], p, n);
 	fold(p, n, key);
-	for (size_t i = vhash(key, n) & m->mask; m->e[i].s;
-	    i = (i + 1) & m->mask)
+	size_t i = ec_hash_bytes(key, n, EC_HASH_SEED) & m->mask;
+	for (; m->e[i].s; i = (i + 1) & m->mask)
 		if (m->e[i].n == n && memcmp(m->e[i].s, key, n) == 0)
 			return m->e[i].value;
 	return -1;

@@ -182,16 +182,6 @@ struct ec_split {
 	uint64_t clock;
 };
 
-static uint64_t
-strhash(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
 static void
 set_init(struct strset *set)
 {
@@ -204,7 +194,7 @@ static size_t *
 set_slot(struct strset *set, const char *s, size_t n,
     const char *(*get)(void *, size_t, size_t *), void *ctx)
 {
-	size_t mask = set->cap - 1, i = strhash(s, n) & mask;
+	size_t mask = set->cap - 1, i = ec_hash_bytes(s, n, EC_HASH_SEED) & mask;
 
 	while (set->idx[i]) {
 		size_t len;

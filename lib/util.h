@@ -56,6 +56,22 @@ ec_hash64(uint64_t x)
 	return x;
 }
 
+/*
+ * FNV-1a over p[0..n), going on from h (start with EC_HASH_SEED), for
+ * hash tables of strings.
+ */
+#define EC_HASH_SEED 14695981039346656037ULL
+
+static inline uint64_t
+ec_hash_bytes(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	return h;
+}
+
 /* Decimal of v into out (at least 21 bytes); returns the length. */
 size_t ec_fmt_int(char *out, int64_t v);
 
