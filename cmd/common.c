@@ -484,6 +484,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	t->rec = rec;
 	if (f->bind(t, &sheet) != 0)
 		exit(EXIT_FATAL);
+	ec_sheet_prepare(&sheet, r);
 	if (!*first_header) {
 		*first_header = ec_xcalloc(rec->nfields, sizeof **first_header);
 		for (size_t i = 0; i < rec->nfields; i++)
@@ -545,9 +546,9 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		    t->file_invalid, t->file_warnings);
 	}
 	t->sheet = NULL;
+	ec_csv_reader_free(r);	/* its thread may read the sheet */
 	ec_sheet_release(&sheet);
 	ec_buf_release(&scratch);
-	ec_csv_reader_free(r);
 	if (fd != STDIN_FILENO)
 		close(fd);
 }

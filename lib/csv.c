@@ -23,6 +23,7 @@ struct row {
 	size_t nfields;
 	enum ec_csv_rec_error error;
 	int has_raw;		/* 1: its line is in arena; 2: in raw */
+	int prepared;		/* the prepare function filled its area */
 	size_t raw_off, raw_len;
 };
 
@@ -46,6 +47,8 @@ struct batch {
 	struct ec_buf raw;	/* the lines of one-line records */
 	struct ec_str *f;	/* the fields as the caller sees them */
 	size_t f_cap;
+	char *prep;		/* the prepare function's areas, per row */
+	size_t prep_cap, prep_size;
 	enum batch_end end;	/* what follows its records */
 	struct batch *next;
 };
@@ -101,16 +104,11 @@ struct ec_csv_reader {
 	struct batch *full, *full_tail;	/* filled, in order */
 	struct batch *spare;	/* emptied, for reuse */
 	int nbatches;
+	ec_csv_prepare_fn *prep_fn;
+	void *prep_ctx;
+	size_t prep_size;
 
 	unsigned line_seen;	/* EC_SEEN_*: what the line holds */
-	/*
-	 * A line with no quote, started between records, is copied whole
-	 * into the arena and its fields are slices of that copy: libcsv's
-	 * copies need not be copied again.  direct is the offset in the
-	 * arena where the next field starts.
-	 */
-	int direct;
-	size_t direct_pos;
 
 	int fatal;
 	size_t err_line;
@@ -169,6 +167,7 @@ batch_free(struct batch *b)
 	free(b->flen);
 	free(b->rows);
 	free(b->f);
+	free(b->prep);
 	free(b);
 }
 
@@ -296,12 +295,6 @@ on_field(void *s, size_t len, void *data)
 		b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
 	}
 	b->flen[b->nf] = len;
-	if (r->direct) {
-		/* The field's bytes are already in the arena's copy. */
-		b->foff[b->nf++] = r->direct_pos;
-		r->direct_pos += len + 1;
-		return;
-	}
 	b->foff[b->nf] = b->arena.len;
 	b->nf++;
 	/* Fields are short: a call to ec_buf_add per field costs too much. */
@@ -326,6 +319,7 @@ push_row(struct ec_csv_reader *r, enum ec_csv_rec_error e)
 	row->nfields = b->nf - r->row_first;
 	row->error = e;
 	row->has_raw = 0;
+	row->prepared = 0;
 	r->row_first = b->nf;
 	/* A record after a lone CR starts on the line being fed. */
 	r->row_line = r->line + 1;
@@ -391,12 +385,73 @@ push_broken(struct ec_csv_reader *r, enum ec_csv_rec_error e, const char *s,
 	row->raw_len = len;
 }
 
+/*
+ * A line that starts a record and holds no quote, and no line end before
+ * its own, is one record whose fields lie between the delimiters: what
+ * libcsv would make of it, split here without it.  The line is copied
+ * once into the arena and its fields are slices of the copy.
+ */
+static int
+plain_line(const struct ec_csv_reader *r, const char *s, size_t len)
+{
+	if (r->line_seen & EC_SEEN_QUOTE || len > EC_CSV_FIELD_MAX)
+		return 0;
+	if (r->line_seen & EC_SEEN_CR && memchr(s, '\r', len))
+		return 0;
+	return r->term == '\n' || !memchr(s, '\n', len);
+}
+
+static void
+split_line(struct ec_csv_reader *r, const char *s, size_t len)
+{
+	struct batch *b = r->cur;
+	size_t off = b->arena.len, pos = off;
+	const char *p = s, *end = s + len;
+
+	if (len == 0)
+		return;		/* libcsv skips blank lines: so do we */
+	ec_buf_add(&b->arena, s, len);
+	for (;;) {
+		const char *d = memchr(p, r->delim, (size_t)(end - p));
+		size_t flen = (size_t)((d ? d : end) - p);
+		if (b->nf == b->fcap) {
+			b->fcap = b->fcap ? b->fcap * 2 : 1024;
+			b->foff = ec_xrealloc(b->foff, b->fcap * sizeof *b->foff);
+			b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
+		}
+		b->foff[b->nf] = pos;
+		b->flen[b->nf++] = flen;
+		if (!d)
+			break;
+		pos += flen + 1;
+		p = d + 1;
+	}
+	push_row(r, EC_CSV_OK);
+	struct row *row = &b->rows[b->nrows - 1];
+	row->has_raw = 1;
+	row->raw_off = off;
+	row->raw_len = len;
+}
+
 /* Parses one physical line (with its line end, unless the last). */
 static void
 feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 {
 	int fresh = r->p.pstate == ROW_NOT_BEGUN;
-	size_t rows_before = r->cur->nrows;
+
+	size_t len = n;
+	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	if (fresh) {
+		r->row_line = r->line + 1;
+		ec_buf_reset(&r->window);
+		if (plain_line(r, s, len)) {
+			split_line(r, s, len);
+			if (has_term)
+				r->line++;
+			return;
+		}
+	}
 
 	/*
 	 * libcsv calls the space function for every byte of an unquoted
@@ -406,29 +461,7 @@ feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 	 */
 	csv_set_space_func(&r->p, r->line_seen & EC_SEEN_BLANK ? no_space :
 	    NULL);
-
-	size_t len = n, line_off = 0;
-	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-		len--;
-	if (fresh) {
-		r->row_line = r->line + 1;
-		ec_buf_reset(&r->window);
-	}
-	r->direct = fresh && !(r->line_seen & EC_SEEN_QUOTE);
-	if (r->direct) {
-		line_off = r->cur->arena.len;
-		ec_buf_add(&r->cur->arena, s, len);
-		r->direct_pos = line_off;
-	}
 	size_t done = csv_parse(&r->p, s, n, on_field, on_row, r);
-	if (r->direct && done == n && r->cur->nrows == rows_before + 1 &&
-	    r->p.pstate == ROW_NOT_BEGUN) {
-		/* One record, the whole line: writers may copy it as is. */
-		struct row *row = &r->cur->rows[rows_before];
-		row->has_raw = 1;
-		row->raw_off = line_off;
-		row->raw_len = len;
-	}
 	if (done < n) {
 		int status = csv_error(&r->p);
 		int multi = r->window.len > 0;
@@ -611,7 +644,8 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 		r->replay_pos += len;
 		r->line_seen = (memchr(p, ' ', len) || memchr(p, '\t', len) ?
 		    EC_SEEN_BLANK : 0) | (memchr(p, '"', len) ?
-		    EC_SEEN_QUOTE : 0);
+		    EC_SEEN_QUOTE : 0) | (memchr(p, '\r', len) ? EC_SEEN_CR :
+		    0);
 		return 1;
 	}
 	for (;;) {
@@ -643,9 +677,9 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 				conv_fatal(r);
 				return 0;
 			}
-			r->line_seen = EC_SEEN_BLANK | EC_SEEN_QUOTE;
-			if (r->cd == (iconv_t)-1 &&
-			    ec_utf8_scan(p, len, &r->line_seen) != len) {
+			/* iconv's output is UTF-8: scanned only for seen. */
+			if (ec_utf8_scan(p, len, &r->line_seen) != len &&
+			    r->cd == (iconv_t)-1) {
 				fatal(r, r->line + 1, "invalid UTF-8 (is the "
 				    "file GB18030? try -E gb18030)");
 				return 0;
@@ -674,6 +708,45 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 			return 0;
 		}
 	}
+}
+
+/* Runs the caller's prepare function on the records of b. */
+static void
+prepare_batch(struct batch *b, ec_csv_prepare_fn *fn, void *ctx, size_t size)
+{
+	struct ec_csv_record rec;
+
+	size = (size + 15) & ~(size_t)15;
+	if (b->nrows * size > b->prep_cap) {
+		free(b->prep);
+		b->prep_cap = b->nrows * size;
+		b->prep = ec_xmalloc(b->prep_cap);
+	}
+	b->prep_size = size;
+	for (size_t i = 0; i < b->nrows; i++) {
+		struct row *row = &b->rows[i];
+		if (row->error)
+			continue;
+		rec.line = row->line;
+		rec.nfields = row->nfields;
+		rec.fields = b->f + row->first;
+		rec.error = row->error;
+		rec.raw = NULL;
+		rec.raw_len = 0;
+		rec.prep = rec.next_prep = NULL;
+		row->prepared = fn(ctx, &rec, b->prep + i * size);
+	}
+}
+
+void
+ec_csv_prepare(struct ec_csv_reader *r, ec_csv_prepare_fn *fn, void *ctx,
+    size_t size)
+{
+	pthread_mutex_lock(&r->mu);
+	r->prep_fn = fn;
+	r->prep_ctx = ctx;
+	r->prep_size = size;
+	pthread_mutex_unlock(&r->mu);
 }
 
 /*
@@ -706,7 +779,6 @@ hand_over(struct ec_csv_reader *r, enum batch_end end)
 
 	if (b) {
 		size_t keep = old->nf - r->row_first;
-		r->direct = 0;	/* the fields moved are copied */
 		b->arena.len = b->raw.len = 0;
 		b->nf = b->nrows = 0;
 		b->next = NULL;
@@ -734,6 +806,14 @@ hand_over(struct ec_csv_reader *r, enum batch_end end)
 		old->f[i].p = old->arena.p + old->foff[i];
 		old->f[i].n = old->flen[i];
 	}
+
+	pthread_mutex_lock(&r->mu);
+	ec_csv_prepare_fn *fn = r->prep_fn;
+	void *ctx = r->prep_ctx;
+	size_t size = r->prep_size;
+	pthread_mutex_unlock(&r->mu);
+	if (fn)
+		prepare_batch(old, fn, ctx, size);
 
 	pthread_mutex_lock(&r->mu);
 	old->end = end;
@@ -826,6 +906,11 @@ ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
 	r->rec.raw = row->has_raw == 1 ? b->arena.p + row->raw_off :
 	    row->has_raw == 2 ? b->raw.p + row->raw_off : NULL;
 	r->rec.raw_len = row->raw_len;
+	r->rec.prep = row->prepared ? b->prep + (r->rows_next - 1) *
+	    b->prep_size : NULL;
+	r->rec.next_prep = r->rows_next < b->nrows &&
+	    b->rows[r->rows_next].prepared ? b->prep + r->rows_next *
+	    b->prep_size : NULL;
 	*rec = &r->rec;
 	return EC_CSV_RECORD;
 }

@@ -50,6 +50,10 @@ struct ec_csv_record {
 	 */
 	const char *raw;
 	size_t raw_len;
+	/* What the ec_csv_prepare function made of it, or NULL ... */
+	const void *prep;
+	/* ... and of the record after it, when already known. */
+	const void *next_prep;
 };
 
 enum ec_csv_status {
@@ -76,6 +80,19 @@ void ec_csv_reader_free(struct ec_csv_reader *r);
 
 enum ec_csv_status ec_csv_next(struct ec_csv_reader *r,
 	struct ec_csv_record **rec);
+
+/*
+ * Work done on each record in the reading thread, in parallel with the
+ * caller's: fn(ctx, rec, area) runs there on every well-formed record of
+ * the batches read from now on, with size bytes of area kept with the
+ * record, and returns 1 when it has filled area; the caller then finds
+ * area in rec->prep (else NULL).  fn may read only what the caller no
+ * longer changes, and ctx must outlive the reader.
+ */
+typedef int ec_csv_prepare_fn(void *ctx, const struct ec_csv_record *rec,
+	void *area);
+void ec_csv_prepare(struct ec_csv_reader *r, ec_csv_prepare_fn *fn,
+	void *ctx, size_t size);
 
 /* After EC_CSV_FATAL: the message and the line it concerns (0: none). */
 const char *ec_csv_reader_error(const struct ec_csv_reader *r,

@@ -1,6 +1,9 @@
+#define _DEFAULT_SOURCE		/* madvise's MADV_HUGEPAGE */
 #include "idset.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "util.h"
 
@@ -17,7 +20,41 @@ struct slot {
 struct ec_idset {
 	struct slot *t;
 	size_t cap, count;
+	int mapped;		/* t is mmap(2)ed, not malloc(3)ed */
 };
+
+/*
+ * A zeroed table of cap slots.  A large one asks for huge pages: every
+ * lookup lands on a page of its own, and with 4 KiB pages nearly every
+ * one would also miss the TLB.
+ */
+#define HUGE_PAGE (2 * 1024 * 1024)
+
+static struct slot *
+table(size_t cap, int *mapped)
+{
+	size_t bytes = cap * sizeof(struct slot);
+	void *p = MAP_FAILED;
+
+	/* Fresh pages are zero. */
+	if (bytes >= HUGE_PAGE)
+		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	*mapped = p != MAP_FAILED;
+	if (!*mapped)
+		return ec_xcalloc(cap, sizeof(struct slot));
+	madvise(p, bytes, MADV_HUGEPAGE);	/* a hint: failure is fine */
+	return p;
+}
+
+static void
+table_free(struct slot *t, size_t cap, int mapped)
+{
+	if (mapped)
+		munmap(t, cap * sizeof(struct slot));
+	else
+		free(t);
+}
 
 struct ec_idset *
 ec_idset_new(void)
@@ -34,7 +71,7 @@ ec_idset_free(struct ec_idset *s)
 {
 	if (!s)
 		return;
-	free(s->t);
+	table_free(s->t, s->cap, s->mapped);
 	free(s);
 }
 
@@ -63,13 +100,14 @@ grow(struct ec_idset *s)
 {
 	struct slot *old = s->t;
 	size_t oldcap = s->cap;
+	int oldmapped = s->mapped;
 
 	s->cap *= 2;
-	s->t = ec_xcalloc(s->cap, sizeof *s->t);
+	s->t = table(s->cap, &s->mapped);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].key)
 			s->t[find(s, old[i].key)] = old[i];
-	free(old);
+	table_free(old, oldcap, oldmapped);
 }
 
 uint64_t

@@ -91,6 +91,28 @@ struct ec_vlast {
 	int value;
 };
 
+/*
+ * The cells of a record as the reading thread parsed them, field by
+ * field, then the ID numbers of its ID columns (a value of an ID column
+ * points at its number there).
+ */
+struct pcell {
+	union {
+		int64_t i;
+		const char *s;
+	} u;
+	uint32_t n;		/* fields are at most EC_CSV_FIELD_MAX */
+	unsigned char blank;
+	signed char rc;		/* parse_cell's */
+};
+
+struct ec_sheet_prep {
+	struct ec_sheet *s;	/* read only: bound before, not changed after */
+	struct ec_vlast *vlast;	/* the reading thread's own */
+	int *id_slot;		/* per field: its ID cell, or -1 */
+	size_t nfields;
+};
+
 /* The value s[0..n) (trimmed) spells in vocabulary k, or -1. */
 static int
 vmap_lookup(const struct ec_sheet *s, int k, const char *p, size_t n)
@@ -143,6 +165,7 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 		s->yes[i] = ec_vocab_token(&p->vocabs[i], "yes");
 	s->id_cols = ec_xmalloc(n * sizeof *s->id_cols);
 	s->vlast = ec_xcalloc(n, sizeof *s->vlast);
+	s->idcell = ec_xcalloc(n, sizeof *s->idcell);
 	s->vmaps = ec_xcalloc(p->nvocabs, sizeof *s->vmaps);
 	for (size_t i = 0; i < p->nvocabs; i++)
 		vmap_init(&s->vmaps[i], &p->vocabs[i]);
@@ -187,6 +210,12 @@ ec_sheet_release(struct ec_sheet *s)
 	}
 	free(s->vmaps);
 	free(s->vlast);
+	free(s->idcell);
+	if (s->prep) {
+		free(s->prep->vlast);
+		free(s->prep->id_slot);
+		free(s->prep);
+	}
 }
 
 /* The columns the tools write besides elder-classify's (CONTRACT §5, §6). */
@@ -338,6 +367,7 @@ void
 ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec)
 {
 	s->rec = rec;
+	s->prow = s->prep ? rec->prep : NULL;
 	if (++s->gen == 0) {
 		/* After 2^32 records the stamps wrap: start them afresh. */
 		memset(s->stamp, 0, s->pol->ncolumns * sizeof *s->stamp);
@@ -404,8 +434,9 @@ parse_int(const char *p, size_t n, int64_t *out)
  * is not NULL, s->msg holds the message.
  */
 static int
-parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
-    struct ec_value *v, struct cellprob *pr)
+parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
+    const char *raw, size_t rawn, struct ec_value *v, struct cellprob *pr,
+    struct ec_idcell *idc)
 {
 	const struct ec_column *c = &s->pol->columns[col];
 	enum ec_type t = (enum ec_type)s->vtype[col];
@@ -423,11 +454,13 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
 		return 0;
 	case EC_COL_PHONE:
 		*v = ec_value_str(t, p, n);
-		if (pr && ec_phone_classify(p, n) == EC_PHONE_INVALID) {
-			ec_diag_quote(&s->msg, p, n);
-			ec_buf_adds(&s->msg, " is neither a mobile number nor a "
-			    "landline with its area code");
-			say(s, pr, EC_WARNING, "phone");
+		if (ec_phone_classify(p, n) == EC_PHONE_INVALID) {
+			if (pr) {
+				ec_diag_quote(&s->msg, p, n);
+				ec_buf_adds(&s->msg, " is neither a mobile "
+				    "number nor a landline with its area code");
+				say(s, pr, EC_WARNING, "phone");
+			}
 			return 1;	/* a warning: the value stands */
 		}
 		return 0;
@@ -484,22 +517,16 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
 			}
 			return -1;
 		}
-		ec_buf_reset(&s->text[col]);
-		ec_buf_add(&s->text[col], id.number, 18);
-		s->id = id;
-		/* id_birth() and id_sex() of this ID need not parse it again. */
-		s->cache.id_ok = 1;
-		s->cache.id_len = 18;	/* what the column's value holds */
-		memcpy(s->cache.id, id.number, 18);
-		s->cache.birth = id.birth;
-		s->cache.male = id.sex == EC_SEX_MALE;
-		*v = ec_value_str(t, s->text[col].p, 18);
+		memcpy(idc->number, id.number, 18);
+		idc->birth = id.birth;
+		idc->male = id.sex == EC_SEX_MALE;
+		*v = ec_value_str(t, idc->number, 18);
 		return 0;
 	}
 	case EC_COL_ENUM:
 	case EC_COL_BOOL: {
 		const struct ec_vocab *voc = &s->pol->vocabs[c->vocab];
-		struct ec_vlast *last = &s->vlast[col];
+		struct ec_vlast *last = &vlast[col];
 		int k;
 		if (n == last->n && memcmp(p, last->s, n) == 0) {
 			k = last->value;
@@ -588,6 +615,121 @@ parse_cell(struct ec_sheet *s, int col, const char *raw, size_t rawn,
 	return 0;
 }
 
+/* id_birth() and id_sex() of this ID need not parse it again. */
+static void
+id_cached(struct ec_sheet *s, const struct ec_idcell *idc)
+{
+	s->cache.id_ok = 1;
+	s->cache.id_len = 18;	/* what the column's value holds */
+	memcpy(s->cache.id, idc->number, 18);
+	s->cache.birth = idc->birth;
+	s->cache.male = idc->male;
+}
+
+/* The ID cells of a prepared record, after its fields'. */
+static const struct ec_idcell *
+id_cells(const struct ec_sheet *s, const void *prow)
+{
+	return (const struct ec_idcell *)((const struct pcell *)prow +
+	    s->nfields);
+}
+
+/*
+ * Runs in the reading thread: nothing it touches is written by the
+ * tool's thread (parse_cell without a cellprob only reads the sheet).
+ */
+static int
+prepare(void *ctx, const struct ec_csv_record *rec, void *area)
+{
+	struct ec_sheet_prep *pp = ctx;
+	struct ec_sheet *s = pp->s;
+	struct pcell *pc = area;
+	struct ec_idcell *ids = (struct ec_idcell *)(pc + pp->nfields);
+
+	if (rec->nfields != pp->nfields)
+		return 0;
+	for (size_t f = 0; f < pp->nfields; f++) {
+		int col = s->field_col[f];
+		struct ec_value v;
+		if (col < 0 || s->drop[f] || s->src[col] != EC_SRC_FIELD) {
+			pc[f].rc = 0;
+			continue;
+		}
+		struct ec_idcell *idc = pp->id_slot[f] >= 0 ?
+		    &ids[pp->id_slot[f]] : NULL;
+		pc[f].rc = (signed char)parse_cell(s, pp->vlast, col,
+		    rec->fields[f].p, rec->fields[f].n, &v, NULL, idc);
+		pc[f].blank = (unsigned char)v.blank;
+		if (v.type == EC_T_STR || v.type == EC_T_LIST) {
+			pc[f].u.s = v.s;
+			pc[f].n = (uint32_t)v.n;
+		} else {
+			pc[f].u.i = v.i;
+		}
+		if (idc)
+			idc->key = pc[f].rc == 0 && !v.blank ?
+			    ec_idset_key(idc->number) : 0;
+	}
+	return 1;
+}
+
+void
+ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r)
+{
+	struct ec_sheet_prep *pp = ec_xcalloc(1, sizeof *pp);
+	size_t nid = 0;
+
+	pp->s = s;
+	pp->vlast = ec_xcalloc(s->pol->ncolumns, sizeof *pp->vlast);
+	pp->nfields = s->nfields;
+	pp->id_slot = ec_xmalloc(s->nfields * sizeof *pp->id_slot);
+	for (size_t f = 0; f < s->nfields; f++) {
+		int col = s->field_col[f];
+		pp->id_slot[f] = col >= 0 &&
+		    s->pol->columns[col].type == EC_COL_ID ? (int)nid++ : -1;
+	}
+	s->prep = pp;
+	ec_csv_prepare(r, prepare, pp, s->nfields * sizeof(struct pcell) +
+	    nid * sizeof(struct ec_idcell));
+}
+
+/*
+ * The value of field f (of column col) of the current record, as the
+ * reading thread parsed it or parsed here; with pr, the message of a bad
+ * cell is made here (by parsing it again: bad cells are few).
+ */
+static int
+cell_value(struct ec_sheet *s, size_t f, int col, struct ec_value *v,
+    struct cellprob *pr)
+{
+	const struct ec_str *cell = &s->rec->fields[f];
+	const struct ec_idcell *idc = &s->idcell[col];
+	int rc;
+
+	if (s->prow) {
+		const struct pcell *pc = &s->prow[f];
+		enum ec_type t = (enum ec_type)s->vtype[col];
+		if (pc->blank)
+			*v = ec_value_blank(t);
+		else if (t == EC_T_STR || t == EC_T_LIST)
+			*v = ec_value_str(t, pc->u.s, pc->n);
+		else
+			*v = ec_value_int(t, pc->u.i);
+		rc = pc->rc;
+		if (rc != 0 && pr)
+			rc = parse_cell(s, s->vlast, col, cell->p, cell->n, v,
+			    pr, &s->idcell[col]);
+		else if (s->prep->id_slot[f] >= 0)
+			idc = &id_cells(s, s->prow)[s->prep->id_slot[f]];
+	} else {
+		rc = parse_cell(s, s->vlast, col, cell->p, cell->n, v, pr,
+		    &s->idcell[col]);
+	}
+	if (rc == 0 && !v->blank && s->pol->columns[col].type == EC_COL_ID)
+		id_cached(s, idc);
+	return rc;
+}
+
 static void
 compute(struct ec_sheet *s, int col, struct ec_value *out)
 {
@@ -623,8 +765,8 @@ ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out)
 	case EC_SRC_NONE:
 		break;
 	case EC_SRC_FIELD: {
-		const struct ec_str *f = &s->rec->fields[s->col_field[col]];
-		s->bad[col] = parse_cell(s, col, f->p, f->n, &v, NULL) < 0;
+		s->bad[col] = cell_value(s, (size_t)s->col_field[col], col, &v,
+		    NULL) < 0;
 		break;
 	}
 	case EC_SRC_DERIVED:
@@ -709,6 +851,21 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	uint64_t key = 0;	/* the unique ID's, once computed */
 
 	ec_buf_reset(&s->msg);
+	if (s->prow && s->seen && r->unique >= 0 &&
+	    s->col_field[r->unique] >= 0 &&
+	    s->prep->id_slot[s->col_field[r->unique]] >= 0) {
+		/*
+		 * The reading thread made the keys: look this one up, and
+		 * have the next record's slot on its way meanwhile.
+		 */
+		int slot = s->prep->id_slot[s->col_field[r->unique]];
+		key = id_cells(s, s->prow)[slot].key;
+		if (s->rec->next_prep) {
+			uint64_t next = id_cells(s, s->rec->next_prep)[slot].key;
+			if (next)
+				ec_idset_prefetch(s->seen, next);
+		}
+	}
 	if (s->req_rules != r) {
 		if (!s->req)
 			s->req = ec_xmalloc(pol->ncolumns);
@@ -724,12 +881,12 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		const struct ec_str *cell = &s->rec->fields[f];
 		struct cellprob pr = { NULL, EC_ERROR };
 		struct ec_value v;
-		int rc = parse_cell(s, col, cell->p, cell->n, &v, &pr);
+		int rc = cell_value(s, f, col, &v, &pr);
 		s->val[col] = v;
 		s->bad[col] = rc < 0;
 		s->stamp[col] = s->gen;
-		if (col == r->unique && rc == 0 && !v.blank && s->seen &&
-		    s->pol->columns[col].type == EC_COL_ID)
+		if (!s->prow && col == r->unique && rc == 0 && !v.blank &&
+		    s->seen && s->pol->columns[col].type == EC_COL_ID)
 			ec_idset_prefetch(s->seen, key = ec_idset_key(v.s));
 		if (rc != 0) {
 			errors += pr.sev == EC_ERROR;

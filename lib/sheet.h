@@ -55,6 +55,16 @@ typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
 struct ec_idset;
 struct ec_vmap;
 struct ec_vlast;
+struct ec_sheet_prep;
+struct pcell;
+
+/* An ID number as a cell holds it, parsed. */
+struct ec_idcell {
+	char number[18];	/* upgraded to 18 characters */
+	ec_date birth;
+	int male;
+	uint64_t key;		/* ec_idset_key(number), 0: not valid */
+};
 
 struct ec_sheet {
 	const struct ec_policy *pol;
@@ -79,7 +89,9 @@ struct ec_sheet {
 	struct ec_value *val;
 	unsigned char *bad;	/* per column: the cell holds a bad value */
 	struct ec_buf *text;	/* per column: bytes of computed text */
-	struct ec_id id;	/* the record's ID number, parsed */
+	struct ec_idcell *idcell;	/* per column: its ID, parsed here */
+	struct ec_sheet_prep *prep;	/* see ec_sheet_prepare */
+	const struct pcell *prow;	/* the record's cells, parsed there */
 	struct ec_buf msg;
 
 	struct ec_idset *seen;	/* unique values, when checked */
@@ -128,6 +140,15 @@ void ec_sheet_own(struct ec_sheet *s, int col, ec_sheet_hook_fn hook,
  */
 size_t ec_sheet_missing(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	struct ec_buf *msg);
+
+/*
+ * Has the reading thread of r parse the cells of each record into typed
+ * values (the bulk of the work of reading a sheet) while the caller's
+ * thread works on earlier records.  Call it once the sheet is bound and
+ * its owned columns set, with the reader of the records it will see; the
+ * reader must be freed before the sheet.
+ */
+void ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r);
 
 /* Starts on a record (with as many fields as the header). */
 void ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec);

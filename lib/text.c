@@ -73,16 +73,16 @@ ec_all_digits(const char *s, size_t n)
  * s (a multiple of 6), the next state in bits s..s+5.  States: 0 accept,
  * 6 error, then the continuation bytes still wanted, with the narrower
  * ranges after E0, ED, F0 and F4.  Generated, and checked against a
- * reference decoder; utf8_slow spells the same rules out.  Bits 60 and
- * 61, which no state reaches, mark the rows of space and tab, and of the
- * double quote.
+ * reference decoder; utf8_slow spells the same rules out.  Bits 60, 61
+ * and 62, which no state reaches, mark the rows of space and tab, of the
+ * double quote, and of the carriage return.
  */
 static const uint64_t utf8_dfa[256] = {
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x1006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
-	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
+	0x0006186186186180ULL, 0x4006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
 	0x0006186186186180ULL, 0x0006186186186180ULL, 0x0006186186186180ULL,
@@ -185,7 +185,8 @@ ec_utf8_scan(const char *str, size_t n, unsigned *seen_out)
 	}
 	if (seen_out)
 		*seen_out = (seen >> 60 & 1 ? EC_SEEN_BLANK : 0) |
-		    (seen >> 61 & 1 ? EC_SEEN_QUOTE : 0);
+		    (seen >> 61 & 1 ? EC_SEEN_QUOTE : 0) |
+		    (seen >> 62 & 1 ? EC_SEEN_CR : 0);
 	return state == 0 ? n : utf8_slow(s, n);
 }
 

@@ -28,10 +28,12 @@ size_t ec_utf8_check(const char *s, size_t n);
 
 /*
  * The same, also saying in *seen whether s holds a space or a tab
- * (EC_SEEN_BLANK) and a double quote (EC_SEEN_QUOTE), in the same pass.
+ * (EC_SEEN_BLANK), a double quote (EC_SEEN_QUOTE) and a carriage return
+ * (EC_SEEN_CR), in the same pass.
  */
 #define EC_SEEN_BLANK 1u
 #define EC_SEEN_QUOTE 2u
+#define EC_SEEN_CR 4u
 size_t ec_utf8_scan(const char *s, size_t n, unsigned *seen);
 
 #endif

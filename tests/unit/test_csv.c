@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <csv.h>
+
 #include "csv.h"
 
 /*
@@ -223,6 +225,104 @@ test_field_cap(void **state)
 	free(in);
 }
 
+/*
+ * The reference: libcsv itself, as the reader sets it up (strict, spaces
+ * kept), on the whole text at once; "[f1][f2]" lines, one per record.
+ */
+static int
+keep_space(unsigned char c)
+{
+	return 0;
+}
+
+static void
+ref_field(void *s, size_t len, void *data)
+{
+	struct ec_buf *b = data;
+
+	ec_buf_addc(b, '[');
+	ec_buf_add(b, s, len);
+	ec_buf_addc(b, ']');
+}
+
+static void
+ref_row(int c, void *data)
+{
+	ec_buf_addc(data, '\n');
+}
+
+static char *
+reference(const char *text, size_t len)
+{
+	struct csv_parser p;
+	struct ec_buf out = EC_BUF_INIT;
+
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_space_func(&p, keep_space);
+	assert_int_equal(csv_parse(&p, text, len, ref_field, ref_row, &out),
+	    len);
+	assert_int_equal(csv_fini(&p, ref_field, ref_row, &out), 0);
+	csv_free(&p);
+	ec_buf_adds(&out, "");
+	return out.p;
+}
+
+/*
+ * Lines without quotes are split without libcsv: on random files of
+ * delimiters, spaces, tabs and UTF-8 text, with LF, CRLF or CR line ends
+ * and lone CRs, the reader gives the records libcsv gives, whatever the
+ * read size.
+ */
+static void
+test_plain_lines(void **state)
+{
+	static const char *const bits[] = {
+		"a", "bc", ",", ",", " ", "\t", "\xe4\xb8\xad", "\r", NULL, NULL,
+	};
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	unsigned seed = 12345;
+
+	for (int round = 0; round < 600; round++) {
+		const char *end = ends[round % 3];
+		char text[512];
+		size_t len = 0;
+		int n = (int)((seed = seed * 1103515245 + 12345) >> 16) % 80;
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			const char *b = bits[(seed >> 16) % EC_ARRAY_LEN(bits)];
+			/* a lone CR ends a record in a file of CRLF or LF too */
+			if (!b || (end[0] == '\r' && !end[1] && b[0] == '\r'))
+				b = end;
+			memcpy(text + len, b, strlen(b));
+			len += strlen(b);
+		}
+		char *want = reference(text, len);
+		for (size_t k = 0; k <= len; k += 1 + k / 4) {
+			char *got = render(text, len, k, NULL, ',');
+			/* drop the line numbers */
+			struct ec_buf fields = EC_BUF_INIT;
+			for (char *l = got; *l; ) {
+				char *nl = strchr(l, '\n');
+				char *colon = strchr(l, ':');
+				assert_non_null(nl);
+				if (!colon || colon > nl)
+					fail_msg("round %d, read size %zu: %s",
+					    round, k, got);
+				ec_buf_add(&fields, colon + 1,
+				    (size_t)(nl - colon));
+				l = nl + 1;
+			}
+			ec_buf_adds(&fields, "");
+			if (strcmp(fields.p, want) != 0)
+				fail_msg("round %d, read size %zu: got\n%s\n"
+				    "want\n%s", round, k, fields.p, want);
+			ec_buf_release(&fields);
+			free(got);
+		}
+		free(want);
+	}
+}
+
 static void
 test_writer(void **state)
 {
@@ -285,6 +385,7 @@ main(void)
 		cmocka_unit_test(test_delimiter),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_field_cap),
+		cmocka_unit_test(test_plain_lines),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_full),
 	};
