@@ -103,15 +103,29 @@ struct pcell {
 	} u;
 	uint32_t n;		/* fields are at most EC_CSV_FIELD_MAX */
 	unsigned char blank;
-	signed char rc;		/* parse_cell's */
+	signed char rc;		/* parse_cell's, or NOT_PARSED */
 };
+
+#define NOT_PARSED 2		/* a cell the tool was not seen reading */
+
+/*
+ * Records read before the reading thread starts parsing cells: the tool
+ * reads them here, and the cells it reads are those the reading thread
+ * then parses (the others are left to be parsed here if ever needed).
+ */
+#define PREPARE_AFTER 256
 
 struct ec_sheet_prep {
 	struct ec_sheet *s;	/* read only: bound before, not changed after */
 	struct ec_vlast *vlast;	/* the reading thread's own */
 	int *id_slot;		/* per field: its ID cell, or -1 */
-	size_t nfields;
+	unsigned char *want;	/* per field: parse it there */
+	size_t nfields, size;
+	struct ec_csv_reader *r;	/* NULL once handed the function */
+	size_t countdown;	/* records until then */
 };
+
+static void prepare_start(struct ec_sheet *s);
 
 /* The value s[0..n) (trimmed) spells in vocabulary k, or -1. */
 static int
@@ -214,7 +228,9 @@ ec_sheet_release(struct ec_sheet *s)
 	if (s->prep) {
 		free(s->prep->vlast);
 		free(s->prep->id_slot);
+		free(s->prep->want);
 		free(s->prep);
+		free(s->read);
 	}
 }
 
@@ -368,6 +384,8 @@ ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec)
 {
 	s->rec = rec;
 	s->prow = s->prep ? rec->prep : NULL;
+	if (s->prep && s->prep->r && --s->prep->countdown == 0)
+		prepare_start(s);
 	if (++s->gen == 0) {
 		/* After 2^32 records the stamps wrap: start them afresh. */
 		memset(s->stamp, 0, s->pol->ncolumns * sizeof *s->stamp);
@@ -651,12 +669,14 @@ prepare(void *ctx, const struct ec_csv_record *rec, void *area)
 	for (size_t f = 0; f < pp->nfields; f++) {
 		int col = s->field_col[f];
 		struct ec_value v;
-		if (col < 0 || s->drop[f] || s->src[col] != EC_SRC_FIELD) {
-			pc[f].rc = 0;
-			continue;
-		}
 		struct ec_idcell *idc = pp->id_slot[f] >= 0 ?
 		    &ids[pp->id_slot[f]] : NULL;
+		if (!pp->want[f]) {
+			pc[f].rc = NOT_PARSED;
+			if (idc)
+				idc->key = 0;
+			continue;
+		}
 		pc[f].rc = (signed char)parse_cell(s, pp->vlast, col,
 		    rec->fields[f].p, rec->fields[f].n, &v, NULL, idc);
 		pc[f].blank = (unsigned char)v.blank;
@@ -688,9 +708,28 @@ ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r)
 		pp->id_slot[f] = col >= 0 &&
 		    s->pol->columns[col].type == EC_COL_ID ? (int)nid++ : -1;
 	}
+	pp->want = ec_xcalloc(s->nfields, 1);
+	pp->size = s->nfields * sizeof(struct pcell) +
+	    nid * sizeof(struct ec_idcell);
+	pp->r = r;
+	pp->countdown = PREPARE_AFTER;
 	s->prep = pp;
-	ec_csv_prepare(r, prepare, pp, s->nfields * sizeof(struct pcell) +
-	    nid * sizeof(struct ec_idcell));
+	s->read = ec_xcalloc(s->pol->ncolumns, 1);
+}
+
+/* Hands the reading thread the cells seen read so far to parse. */
+static void
+prepare_start(struct ec_sheet *s)
+{
+	struct ec_sheet_prep *pp = s->prep;
+
+	for (size_t f = 0; f < s->nfields; f++) {
+		int col = s->field_col[f];
+		pp->want[f] = col >= 0 && !s->drop[f] &&
+		    s->src[col] == EC_SRC_FIELD && s->read[col];
+	}
+	ec_csv_prepare(pp->r, prepare, pp, pp->size);
+	pp->r = NULL;
 }
 
 /*
@@ -716,7 +755,10 @@ cell_value(struct ec_sheet *s, size_t f, int col, struct ec_value *v,
 		else
 			*v = ec_value_int(t, pc->u.i);
 		rc = pc->rc;
-		if (rc != 0 && pr)
+		if (rc == NOT_PARSED)
+			rc = parse_cell(s, s->vlast, col, cell->p, cell->n, v,
+			    pr, &s->idcell[col]);
+		else if (rc != 0 && pr)
 			rc = parse_cell(s, s->vlast, col, cell->p, cell->n, v,
 			    pr, &s->idcell[col]);
 		else if (s->prep->id_slot[f] >= 0)
@@ -724,6 +766,8 @@ cell_value(struct ec_sheet *s, size_t f, int col, struct ec_value *v,
 	} else {
 		rc = parse_cell(s, s->vlast, col, cell->p, cell->n, v, pr,
 		    &s->idcell[col]);
+		if (s->read)
+			s->read[col] = 1;
 	}
 	if (rc == 0 && !v->blank && s->pol->columns[col].type == EC_COL_ID)
 		id_cached(s, idc);

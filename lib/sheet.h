@@ -92,6 +92,7 @@ struct ec_sheet {
 	struct ec_idcell *idcell;	/* per column: its ID, parsed here */
 	struct ec_sheet_prep *prep;	/* see ec_sheet_prepare */
 	const struct pcell *prow;	/* the record's cells, parsed there */
+	unsigned char *read;	/* per column: the tool read its cells */
 	struct ec_buf msg;
 
 	struct ec_idset *seen;	/* unique values, when checked */
@@ -144,9 +145,10 @@ size_t ec_sheet_missing(struct ec_sheet *s, const struct ec_sheet_rules *r,
 /*
  * Has the reading thread of r parse the cells of each record into typed
  * values (the bulk of the work of reading a sheet) while the caller's
- * thread works on earlier records.  Call it once the sheet is bound and
- * its owned columns set, with the reader of the records it will see; the
- * reader must be freed before the sheet.
+ * thread works on earlier records: once a few hundred records have been
+ * read, the cells of the columns the tool has read so far.  Call it once
+ * the sheet is bound and its owned columns set, with the reader of the
+ * records it will see; the reader must be freed before the sheet.
  */
 void ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r);
 
