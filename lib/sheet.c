@@ -922,6 +922,36 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		int col = s->field_col[f];
 		if (col < 0 || s->drop[f])
 			continue;
+		if (s->prow && s->prow[f].rc == 0) {
+			/* A good cell parsed there: the common case, inline. */
+			const struct pcell *pc = &s->prow[f];
+			struct ec_value *v = &s->val[col];
+			enum ec_type t = (enum ec_type)s->vtype[col];
+			v->type = t;
+			v->blank = pc->blank;
+			if (t == EC_T_STR || t == EC_T_LIST) {
+				v->i = 0;
+				v->s = pc->u.s;
+				v->n = pc->n;
+			} else {
+				v->i = pc->u.i;
+				v->s = NULL;
+				v->n = 0;
+			}
+			s->bad[col] = 0;
+			s->stamp[col] = s->gen;
+			if (!pc->blank) {
+				if (s->prep->id_slot[f] >= 0)
+					id_cached(s, &id_cells(s, s->prow)
+					    [s->prep->id_slot[f]]);
+			} else if (s->req[col]) {
+				/* a good blank is an empty cell */
+				ec_buf_adds(&s->msg, "required value is blank");
+				errors++;
+				report(s, fn, ctx, EC_ERROR, "blank", (int)f);
+			}
+			continue;
+		}
 		const struct ec_str *cell = &s->rec->fields[f];
 		struct cellprob pr = { NULL, EC_ERROR };
 		struct ec_value v;

@@ -386,6 +386,46 @@ test_utf8_sweep(void **state)
 			}
 }
 
+/*
+ * What ec_utf8_scan says it saw (blank, quote, CR) and where the text
+ * goes bad, on random texts of ASCII runs, characters and bad bytes, for
+ * every alignment of the eight-byte words.
+ */
+static void
+test_utf8_seen(void **state)
+{
+	static const char *const bits[] = {
+		"0123", "4567890", ",", "a", " ", "\t", "\"", "\r", "\n",
+		"\xc3\xa9", "\xe5\xbc\xa0", "\xf0\x9f\x98\x80", "\x80", "\xe5\xbc",
+	};
+	unsigned seed = 7;
+
+	for (int round = 0; round < 20000; round++) {
+		unsigned char s[128];
+		size_t n = 0;
+		int k = (int)((seed = seed * 1103515245 + 12345) >> 16) % 24;
+		for (int i = 0; i < k; i++) {
+			seed = seed * 1103515245 + 12345;
+			/* bad bytes in one text of eight */
+			size_t nb = sizeof bits / sizeof bits[0] - (round % 8 ? 2 : 0);
+			const char *b = bits[(seed >> 16) % nb];
+			memcpy(s + n, b, strlen(b));
+			n += strlen(b);
+		}
+		unsigned seen = 99, want = 0;
+		size_t got = ec_utf8_scan((char *)s, n, &seen);
+		assert_int_equal(got, ref_check(s, n));
+		if (memchr(s, ' ', n) || memchr(s, '\t', n))
+			want |= EC_SEEN_BLANK;
+		if (memchr(s, '"', n))
+			want |= EC_SEEN_QUOTE;
+		if (memchr(s, '\r', n))
+			want |= EC_SEEN_CR;
+		if (seen != want)
+			fail_msg("round %d: seen %u, want %u", round, seen, want);
+	}
+}
+
 int
 main(void)
 {
@@ -403,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_utf8_truncated),
 		cmocka_unit_test(test_utf8_fast_path),
 		cmocka_unit_test(test_utf8_sweep),
+		cmocka_unit_test(test_utf8_seen),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
