@@ -368,6 +368,7 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	ec_sheet_init(&vs, t->pol, t->asof);
 	if (ec_sheet_bind(&vs, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", vl->path, rec->line, err);
+	ec_sheet_prepare(&vs, r);
 	if (!again) {
 		ec_sheet_missing(&vs, &t->pol->visit_log, &msg);
 		if (tool_header_problems_in(t, vl->path, &msg) != 0)
@@ -434,8 +435,8 @@ rejected:
 		vl->records = n;
 	ec_diag_finish(&t->diag, vl->path);
 	ec_buf_release(&msg);
+	ec_csv_reader_free(r);	/* its thread may read the sheet */
 	ec_sheet_release(&vs);
-	ec_csv_reader_free(r);
 }
 
 static void

@@ -81,14 +81,15 @@ vmap_init(struct ec_vmap *m, const struct ec_vocab *v)
 }
 
 /*
- * A column's cells repeat themselves (是, 否, 雁江区 ...): the last
- * spelling read in each column and its value are kept, and a cell that
- * spells it again costs one comparison.
+ * A column's cells repeat themselves (是, 否, 雁江区 ..., and a person's ID
+ * down a visit log): the last spelling read in each column and its value
+ * are kept, and a cell that spells it again costs one comparison.
  */
 struct ec_vlast {
 	char s[VMAP_MAX_KEY];
 	size_t n;		/* 0: nothing kept */
 	int value;
+	struct ec_idcell id;	/* of an ID column: the ID s spells */
 };
 
 /*
@@ -485,6 +486,13 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 	case EC_COL_ID: {
 		struct ec_id id;
 		struct ec_id_error e;
+		struct ec_vlast *last = &vlast[col];
+		/* A visit log lists one person's visits one after another. */
+		if (n == last->n && memcmp(p, last->s, n) == 0) {
+			*idc = last->id;
+			*v = ec_value_str(t, idc->number, 18);
+			return 0;
+		}
 		switch (ec_id_parse(p, n, &id, &e)) {
 		case EC_ID_OK:
 			break;
@@ -538,6 +546,12 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 		memcpy(idc->number, id.number, 18);
 		idc->birth = id.birth;
 		idc->male = id.sex == EC_SEX_MALE;
+		idc->key = ec_idset_key(id.number);
+		if (n <= VMAP_MAX_KEY) {
+			memcpy(last->s, p, n);
+			last->n = n;
+			last->id = *idc;
+		}
 		*v = ec_value_str(t, idc->number, 18);
 		return 0;
 	}
@@ -686,9 +700,8 @@ prepare(void *ctx, const struct ec_csv_record *rec, void *area)
 		} else {
 			pc[f].u.i = v.i;
 		}
-		if (idc)
-			idc->key = pc[f].rc == 0 && !v.blank ?
-			    ec_idset_key(idc->number) : 0;
+		if (idc && (pc[f].rc != 0 || v.blank))
+			idc->key = 0;
 	}
 	return 1;
 }
