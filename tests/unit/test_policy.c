@@ -428,6 +428,11 @@ test_negative_days(void **state)
 	/* "    - {when: "risk_level == 'medium'", days: 14}": 14 at 46. */
 	expect_error("days: 14}", "days: -14}", 211, 46,
 	    "'days' must not be negative", NULL);
+	/* A date plus days must stay a date: next_due once wrapped round. */
+	expect_error("days: 14}", "days: 9223372036854775807}", 211, 46,
+	    "'days' must be at most 100000 (days)", NULL);
+	expect_error("due_soon_days: 3", "due_soon_days: 100001", 214, 18,
+	    "'due_soon_days' must be at most 100000 (days)", NULL);
 }
 
 static void
