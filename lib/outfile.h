@@ -25,6 +25,14 @@ struct ec_outfile {
 int ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 	size_t errlen);
 
+/*
+ * The same, but whatever path is now (a FIFO, a device, a symbolic link
+ * to one), a temporary file is made and renamed over it: for names made
+ * from data, where what stands under the name was not chosen by the user.
+ */
+int ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
+	size_t errlen);
+
 /* fsyncs, closes and renames; 0, or -1 with a message (temp removed). */
 int ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen);
 
