@@ -1139,7 +1139,7 @@ main(int argc, char **argv)
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
 			    errno != 0 || d.within > 100000)
 				tool_fatal(&t, "bad --due-within '%s' (a number "
-				    "of days, 0 or more)", optarg);
+				    "of days, 0 to 100000)", optarg);
 			d.sel = SEL_DUE_WITHIN;
 			nsel++;
 			break;

@@ -994,8 +994,14 @@ static int
 want_int(struct loader *L, const struct ynode *n, const char *what,
     long long *out)
 {
-	if (n->kind != Y_SCALAR || parse_ll(n->s, n->n, out) == -1)
+	if (n->kind != Y_SCALAR || parse_ll(n->s, n->n, out) == -1) {
+		size_t neg = n->kind == Y_SCALAR && n->n > 1 && n->s[0] == '-';
+		if (n->kind == Y_SCALAR && n->n > neg &&
+		    ec_all_digits(n->s + neg, n->n - neg))
+			return fail(L, n, "'%s' is too large a number (at most "
+			    "%lld)", what, LLONG_MAX);
 		return fail(L, n, "'%s' must be a whole number", what);
+	}
 	return 0;
 }
 

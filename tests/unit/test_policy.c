@@ -419,7 +419,8 @@ test_bad_integer(void **state)
 	    "'days' must be a whole number", NULL);
 	expect_error("'high'\", days: 7}",
 	    "'high'\", days: 99999999999999999999}", 210, 44,
-	    "'days' must be a whole number", NULL);
+	    "'days' is too large a number (at most 9223372036854775807)",
+	    NULL);
 }
 
 static void
