@@ -76,8 +76,14 @@ ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	struct ec_buf b = EC_BUF_INIT;
+	struct stat st;
 	mode_t mask;
 
+	/* Found now, not by the rename at the end of the work. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		return -1;
+	}
 	ec_buf_add(&b, path, dirlen);
 	ec_buf_addc(&b, '.');
 	ec_buf_adds(&b, path + dirlen);

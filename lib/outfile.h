@@ -5,7 +5,8 @@
  * (.NAME.XXXXXX), which is renamed over the target only on commit.  A
  * process that dies before that leaves the target as it was.  The
  * temporary files still open are listed so that a signal handler can
- * remove them (ec_outfile_cleanup is async-signal-safe).  A target
+ * remove them (ec_outfile_cleanup is async-signal-safe).  A directory
+ * is refused at once.  A target
  * that exists and is neither a regular file nor a directory (a device, a
  * FIFO: /dev/stdout, /dev/null) is opened and written in place, since a
  * rename would replace it; then tmp is NULL.

@@ -391,9 +391,16 @@ test_commit_fails(void **state)
 	struct ec_outfile o;
 	char err[256] = "", want[600];
 
-	/* A directory in the way: rename fails, and the temp goes. */
+	/* A directory is refused at once, with nothing made. */
 	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: Is a directory", path);
+	assert_string_equal(err, want);
+	assert_string_equal(listing(dir), "sub");
+	/* One put in the way later: rename fails, and the temp goes. */
+	assert_int_equal(rmdir(path), 0);
 	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
 	emit(&o, "data\n");
 	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), -1);
 	snprintf(want, sizeof want, "%s: Is a directory", path);
