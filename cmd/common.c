@@ -41,6 +41,21 @@ tool_init(struct tool *t, const char *prog, const char *usage)
 	signal(SIGHUP, on_signal);
 }
 
+/*
+ * After --help or --version: a write that failed is an error (a closed
+ * pipe is not: the reader had what it wanted).
+ */
+static void __attribute__((noreturn))
+exit_printed(struct tool *t)
+{
+	if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) {
+		fprintf(stderr, "%s: stdout: write error: %s\n", t->prog,
+		    strerror(errno));
+		exit(EXIT_FATAL);
+	}
+	exit(EXIT_OK);
+}
+
 void
 tool_usage_error(struct tool *t)
 {
@@ -95,7 +110,7 @@ tool_option(struct tool *t, int opt, const char *arg)
 		return 1;
 	case 'h':
 		fputs(t->usage, stdout);
-		exit(EXIT_OK);
+		exit_printed(t);
 	case 'o':
 		t->out_path = arg;
 		return 1;
@@ -118,7 +133,7 @@ tool_option(struct tool *t, int opt, const char *arg)
 		return 1;
 	case OPT_VERSION:
 		printf("%s (eldercare) %s\n", t->prog, EC_VERSION);
-		exit(EXIT_OK);
+		exit_printed(t);
 	}
 	return 0;
 }

@@ -215,6 +215,16 @@ find_by(struct tool *t, struct ec_sheet *s, const char *name, int *field,
 	}
 	/* Any column of the input will do, by its header as written. */
 	if ((*field = header_field(s, name)) >= 0) {
+		for (size_t f = (size_t)*field + 1; f < s->nfields; f++) {
+			h = header_name(s, (int)f, &n);
+			if (!ec_ascii_case_eq(h, n, name, strlen(name)))
+				continue;
+			ec_buf_addf(&m, "-b: fields %d and %zu are both named "
+			    "'%s'", *field + 1, f + 1, name);
+			header_error(t, m.p);
+			ec_buf_release(&m);
+			return -1;
+		}
 		h = header_name(s, *field, &n);
 		if (out)
 			*out = ec_xmemdup(h, n);

@@ -712,11 +712,18 @@ bind_split(struct tool *t, struct due *d, struct ec_sheet *s)
 	for (size_t f = 0; f < s->nfields; f++) {
 		size_t hn = strlen(s->header[f]);
 		const char *h = ec_trim(s->header[f], &hn);
-		if (!s->drop[f] && ec_ascii_case_eq(h, hn, name, n)) {
-			d->split_field = (int)f;
-			return 0;
+		if (s->drop[f] || !ec_ascii_case_eq(h, hn, name, n))
+			continue;
+		if (d->split_field >= 0) {
+			fprintf(stderr, "%s: %s:1: --split-by: fields %d and %zu "
+			    "are both named '%s'\n", t->prog, t->file,
+			    d->split_field + 1, f + 1, d->split_by);
+			return -1;
 		}
+		d->split_field = (int)f;
 	}
+	if (d->split_field >= 0)
+		return 0;
 	fprintf(stderr, "%s: %s:1: --split-by: no column '%s' in the header, "
 	    "nor one visit-due computes\n", t->prog, t->file, d->split_by);
 	return -1;
@@ -1133,7 +1140,7 @@ main(int argc, char **argv)
 			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
 			    errno != 0 || d.within > 100000)
 				tool_fatal(&t, "bad --due-within '%s' (a number "
-				    "of days, 0 or more)", optarg);
+				    "of days, 0 to 100000)", optarg);
 			d.sel = SEL_DUE_WITHIN;
 			nsel++;
 			break;

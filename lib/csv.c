@@ -109,6 +109,17 @@ struct ec_csv_reader {
 	size_t prep_size;
 
 	unsigned line_seen;	/* EC_SEEN_*: what the line holds */
+	int too_many;		/* the row has more than EC_CSV_FIELDS_MAX */
+
+	/*
+	 * A line that cannot be a record is refused before it is all read
+	 * (see csv.h): scan is how far the line not yet ended has been
+	 * looked at and run how many bytes before that had neither the
+	 * delimiter nor a quote; skipping, that the rest of a refused line
+	 * is being passed over.
+	 */
+	size_t scan, run;
+	int skipping;
 
 	int fatal;
 	size_t err_line;
@@ -269,6 +280,8 @@ ec_csv_rec_strerror(enum ec_csv_rec_error e)
 		return "field longer than 1 MiB (a quote not closed?)";
 	case EC_CSV_ERECORD_SIZE:
 		return "record longer than 64 MiB (a quote not closed?)";
+	case EC_CSV_EFIELD_COUNT:
+		return "record with more than 131072 fields";
 	}
 	return "?";
 }
@@ -294,6 +307,11 @@ on_field(void *s, size_t len, void *data)
 		b->foff = ec_xrealloc(b->foff, b->fcap * sizeof *b->foff);
 		b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
 	}
+	if (b->nf - r->row_first >= EC_CSV_FIELDS_MAX) {
+		/* Not kept: the row is rejected (push_row). */
+		r->too_many = 1;
+		return;
+	}
 	b->flen[b->nf] = len;
 	b->foff[b->nf] = b->arena.len;
 	b->nf++;
@@ -317,7 +335,8 @@ push_row(struct ec_csv_reader *r, enum ec_csv_rec_error e)
 	row->line = r->row_line;
 	row->first = r->row_first;
 	row->nfields = b->nf - r->row_first;
-	row->error = e;
+	row->error = e ? e : r->too_many ? EC_CSV_EFIELD_COUNT : EC_CSV_OK;
+	r->too_many = 0;
 	row->has_raw = 0;
 	row->prepared = 0;
 	r->row_first = b->nf;
@@ -419,8 +438,12 @@ split_line(struct ec_csv_reader *r, const char *s, size_t len)
 			b->foff = ec_xrealloc(b->foff, b->fcap * sizeof *b->foff);
 			b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
 		}
-		b->foff[b->nf] = pos;
-		b->flen[b->nf++] = flen;
+		if (b->nf - r->row_first < EC_CSV_FIELDS_MAX) {
+			b->foff[b->nf] = pos;
+			b->flen[b->nf++] = flen;
+		} else {
+			r->too_many = 1;	/* push_row rejects the row */
+		}
 		if (!d)
 			break;
 		pos += flen + 1;
@@ -565,7 +588,9 @@ fill(struct ec_csv_reader *r)
 			fatal(r, r->line + 1, "line longer than 64 MiB");
 			return 0;
 		}
-		r->cap *= 2;
+		/* next_line refuses a longer line before it comes to this. */
+		r->cap = r->cap * 2 < EC_CSV_RECORD_MAX + 2 * READ_SIZE ?
+		    r->cap * 2 : EC_CSV_RECORD_MAX + 2 * READ_SIZE;
 		r->buf = ec_xrealloc(r->buf, r->cap);
 	}
 	for (;;) {
@@ -627,6 +652,43 @@ conv_fatal(struct ec_csv_reader *r)
 }
 
 /*
+ * Refuses the line not yet ended at p[0..left) as a record with error e
+ * (see csv.h).  Returns 0 when the rest of the line is to be skipped; 1
+ * when instead a record begun on an earlier line, which ran into this
+ * one, was refused: its later lines are to be read again, then this line
+ * on its own; -1 after fatal() (invalid UTF-8).
+ */
+static int
+refuse_line(struct ec_csv_reader *r, enum ec_csv_rec_error e, const char *p,
+    size_t left)
+{
+	size_t keep = left < EC_CSV_FIELD_MAX ? left : EC_CSV_FIELD_MAX;
+	unsigned seen;
+
+	r->scan = r->run = 0;
+	if (r->p.pstate != ROW_NOT_BEGUN) {
+		parser_reset(r);
+		replay_from_row_start(r, "", 0);
+		push_broken(r, e, "", 0);
+		return 1;
+	}
+	/* Its first bytes are kept for a rejects file, whole characters. */
+	while (keep > 0 && keep < left &&
+	    ((unsigned char)p[keep] & 0xc0) == 0x80)
+		keep--;
+	if (r->cd == (iconv_t)-1 && ec_utf8_scan(p, keep, &seen) != keep) {
+		fatal(r, r->line + 1, "invalid UTF-8 (is the file GB18030? try "
+		    "-E gb18030)");
+		return -1;
+	}
+	r->row_line = ++r->line;
+	ec_buf_reset(&r->window);
+	push_broken(r, e, p, keep);
+	r->skipping = 1;
+	return 0;
+}
+
+/*
  * The next physical line from the replay buffer or the input; 1 with the
  * line in s and n (its end included when *has_term), 0 at end of input.
  */
@@ -670,12 +732,43 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 				r->term = '\r';
 		}
 		char *t = r->started && r->term ? memchr(p, r->term, left) : NULL;
+		if (r->skipping) {
+			if (t) {
+				/* The end of a refused line. */
+				r->start += (size_t)(t - p) + 1;
+				r->skipping = 0;
+				continue;
+			}
+			if (r->conv_error) {
+				/* The bad sequence is in the refused line. */
+				r->line--;
+				conv_fatal(r);
+				return 0;
+			}
+			/* A CR, while the line end is not known, may be one. */
+			r->start += left - (!r->term && left &&
+			    p[left - 1] == '\r');
+			if (!r->eof && !fill(r) && r->fatal)
+				return 0;
+			if (r->eof && r->start == r->end)
+				r->skipping = 0;
+			continue;
+		}
 		if (t || ((r->eof || r->conv_error || r->fatal) && left > 0 &&
 		    r->started)) {
 			size_t len = t ? (size_t)(t - p) + 1 : left;
 			if (!t && r->conv_error && !r->fatal) {
 				conv_fatal(r);
 				return 0;
+			}
+			if (len > EC_CSV_RECORD_MAX + 2) {
+				/* Came whole in one read: refused all the same. */
+				int rc = refuse_line(r, EC_CSV_ERECORD_SIZE, p, len);
+				if (rc < 0)
+					return 0;
+				if (rc > 0)
+					return next_line(r, s, n, has_term);
+				continue;
 			}
 			/* iconv's output is UTF-8: scanned only for seen. */
 			if (ec_utf8_scan(p, len, &r->line_seen) != len &&
@@ -688,6 +781,7 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 			*n = len;
 			*has_term = t != NULL;
 			r->start += len;
+			r->scan = r->run = 0;
 			return 1;
 		}
 		if (r->fatal)
@@ -695,6 +789,26 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 		if (r->conv_error) {
 			conv_fatal(r);
 			return 0;
+		}
+		if (!r->eof && left > EC_CSV_FIELD_MAX) {
+			/* Too long to keep?  Only what came since is looked at. */
+			enum ec_csv_rec_error e = EC_CSV_OK;
+			while (r->scan < left && r->run <= EC_CSV_FIELD_MAX) {
+				char c = p[r->scan++];
+				r->run = c == r->delim || c == '"' ? 0 : r->run + 1;
+			}
+			if (r->run > EC_CSV_FIELD_MAX)
+				e = EC_CSV_EFIELD_SIZE;
+			else if (left > EC_CSV_RECORD_MAX)
+				e = EC_CSV_ERECORD_SIZE;
+			if (e) {
+				int rc = refuse_line(r, e, p, left);
+				if (rc < 0)
+					return 0;
+				if (rc > 0)
+					return next_line(r, s, n, has_term);
+				continue;
+			}
 		}
 		if (r->eof || !fill(r)) {
 			if (r->fatal)

@@ -7,9 +7,15 @@
  * Spaces are data (libcsv's trimming is turned off), a UTF-8 BOM is
  * skipped, LF, CRLF and CR-only line ends are read, blank lines are
  * skipped.  A malformed record (a stray quote, a quote never closed, a
- * field over EC_CSV_FIELD_MAX) is returned as a record with an error, and
- * reading goes on at the line after the one where it started, so a quote
- * left open cannot swallow the rest of the file.
+ * field over EC_CSV_FIELD_MAX, more than EC_CSV_FIELDS_MAX fields) is
+ * returned as a record with an error, and reading goes on at the line
+ * after the one where it started, so a quote left open cannot swallow the
+ * rest of the file.  Memory stays bounded whatever the input: a line that
+ * cannot be a record (longer than EC_CSV_RECORD_MAX, or holding more than
+ * EC_CSV_FIELD_MAX bytes with neither a delimiter nor a quote) is
+ * returned as a malformed record as soon as that is seen, with its first
+ * EC_CSV_FIELD_MAX bytes as raw, and the rest of it is skipped unread
+ * (its UTF-8 is not checked).
  *
  * Ownership: a record and its fields are borrowed from the reader and
  * valid until the next call of ec_csv_next.  The reader owns its buffers;
@@ -27,6 +33,7 @@
 
 #define EC_CSV_FIELD_MAX (1024 * 1024)
 #define EC_CSV_RECORD_MAX (64 * 1024 * 1024)
+#define EC_CSV_FIELDS_MAX (128 * 1024)	/* Excel's sheets stop at 16384 */
 
 enum ec_csv_rec_error {
 	EC_CSV_OK = 0,
@@ -34,6 +41,7 @@ enum ec_csv_rec_error {
 	EC_CSV_EUNTERMINATED,	/* a quoted field never closed */
 	EC_CSV_EFIELD_SIZE,	/* a field over EC_CSV_FIELD_MAX */
 	EC_CSV_ERECORD_SIZE,	/* a record over EC_CSV_RECORD_MAX */
+	EC_CSV_EFIELD_COUNT,	/* more than EC_CSV_FIELDS_MAX fields */
 };
 
 struct ec_csv_record {

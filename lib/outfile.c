@@ -50,11 +50,7 @@ int
 ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
     size_t errlen)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	struct ec_buf b = EC_BUF_INIT;
 	struct stat st;
-	mode_t mask;
 
 	/*
 	 * A device or a pipe (/dev/stdout, /dev/null, a FIFO) is written
@@ -69,6 +65,24 @@ ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 		o->tmp = NULL;
 		o->path = ec_xstrdup(path);
 		return 0;
+	}
+	return ec_outfile_replace(o, path, err, errlen);
+}
+
+int
+ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
+    size_t errlen)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	struct ec_buf b = EC_BUF_INIT;
+	struct stat st;
+	mode_t mask;
+
+	/* Found now, not by the rename at the end of the work. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		return -1;
 	}
 	ec_buf_add(&b, path, dirlen);
 	ec_buf_addc(&b, '.');

@@ -5,7 +5,8 @@
  * (.NAME.XXXXXX), which is renamed over the target only on commit.  A
  * process that dies before that leaves the target as it was.  The
  * temporary files still open are listed so that a signal handler can
- * remove them (ec_outfile_cleanup is async-signal-safe).  A target
+ * remove them (ec_outfile_cleanup is async-signal-safe).  A directory
+ * is refused at once.  A target
  * that exists and is neither a regular file nor a directory (a device, a
  * FIFO: /dev/stdout, /dev/null) is opened and written in place, since a
  * rename would replace it; then tmp is NULL.
@@ -23,6 +24,14 @@ struct ec_outfile {
 
 /* 0, or -1 with a message in err. */
 int ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
+	size_t errlen);
+
+/*
+ * The same, but whatever path is now (a FIFO, a device, a symbolic link
+ * to one), a temporary file is made and renamed over it: for names made
+ * from data, where what stands under the name was not chosen by the user.
+ */
+int ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 	size_t errlen);
 
 /* fsyncs, closes and renames; 0, or -1 with a message (temp removed). */

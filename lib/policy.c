@@ -34,6 +34,7 @@
 #define MAX_SCALAR	65536		/* bytes of one scalar */
 #define MAX_COMBOS	100000		/* value combinations tried for intervals */
 #define MAX_REGION	6		/* digits of an address code */
+#define MAX_DAYS	100000		/* days: about 270 years */
 
 enum ykind {
 	Y_SCALAR,
@@ -993,8 +994,14 @@ static int
 want_int(struct loader *L, const struct ynode *n, const char *what,
     long long *out)
 {
-	if (n->kind != Y_SCALAR || parse_ll(n->s, n->n, out) == -1)
+	if (n->kind != Y_SCALAR || parse_ll(n->s, n->n, out) == -1) {
+		size_t neg = n->kind == Y_SCALAR && n->n > 1 && n->s[0] == '-';
+		if (n->kind == Y_SCALAR && n->n > neg &&
+		    ec_all_digits(n->s + neg, n->n - neg))
+			return fail(L, n, "'%s' is too large a number (at most "
+			    "%lld)", what, LLONG_MAX);
 		return fail(L, n, "'%s' must be a whole number", what);
+	}
 	return 0;
 }
 
@@ -1007,6 +1014,22 @@ want_count(struct loader *L, const struct ynode *n, const char *what,
 		return -1;
 	if (*out < 0)
 		return fail(L, n, "'%s' must not be negative", what);
+	return 0;
+}
+
+/*
+ * A number of days: 0 to MAX_DAYS, so that a date plus it is still a
+ * date (visit-due's next_due), as --due-within's bound.
+ */
+static int
+want_days(struct loader *L, const struct ynode *n, const char *what,
+    long long *out)
+{
+	if (want_count(L, n, what, out) == -1)
+		return -1;
+	if (*out > MAX_DAYS)
+		return fail(L, n, "'%s' must be at most %d (days)", what,
+		    MAX_DAYS);
 	return 0;
 }
 
@@ -2307,7 +2330,7 @@ load_visits(struct loader *L, const struct ynode *n)
 		if (v[0] != NULL &&
 		    (in->when = condition(L, v[0], "when")) == NULL)
 			return -1;
-		if (want_count(L, v[1], "days", &in->days) == -1)
+		if (want_days(L, v[1], "days", &in->days) == -1)
 			return -1;
 	}
 	if (check_intervals(L, key[1]) == -1)
@@ -2316,12 +2339,12 @@ load_visits(struct loader *L, const struct ynode *n)
 	if (want_map(L, fv[2], "home_visit") == -1 ||
 	    get_fields(L, fv[2], "home_visit", hf, 2, v, NULL) == -1 ||
 	    (p->home_visit_when = condition(L, v[0], "when")) == NULL ||
-	    want_count(L, v[1], "days", &p->home_visit_days) == -1)
+	    want_days(L, v[1], "days", &p->home_visit_days) == -1)
 		return -1;
-	if (want_count(L, fv[3], "due_soon_days", &p->due_soon_days) == -1 ||
-	    want_count(L, fv[4], "report_within_days",
+	if (want_days(L, fv[3], "due_soon_days", &p->due_soon_days) == -1 ||
+	    want_days(L, fv[4], "report_within_days",
 	    &p->report_within_days) == -1 ||
-	    want_count(L, fv[5], "alert_window_days",
+	    want_days(L, fv[5], "alert_window_days",
 	    &p->alert_window_days) == -1)
 		return -1;
 	return want_columns(L, fv[6], "required", &p->visit_log.required,

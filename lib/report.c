@@ -1254,8 +1254,10 @@ parse_count(const struct ec_str *f, int64_t *out, char *err, size_t errlen)
 	if (n == 0 || n > 15 || !ec_all_digits(p, n)) {
 		struct ec_buf q = EC_BUF_INIT;
 		ec_diag_quote(&q, f->p, f->n);
-		snprintf(err, errlen, "%s is not a count (a whole number, "
-		    "0 or more)", q.p);
+		/* Rates are computed in doubles: exact to 15 digits. */
+		snprintf(err, errlen, n > 15 && ec_all_digits(p, n) ?
+		    "%s is too large a count for report (at most 15 digits)" :
+		    "%s is not a count (a whole number, 0 or more)", q.p);
 		ec_buf_release(&q);
 		return -1;
 	}

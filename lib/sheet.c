@@ -436,8 +436,12 @@ parse_int(const char *p, size_t n, int64_t *out)
 
 	if (n && (p[0] == '-' || p[0] == '+'))
 		neg = p[i++] == '-';
-	if (i == n || n - i > 18)
+	if (i == n)
 		return -1;
+	while (n - i > 1 && p[i] == '0')
+		i++;
+	if (n - i > 18)
+		return ec_all_digits(p + i, n - i) ? -2 : -1;
 	for (; i < n; i++) {
 		if (p[i] < '0' || p[i] > '9')
 			return -1;
@@ -589,10 +593,13 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 	}
 	case EC_COL_INT: {
 		int64_t i;
-		if (parse_int(p, n, &i) != 0) {
+		int rc = parse_int(p, n, &i);
+		if (rc != 0) {
 			if (pr) {
 				ec_diag_quote(&s->msg, p, n);
-				ec_buf_adds(&s->msg, " is not a whole number");
+				ec_buf_adds(&s->msg, rc == -2 ? " is too large a "
+				    "number (at most 18 digits)" :
+				    " is not a whole number");
 				say(s, pr, EC_ERROR, "integer");
 			}
 			return -1;

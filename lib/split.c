@@ -436,7 +436,8 @@ open_group(struct ec_split *sp, size_t k, char *err, size_t errlen)
 	if (sp->nopen == sp->max_open && close_oldest(sp, err, errlen) != 0)
 		return -1;
 	if (g->state == G_NEW) {
-		if (ec_outfile_open(&g->of, g->path, err, errlen) != 0)
+		/* Never into a FIFO or a device found under the name. */
+		if (ec_outfile_replace(&g->of, g->path, err, errlen) != 0)
 			return -1;
 		g->tmp = ec_xstrdup(g->of.tmp);
 		g->reg = reg_add(g->tmp);

@@ -9,6 +9,8 @@
  * the order the values come.  Each file is written to a hidden temporary
  * file beside it (outfile.h) and renamed over DIR/NAME.csv by
  * ec_split_commit, so a run that dies leaves every file as it was.
+ * Whatever stands under a name (a FIFO, a device, a symbolic link) is
+ * replaced, never written through.
  *
  * Open files stay bounded whatever the number of values: at most max_open
  * temporary files are open at once, each with a 64 KiB buffer; when one

@@ -323,6 +323,88 @@ test_plain_lines(void **state)
 	}
 }
 
+/*
+ * A line that cannot be a record is refused before it is all read, and
+ * the records after it are read: a field of 3 MiB with no delimiter, a
+ * line of 65 MiB of short fields, each whole or begun inside a quote.
+ */
+static void
+test_long_line(void **state)
+{
+	size_t big = 3 * EC_CSV_FIELD_MAX, huge = EC_CSV_RECORD_MAX + 4096;
+	char *in = malloc(huge + 64), *got;
+	size_t n;
+	const size_t sizes[] = { 0, 4096, 65537, 1000003 };
+
+	for (size_t k = 0; k < EC_ARRAY_LEN(sizes); k++) {
+		n = (size_t)sprintf(in, "a,b\n1,");
+		memset(in + n, 'x', big);
+		n += big;
+		n += (size_t)sprintf(in + n, "\n2,3\n");
+		got = render(in, n, sizes[k], NULL, ',');
+		assert_string_equal(got, "1:[a][b]\n2!3:\n3:[2][3]\n");
+		free(got);
+		/* The same at the end of the file, without a line end. */
+		got = render(in, n - 5, sizes[k], NULL, ',');
+		assert_string_equal(got, "1:[a][b]\n2!3:\n");
+		free(got);
+	}
+	/* Begun inside a quote: the record, then its second line alone. */
+	n = (size_t)sprintf(in, "a,b\n1,\"y\n");
+	memset(in + n, 'x', big);
+	n += big;
+	n += (size_t)sprintf(in + n, "\n2,3\n");
+	got = render(in, n, 0, NULL, ',');
+	assert_string_equal(got, "1:[a][b]\n2!3:[1]\n3!3:\n4:[2][3]\n");
+	free(got);
+	/* Short fields, too many bytes. */
+	n = (size_t)sprintf(in, "a,b\n");
+	while (n < huge)
+		n += (size_t)sprintf(in + n, "x,");
+	n += (size_t)sprintf(in + n, "\n2,3\n");
+	got = render(in, n, 0, NULL, ',');
+	assert_string_equal(got, "1:[a][b]\n2!4:\n3:[2][3]\n");
+	free(got);
+	free(in);
+}
+
+/* At most EC_CSV_FIELDS_MAX fields, in the header as in any record. */
+static void
+test_field_count(void **state)
+{
+	size_t n = 0;
+	char *in = malloc(5 * EC_CSV_FIELDS_MAX + 64);
+	char path[] = "/tmp/test_csvn.XXXXXX";
+	int fd = mkstemp(path);
+	struct ec_csv_record *rec;
+	char err[128];
+
+	for (size_t i = 0; i < EC_CSV_FIELDS_MAX; i++)
+		n += (size_t)sprintf(in + n, "%sa", i ? "," : "");
+	n += (size_t)sprintf(in + n, "\n");
+	for (size_t i = 0; i <= EC_CSV_FIELDS_MAX; i++)
+		n += (size_t)sprintf(in + n, "%sb", i ? "," : "");
+	n += (size_t)sprintf(in + n, "\nc\n");
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, in, n), (ssize_t)n);
+	lseek(fd, 0, SEEK_SET);
+	unlink(path);
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, NULL, err, sizeof err);
+	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
+	assert_int_equal(rec->error, EC_CSV_OK);
+	assert_int_equal(rec->nfields, EC_CSV_FIELDS_MAX);
+	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
+	assert_int_equal(rec->line, 2);
+	assert_int_equal(rec->error, EC_CSV_EFIELD_COUNT);
+	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
+	assert_int_equal(rec->line, 3);
+	assert_int_equal(rec->nfields, 1);
+	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_EOF);
+	ec_csv_reader_free(r);
+	close(fd);
+	free(in);
+}
+
 static void
 test_writer(void **state)
 {
@@ -386,6 +468,8 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_field_cap),
 		cmocka_unit_test(test_plain_lines),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_field_count),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_full),
 	};

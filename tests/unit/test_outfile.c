@@ -391,9 +391,16 @@ test_commit_fails(void **state)
 	struct ec_outfile o;
 	char err[256] = "", want[600];
 
-	/* A directory in the way: rename fails, and the temp goes. */
+	/* A directory is refused at once, with nothing made. */
 	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s: Is a directory", path);
+	assert_string_equal(err, want);
+	assert_string_equal(listing(dir), "sub");
+	/* One put in the way later: rename fails, and the temp goes. */
+	assert_int_equal(rmdir(path), 0);
 	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
 	emit(&o, "data\n");
 	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), -1);
 	snprintf(want, sizeof want, "%s: Is a directory", path);
@@ -461,6 +468,39 @@ test_fifo_written_in_place(void **state)
 	assert_true(S_ISFIFO(st.st_mode));
 }
 
+/*
+ * ec_outfile_replace writes a new file over whatever stands under the
+ * name, a FIFO with no reader (which would block an open) or a link to
+ * a file elsewhere (which stays as it was).
+ */
+static void
+test_replace(void **state)
+{
+	const char *dir = *state, *path = in(dir, "pipe"),
+	    *link = in(dir, "link"), *other = in(dir, "other");
+	struct ec_outfile o;
+	struct stat st;
+	char err[256];
+
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(ec_outfile_replace(&o, path, err, sizeof err), 0);
+	assert_non_null(o.tmp);
+	assert_int_equal(write(o.fd, "row\n", 4), 4);
+	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 4);
+
+	put(other, "theirs\n", 0644);
+	assert_int_equal(symlink(other, link), 0);
+	assert_int_equal(ec_outfile_replace(&o, link, err, sizeof err), 0);
+	assert_int_equal(write(o.fd, "ours\n", 5), 5);
+	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_string_equal(contents(other), "theirs\n");
+}
+
 int
 main(void)
 {
@@ -480,6 +520,7 @@ main(void)
 		T(test_commit_fails),
 		T(test_same_target_twice),
 		T(test_fifo_written_in_place),
+		T(test_replace),
 #undef T
 	};
 

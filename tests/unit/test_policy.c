@@ -419,7 +419,8 @@ test_bad_integer(void **state)
 	    "'days' must be a whole number", NULL);
 	expect_error("'high'\", days: 7}",
 	    "'high'\", days: 99999999999999999999}", 210, 44,
-	    "'days' must be a whole number", NULL);
+	    "'days' is too large a number (at most 9223372036854775807)",
+	    NULL);
 }
 
 static void
@@ -428,6 +429,11 @@ test_negative_days(void **state)
 	/* "    - {when: "risk_level == 'medium'", days: 14}": 14 at 46. */
 	expect_error("days: 14}", "days: -14}", 211, 46,
 	    "'days' must not be negative", NULL);
+	/* A date plus days must stay a date: next_due once wrapped round. */
+	expect_error("days: 14}", "days: 9223372036854775807}", 211, 46,
+	    "'days' must be at most 100000 (days)", NULL);
+	expect_error("due_soon_days: 3", "due_soon_days: 100001", 214, 18,
+	    "'due_soon_days' must be at most 100000 (days)", NULL);
 }
 
 static void

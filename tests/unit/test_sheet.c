@@ -1355,6 +1355,13 @@ test_check_integer(void **state)
 	check_row(&s, &ps, &r, 5, 2,
 	    "E range 10: -2 is out of range (at least 0)\n"
 	    "E range 11: -3 is out of range (at least 0)\n");
+	/* Past 18 digits a number is too large, not "not a number". */
+	row_init(&r);
+	row_set(&r, "children_total", "9223372036854775807");
+	row_set(&r, "children_away", "0000000000000000000002");
+	check_row(&s, &ps, &r, 6, 1,
+	    "E integer 9: '9223372036854775807' is too large a number (at "
+	    "most 18 digits)\n");
 	ec_sheet_release(&s);
 	probs_release(&ps);
 }
