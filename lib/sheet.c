@@ -81,15 +81,26 @@ vmap_init(struct ec_vmap *m, const struct ec_vocab *v)
 }
 
 /*
- * A column's cells repeat themselves (是, 否, 雁江区 ..., and a person's ID
- * down a visit log): the last spelling read in each column and its value
- * are kept, and a cell that spells it again costs one comparison.
+ * A column's cells repeat themselves (是, 否, 独居 ..., and a person's ID
+ * down a visit log): the spellings last read in each column and their
+ * values are kept, and a cell that spells one again costs a comparison
+ * or two.
  */
-struct ec_vlast {
-	char s[VMAP_MAX_KEY];
-	size_t n;		/* 0: nothing kept */
+#define SPELLINGS 8
+#define SPELLING_MAX 22
+
+struct spelling {
+	unsigned char n;
+	char s[SPELLING_MAX];
 	int value;
-	struct ec_idcell id;	/* of an ID column: the ID s spells */
+};
+
+struct ec_vlast {
+	struct spelling spell[SPELLINGS];	/* of a vocabulary */
+	unsigned nspell, turn;
+	char s[VMAP_MAX_KEY];	/* of an ID column: the last ID read */
+	size_t n;		/* 0: nothing kept */
+	struct ec_idcell id;	/* and what it spells */
 };
 
 /*
@@ -563,15 +574,24 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 	case EC_COL_BOOL: {
 		const struct ec_vocab *voc = &s->pol->vocabs[c->vocab];
 		struct ec_vlast *last = &vlast[col];
-		int k;
-		if (n == last->n && memcmp(p, last->s, n) == 0) {
-			k = last->value;
-		} else {
+		int k = 0, hit = 0;
+		for (unsigned i = 0; i < last->nspell && !hit; i++) {
+			const struct spelling *sp = &last->spell[i];
+			if (sp->n == n && memcmp(p, sp->s, n) == 0) {
+				k = sp->value;
+				hit = 1;
+			}
+		}
+		if (!hit) {
 			k = vmap_lookup(s, c->vocab, p, n);
-			if (n <= VMAP_MAX_KEY) {
-				memcpy(last->s, p, n);
-				last->n = n;
-				last->value = k;
+			if (n <= SPELLING_MAX) {
+				/* kept in turn, the first ones for good */
+				unsigned i = last->nspell < SPELLINGS ?
+				    last->nspell++ : SPELLINGS / 2 +
+				    last->turn++ % (SPELLINGS / 2);
+				memcpy(last->spell[i].s, p, n);
+				last->spell[i].n = (unsigned char)n;
+				last->spell[i].value = k;
 			}
 		}
 		if (k < 0) {
