@@ -3,8 +3,10 @@
 # synthetic census with tests/gen, then times, side by side in the same
 # run: cat (the machine's limit), the libcsv floor (parse with empty
 # callbacks and copy the bytes, the least any libcsv-based filter can
-# cost), and the eldercare tools.  Each command runs 3 times; the best
-# wall time is kept.  Results go to stdout and build/bench/results.md.
+# cost), and the eldercare tools.  Each command runs 3 times (once at
+# national size, where Miller and datamash, which hold the whole sheet,
+# are left out); the best wall time is kept.  Results go to stdout and
+# build/bench/results.md.
 #
 #   BENCH_SIZES="100000 1000000"   sizes (records)
 #   BENCH_NATIONAL=1               also 16000000
@@ -23,10 +25,11 @@ sh tests/deps.sh miller datamash time
 cc -O2 -o "$out/gen" tests/gen/gen.c
 cc -O2 -o "$out/floor" tests/bench/floor.c -lcsv
 
-# best of 3: prints "wall user sys maxrss_kb"
+# best of $runs (3; 1 at national size): prints "wall user sys maxrss_kb"
+runs=3
 measure() {
 	best=""
-	for i in 1 2 3; do
+	for i in $(seq $runs); do
 		/usr/bin/time -o "$out/time" -f "%e %U %S %M" sh -c "$1" \
 		    > /dev/null 2>&1
 		r=$(cat "$out/time")
@@ -72,6 +75,8 @@ peer() {	# what, eldercare command, peer command
 }
 
 for n in $sizes; do
+	runs=3
+	[ "$n" -ge 10000000 ] && runs=1
 	census=$out/census-$n.csv
 	visits=$out/visits-$n.csv
 	cls=$out/classified-$n.csv
@@ -108,19 +113,20 @@ for n in $sizes; do
 	row "rollup" "$f" "bin/rollup $scored"
 	row "floor: census + visits" "" "$out/floor < $census; $out/floor < $visits"; f=$last
 	row "pipeline" "$f" "bin/elder-classify --as-of $asof $census | bin/risk-score --as-of $asof | bin/visit-due --as-of $asof --visits $visits | bin/rollup"
-	if command -v mlr > /dev/null; then
+	# Miller holds the whole sheet in memory: not at national size.
+	if [ "$runs" -gt 1 ] && command -v mlr > /dev/null; then
 		peer "classification" \
 		    "bin/elder-classify --as-of $asof $census" \
 		    "mlr --icsv --ocsv put -f tests/bench/classify.mlr $census"
 		peer "two-level count" "bin/rollup -m left_behind $scored" \
 		    "mlr --icsv --ocsv count -g '县(区),乡(镇)' $scored"
 	fi
-	if command -v datamash > /dev/null; then
+	if [ "$runs" -gt 1 ] && command -v datamash > /dev/null; then
 		peer "two-level count (datamash)" \
 		    "bin/rollup -m left_behind $scored" \
 		    "datamash -t, --header-in -s -g 5,6 count 1 < $scored"
 	fi
-	{
+	[ "$runs" -gt 1 ] && {
 	echo
 	echo "The same work by a general tool, in the same run (Miller's put with"
 	echo "tests/bench/classify.mlr computes the same five columns):"
