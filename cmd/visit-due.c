@@ -289,15 +289,14 @@ static void
 index_visit(struct tool *t, struct due *d, struct ec_sheet *vs,
     struct vctx *c)
 {
-	struct ec_value id, date, mode, sit, rep;
+	struct ec_value date, mode, sit, rep;
 	struct ec_visit v;
 
-	ec_sheet_value(vs, d->id_col, &id);
 	ec_sheet_value(vs, d->visit_date_col, &date);
 	ec_sheet_value(vs, d->mode_col, &mode);
 	ec_sheet_value(vs, d->situation_col, &sit);
 	ec_sheet_value(vs, d->reported_col, &rep);
-	v.key = ec_idset_key(id.s);
+	v.key = ec_sheet_id_key(vs, d->id_col);
 	v.date = (ec_date)date.i;
 	v.home = !mode.blank && mode.n == 4 && memcmp(mode.s, "home", 4) == 0;
 	v.situation = situation_index(d, &sit);
@@ -467,7 +466,6 @@ compute(struct due *d, struct ec_sheet *s)
 	const struct ec_policy *pol = s->pol;
 	struct result *r = &d->r;
 	struct ec_visit_entry *e = NULL;
-	struct ec_value id;
 
 	if (d->sheet == s && d->gen == s->gen)
 		return r;
@@ -475,9 +473,9 @@ compute(struct due *d, struct ec_sheet *s)
 	d->gen = s->gen;
 	memset(r, 0, sizeof *r);
 
-	ec_sheet_value(s, d->id_col, &id);
-	if (!id.blank)
-		e = ec_visits_find(d->index, ec_idset_key(id.s));
+	uint64_t key = ec_sheet_id_key(s, d->id_col);
+	if (key)
+		e = ec_visits_find(d->index, key);
 	/* In the census, rejected or not: their visits are not strays. */
 	if (e)
 		e->matched = 1;

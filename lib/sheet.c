@@ -814,6 +814,27 @@ cell_value(struct ec_sheet *s, size_t f, int col, struct ec_value *v,
 	return rc;
 }
 
+uint64_t
+ec_sheet_id_key(struct ec_sheet *s, int col)
+{
+	struct ec_value v;
+	int f = s->col_field[col];
+
+	ec_sheet_value(s, col, &v);
+	if (v.blank)
+		return 0;
+	/* The ID's key was made with it, where it was parsed. */
+	if (v.s == s->idcell[col].number)
+		return s->idcell[col].key;
+	if (s->prow && f >= 0 && s->prep->id_slot[f] >= 0) {
+		const struct ec_idcell *c = &id_cells(s, s->prow)
+		    [s->prep->id_slot[f]];
+		if (v.s == c->number && c->key)
+			return c->key;
+	}
+	return ec_idset_key(v.s);
+}
+
 static void
 compute(struct ec_sheet *s, int col, struct ec_value *out)
 {

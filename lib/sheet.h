@@ -158,6 +158,12 @@ void ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec);
 /* The typed value of column col in the current record. */
 void ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out);
 
+/*
+ * ec_idset_key() of the current record's ID number in ID column col, or
+ * 0 when it is blank (or bad).
+ */
+uint64_t ec_sheet_id_key(struct ec_sheet *s, int col);
+
 /* Test of a BOOL expression on the current record. */
 int ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e);
 
