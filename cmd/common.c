@@ -499,7 +499,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	t->rec = rec;
 	if (f->bind(t, &sheet) != 0)
 		exit(EXIT_FATAL);
-	ec_sheet_prepare(&sheet, r);
+	ec_sheet_prepare(&sheet, r, 1);
 	if (!*first_header) {
 		*first_header = ec_xcalloc(rec->nfields, sizeof **first_header);
 		for (size_t i = 0; i < rec->nfields; i++)

@@ -367,7 +367,7 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	ec_sheet_init(&vs, t->pol, t->asof);
 	if (ec_sheet_bind(&vs, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", vl->path, rec->line, err);
-	ec_sheet_prepare(&vs, r);
+	ec_sheet_prepare(&vs, r, 1);
 	if (!again) {
 		ec_sheet_missing(&vs, &t->pol->visit_log, &msg);
 		if (tool_header_problems_in(t, vl->path, &msg) != 0)

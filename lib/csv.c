@@ -107,6 +107,7 @@ struct ec_csv_reader {
 	ec_csv_prepare_fn *prep_fn;
 	void *prep_ctx;
 	size_t prep_size;
+	int prep_balance;
 
 	unsigned line_seen;	/* EC_SEEN_*: what the line holds */
 	int too_many;		/* the row has more than EC_CSV_FIELDS_MAX */
@@ -854,12 +855,13 @@ prepare_batch(struct batch *b, ec_csv_prepare_fn *fn, void *ctx, size_t size)
 
 void
 ec_csv_prepare(struct ec_csv_reader *r, ec_csv_prepare_fn *fn, void *ctx,
-    size_t size)
+    size_t size, int balance)
 {
 	pthread_mutex_lock(&r->mu);
 	r->prep_fn = fn;
 	r->prep_ctx = ctx;
 	r->prep_size = size;
+	r->prep_balance = balance;
 	pthread_mutex_unlock(&r->mu);
 }
 
@@ -925,8 +927,13 @@ hand_over(struct ec_csv_reader *r, enum batch_end end)
 	ec_csv_prepare_fn *fn = r->prep_fn;
 	void *ctx = r->prep_ctx;
 	size_t size = r->prep_size;
+	/*
+	 * The caller has taken every batch handed over: this thread is the
+	 * slower one, and leaves this batch's work to the caller.
+	 */
+	int behind = r->prep_balance && !r->full;
 	pthread_mutex_unlock(&r->mu);
-	if (fn)
+	if (fn && !behind)
 		prepare_batch(old, fn, ctx, size);
 
 	pthread_mutex_lock(&r->mu);

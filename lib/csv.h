@@ -95,12 +95,15 @@ enum ec_csv_status ec_csv_next(struct ec_csv_reader *r,
  * the batches read from now on, with size bytes of area kept with the
  * record, and returns 1 when it has filled area; the caller then finds
  * area in rec->prep (else NULL).  fn may read only what the caller no
- * longer changes, and ctx must outlive the reader.
+ * longer changes, and ctx must outlive the reader.  With balance, a
+ * batch the caller would wait for (it has taken all the others) is
+ * handed over without that work, for the caller to do: each thread then
+ * does the share that keeps both busy.
  */
 typedef int ec_csv_prepare_fn(void *ctx, const struct ec_csv_record *rec,
 	void *area);
 void ec_csv_prepare(struct ec_csv_reader *r, ec_csv_prepare_fn *fn,
-	void *ctx, size_t size);
+	void *ctx, size_t size, int balance);
 
 /* After EC_CSV_FATAL: the message and the line it concerns (0: none). */
 const char *ec_csv_reader_error(const struct ec_csv_reader *r,

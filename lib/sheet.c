@@ -135,6 +135,7 @@ struct ec_sheet_prep {
 	size_t nfields, size;
 	struct ec_csv_reader *r;	/* NULL once handed the function */
 	size_t countdown;	/* records until then */
+	int balance;		/* see ec_csv_prepare */
 };
 
 static void prepare_start(struct ec_sheet *s);
@@ -734,7 +735,7 @@ prepare(void *ctx, const struct ec_csv_record *rec, void *area)
 }
 
 void
-ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r)
+ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r, int balance)
 {
 	struct ec_sheet_prep *pp = ec_xcalloc(1, sizeof *pp);
 	size_t nid = 0;
@@ -752,6 +753,7 @@ ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r)
 	pp->size = s->nfields * sizeof(struct pcell) +
 	    nid * sizeof(struct ec_idcell);
 	pp->r = r;
+	pp->balance = balance;
 	pp->countdown = PREPARE_AFTER;
 	s->prep = pp;
 	s->read = ec_xcalloc(s->pol->ncolumns, 1);
@@ -768,7 +770,7 @@ prepare_start(struct ec_sheet *s)
 		pp->want[f] = col >= 0 && !s->drop[f] &&
 		    s->src[col] == EC_SRC_FIELD && s->read[col];
 	}
-	ec_csv_prepare(pp->r, prepare, pp, pp->size);
+	ec_csv_prepare(pp->r, prepare, pp, pp->size, pp->balance);
 	pp->r = NULL;
 }
 

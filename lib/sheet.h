@@ -146,11 +146,13 @@ size_t ec_sheet_missing(struct ec_sheet *s, const struct ec_sheet_rules *r,
  * Has the reading thread of r parse the cells of each record into typed
  * values (the bulk of the work of reading a sheet) while the caller's
  * thread works on earlier records: once a few hundred records have been
- * read, the cells of the columns the tool has read so far.  Call it once
- * the sheet is bound and its owned columns set, with the reader of the
- * records it will see; the reader must be freed before the sheet.
+ * read, the cells of the columns the tool has read so far; with
+ * balance, of the records it has time for (see ec_csv_prepare).  Call it
+ * once the sheet is bound and its owned columns set, with the reader of
+ * the records it will see; the reader must be freed before the sheet.
  */
-void ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r);
+void ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r,
+	int balance);
 
 /* Starts on a record (with as many fields as the header). */
 void ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec);
