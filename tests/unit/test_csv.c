@@ -201,6 +201,9 @@ test_malformed(void **state)
 	/* a quote closed lines later by a quote in another record */
 	expect("a,b\n\"x,y\n1,2\n3,\"4\n5,6\n",
 	    "1:[a][b]\n2!1:\n3:[1][2]\n4!2:[3]\n5:[5][6]\n");
+	/* only broken records: no field at all (found by fuzz_csv) */
+	expect("\"1\"x\n", "1!1:\n");
+	expect("\"1\"x", "1!1:\n");
 }
 
 static void
