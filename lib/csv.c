@@ -414,7 +414,13 @@ feed_line(struct ec_csv_reader *r, const char *s, size_t n, int has_term)
 		r->row_line = r->line + 1;
 		ec_buf_reset(&r->window);
 	}
-	r->direct = fresh && !(r->line_seen & EC_SEEN_QUOTE);
+	/*
+	 * Where a record would begin, libcsv skips a CR or LF (a line of
+	 * "\n\r" line ends, "a\r\rb"): the fields would not lie where the
+	 * slices of the copy say.  Such a line takes libcsv's copies.
+	 */
+	r->direct = fresh && !(r->line_seen & EC_SEEN_QUOTE) &&
+	    !memchr(s, r->term == '\r' ? '\n' : '\r', len);
 	if (r->direct) {
 		line_off = r->cur->arena.len;
 		ec_buf_add(&r->cur->arena, s, len);
