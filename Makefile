@@ -84,8 +84,8 @@ FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 FB            = $(B)/fuzz
 FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=$(FB)/%)
-FUZZ_OBJ      = $(LIB_SRC:lib/%.c=$(FB)/lib/%.o) $(FB)/lib/policy_default.o \
-                $(FB)/cmd/common.o
+FUZZ_LIB_OBJ  = $(LIB_SRC:lib/%.c=$(FB)/lib/%.o) $(FB)/lib/policy_default.o
+FUZZ_LIB      = $(FB)/libeldercare.a
 
 $(FB)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(FB)/lib
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_CFLAGS) \
@@ -102,9 +102,14 @@ $(FB)/cmd/common.o: cmd/common.c cmd/common.h $(wildcard lib/*.h) | $(FB)/cmd
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_CFLAGS) \
 	    -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
 
-$(FB)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIB_OBJ)
+
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FB)/cmd/common.o $(FUZZ_LIB)
 	$(FUZZ_CC) $(CPPFLAGS) -iquote cmd -std=c11 $(WARN) $(FUZZ_CFLAGS) \
-	    -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+	    -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FB)/cmd/common.o \
+	    $(FUZZ_LIB) $(LDLIBS)
 
 $(FB)/lib $(FB)/cmd:
 	mkdir -p $@
