@@ -36,9 +36,12 @@ fuzz_rand(uint64_t *state)
 	return x * 0x2545f4914f6cdd1dULL;
 }
 
-/* 1 when s[0..n) is well-formed UTF-8 (RFC 3629, table 3-7). */
-static inline int
-fuzz_utf8_ok(const void *p, size_t n)
+/*
+ * The offset of the first byte of p[0..n) that does not start a
+ * well-formed UTF-8 sequence (RFC 3629, table 3-7), or n.
+ */
+static inline size_t
+fuzz_utf8_bad(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	size_t i = 0;
@@ -56,7 +59,7 @@ fuzz_utf8_ok(const void *p, size_t n)
 		else if (c >= 0xf0 && c <= 0xf4)
 			len = 4;
 		else
-			return 0;
+			return i;
 		if (c == 0xe0)
 			lo = 0xa0;
 		else if (c == 0xed)
@@ -66,15 +69,22 @@ fuzz_utf8_ok(const void *p, size_t n)
 		else if (c == 0xf4)
 			hi = 0x8f;
 		if (n - i < len)
-			return 0;
+			return i;
 		for (size_t k = 1; k < len; k++) {
 			unsigned b = s[i + k];
 			if (k == 1 ? b < lo || b > hi : (b & 0xc0) != 0x80)
-				return 0;
+				return i;
 		}
 		i += len;
 	}
-	return 1;
+	return n;
+}
+
+/* 1 when p[0..n) is well-formed UTF-8. */
+static inline int
+fuzz_utf8_ok(const void *p, size_t n)
+{
+	return fuzz_utf8_bad(p, n) == n;
 }
 
 #endif
