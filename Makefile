@@ -6,6 +6,8 @@
 #   make SANITIZE=address,undefined check
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           the benchmark (never part of check)
+#   make fuzz FUZZ_SECONDS=60   the libFuzzer harnesses, each that long
+#   make fuzz-build      just build them (both need clang, never check)
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
@@ -71,6 +73,52 @@ $(B)/tests/%: tests/unit/%.c $(LIB) | $(B)/tests
 $(B)/lib $(B)/cmd $(B)/tests bin:
 	mkdir -p $@
 
+# Fuzzing, never part of check: tests/fuzz/fuzz_*.c with libFuzzer.  The
+# library is built again by clang, instrumented, into $(FB) beside the
+# harnesses, never mixed with the objects above.  tests/fuzz/run.sh runs
+# each harness on a copy of its seed corpus tests/fuzz/corpus/TARGET/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = address,undefined
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FB            = $(B)/fuzz
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN      = $(FUZZ_SRC:tests/fuzz/%.c=$(FB)/%)
+FUZZ_LIB_OBJ  = $(LIB_SRC:lib/%.c=$(FB)/lib/%.o) $(FB)/lib/policy_default.o
+FUZZ_LIB      = $(FB)/libeldercare.a
+
+$(FB)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(FB)/lib
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FB)/lib/policy_default.c: examples/policy.yaml lib/embed.sh | $(FB)/lib
+	sh lib/embed.sh ec_policy_default_text < examples/policy.yaml > $@.tmp && mv $@.tmp $@
+
+$(FB)/lib/policy_default.o: $(FB)/lib/policy_default.c
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FB)/cmd/common.o: cmd/common.c cmd/common.h $(wildcard lib/*.h) | $(FB)/cmd
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(WARN) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIB_OBJ)
+
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FB)/cmd/common.o $(FUZZ_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) -iquote cmd -std=c11 $(WARN) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FB)/cmd/common.o \
+	    $(FUZZ_LIB) $(LDLIBS)
+
+$(FB)/lib $(FB)/cmd:
+	mkdir -p $@
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 unit: $(UNIT_BIN)
 	sh tests/run-unit.sh $(UNIT_BIN)
 
@@ -116,5 +164,6 @@ uninstall:
 clean:
 	rm -rf $(B) bin
 
-.PHONY: all check unit cli demo test deps bench install uninstall clean
+.PHONY: all check unit cli demo test deps bench install uninstall clean \
+	fuzz fuzz-build
 .DELETE_ON_ERROR:

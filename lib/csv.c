@@ -840,7 +840,7 @@ prepare_batch(struct batch *b, ec_csv_prepare_fn *fn, void *ctx, size_t size)
 	b->prep_size = size;
 	for (size_t i = 0; i < b->nrows; i++) {
 		struct row *row = &b->rows[i];
-		if (row->error)
+		if (row->error || !b->f)
 			continue;
 		rec.line = row->line;
 		rec.nfields = row->nfields;
@@ -1022,7 +1022,8 @@ ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
 	struct row *row = &b->rows[r->rows_next++];
 	r->rec.line = row->line;
 	r->rec.nfields = row->nfields;
-	r->rec.fields = b->f + row->first;
+	/* A batch of broken records only has no fields: no pointer. */
+	r->rec.fields = b->f ? b->f + row->first : NULL;
 	r->rec.error = row->error;
 	r->rec.raw = row->has_raw == 1 ? b->arena.p + row->raw_off :
 	    row->has_raw == 2 ? b->raw.p + row->raw_off : NULL;

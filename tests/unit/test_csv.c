@@ -203,6 +203,23 @@ test_malformed(void **state)
 	/* a quote closed lines later by a quote in another record */
 	expect("a,b\n\"x,y\n1,2\n3,\"4\n5,6\n",
 	    "1:[a][b]\n2!1:\n3:[1][2]\n4!2:[3]\n5:[5][6]\n");
+	/* only broken records: no field at all (found by fuzz_csv) */
+	expect("\"1\"x\n", "1!1:\n");
+	expect("\"1\"x", "1!1:\n");
+}
+
+/*
+ * A CR or LF where a record would begin is skipped, also in a line with
+ * no quote (found by fuzz_csv: the fields were taken one byte early).
+ */
+static void
+test_stray_line_ends(void **state)
+{
+	expect("h\nb\r\rc\n", "1:[h]\n2:[b]\n2:[c]\n");
+	expect("a,b\n\r1,2\n", "1:[a][b]\n2:[1][2]\n");
+	expect("a,b\n\r\r1,2\n3,4\n", "1:[a][b]\n2:[1][2]\n3:[3][4]\n");
+	/* CR line ends, then an LF at the start of a line */
+	expect("a,b\rc,d\r\nx,y\r", "1:[a][b]\n2:[c][d]\n3:[x][y]\n");
 }
 
 static void
@@ -466,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_gb18030),
 		cmocka_unit_test(test_delimiter),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_stray_line_ends),
 		cmocka_unit_test(test_field_cap),
 		cmocka_unit_test(test_plain_lines),
 		cmocka_unit_test(test_long_line),

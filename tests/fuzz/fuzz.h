@@ -1,0 +1,90 @@
+/*
+ * fuzz.h - what the libFuzzer harnesses of tests/fuzz/ share: a check
+ * that aborts (libFuzzer then keeps the input as a crash), a small
+ * generator of numbers decided by the input, and a reference UTF-8
+ * validator written from RFC 3629's table, independent of lib/text.c.
+ */
+#ifndef EC_FUZZ_H
+#define EC_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An invariant of the code under test: its violation is a finding. */
+#define FUZZ_CHECK(cond) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, \
+		    __LINE__, #cond); \
+		abort(); \
+	} \
+} while (0)
+
+/* xorshift64*: numbers the input decides (through its seed). */
+static inline uint64_t
+fuzz_rand(uint64_t *state)
+{
+	uint64_t x = *state ? *state : 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/*
+ * The offset of the first byte of p[0..n) that does not start a
+ * well-formed UTF-8 sequence (RFC 3629, table 3-7), or n.
+ */
+static inline size_t
+fuzz_utf8_bad(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i], lo = 0x80, hi = 0xbf;
+		size_t len;
+
+		if (c < 0x80)
+			len = 1;
+		else if (c >= 0xc2 && c <= 0xdf)
+			len = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4;
+		else
+			return i;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+		else if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+		if (n - i < len)
+			return i;
+		for (size_t k = 1; k < len; k++) {
+			unsigned b = s[i + k];
+			if (k == 1 ? b < lo || b > hi : (b & 0xc0) != 0x80)
+				return i;
+		}
+		i += len;
+	}
+	return n;
+}
+
+/* 1 when p[0..n) is well-formed UTF-8. */
+static inline int
+fuzz_utf8_ok(const void *p, size_t n)
+{
+	return fuzz_utf8_bad(p, n) == n;
+}
+
+#endif
