@@ -1116,6 +1116,9 @@ ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
 			quotes += p[i] == '"';
 		}
 	}
+	/* A BOM that began the file would be taken for the file's own. */
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		need = 1;
 	reserve(w, n + quotes + 3);
 	w->last_empty = n == 0;
 	if (w->nfields++)

@@ -114,7 +114,8 @@ const char *ec_csv_rec_strerror(enum ec_csv_rec_error e);
 
 /*
  * The writer: always comma-separated, LF line ends, a field quoted only
- * when it holds a comma, a quote, CR or LF.  Output is gathered in one
+ * when it holds a comma, a quote, CR or LF, or starts with a BOM (which
+ * a reader would drop at the start of a file).  Output is gathered in one
  * big buffer and written with write(2).  A failed write is remembered:
  * ec_csv_writer_flush and ec_csv_writer_error report it (errno value),
  * and nothing more is written after it.

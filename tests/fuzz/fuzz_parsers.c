@@ -232,7 +232,9 @@ fuzz_text(const char *s, size_t n)
 	FUZZ_CHECK(!!(seen & EC_SEEN_BLANK) ==
 	    (memchr(s, ' ', n) || memchr(s, '\t', n)));
 	FUZZ_CHECK(!!(seen & EC_SEEN_QUOTE) == !!memchr(s, '"', n));
-	FUZZ_CHECK((seen & ~(EC_SEEN_BLANK | EC_SEEN_QUOTE)) == 0);
+	FUZZ_CHECK(!!(seen & EC_SEEN_CR) == !!memchr(s, '\r', n));
+	FUZZ_CHECK((seen & ~(EC_SEEN_BLANK | EC_SEEN_QUOTE | EC_SEEN_CR)) ==
+	    0);
 
 	const char *t = ec_trim(s, &len);
 	FUZZ_CHECK(t >= s && len <= n - (size_t)(t - s));

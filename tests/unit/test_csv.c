@@ -452,6 +452,33 @@ test_writer(void **state)
 	unlink(path);
 }
 
+/* A field starting with a BOM is quoted: at the start of a file, a
+ * reader would take it for the file's BOM and drop it. */
+static void
+test_writer_bom(void **state)
+{
+	char path[] = "/tmp/test_csvb.XXXXXX";
+	int fd = mkstemp(path);
+	struct ec_csv_writer w;
+	char buf[64];
+
+	ec_csv_writer_init(&w, fd);
+	ec_csv_write_field(&w, "\xef\xbb\xbfid", 5);
+	ec_csv_write_field(&w, "x\xef\xbb\xbf", 4);
+	ec_csv_end_record(&w);
+	assert_int_equal(ec_csv_writer_flush(&w), 0);
+	ec_csv_writer_release(&w);
+	lseek(fd, 0, SEEK_SET);
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	buf[n] = '\0';
+	assert_string_equal(buf, "\"\xef\xbb\xbfid\",x\xef\xbb\xbf\n");
+	char *got = render(buf, (size_t)n, 0, NULL, ',');
+	assert_string_equal(got, "1:[\xef\xbb\xbfid][x\xef\xbb\xbf]\n");
+	free(got);
+	close(fd);
+	unlink(path);
+}
+
 static void
 test_writer_full(void **state)
 {
@@ -490,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_field_count),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_full),
+		cmocka_unit_test(test_writer_bom),
 	};
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
