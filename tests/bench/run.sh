@@ -5,8 +5,9 @@
 # callbacks and copy the bytes, the least any libcsv-based filter can
 # cost), and the eldercare tools.  Each command runs 3 times (once at
 # national size, where Miller and datamash, which hold the whole sheet,
-# are left out); the best wall time is kept.  Results go to stdout and
-# build/bench/results.md.
+# are left out); the best wall time is kept.  A tool's ratio to its floor
+# is the median of 5 ratios of runs side by side.  Results go to stdout
+# and build/bench/results.md.
 #
 #   BENCH_SIZES="100000 1000000"   sizes (records)
 #   BENCH_NATIONAL=1               also 16000000
@@ -47,12 +48,37 @@ echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores"
 } > "$md"
 
-row() {	# name, floor seconds or "", command
-	set -- "$1" "$2" "$(measure "$3")"
-	name=$1 fl=$2
+# The command and its floor in turn, $pairs times: the command's best
+# "wall user sys maxrss_kb", then the median of the ratios of each pair.
+# A VM's speed drifts by the minute: a ratio of runs side by side holds
+# better than one of bests taken minutes apart.
+pairs() {	# floor command, command
+	best="" ratios=""
+	for i in $(seq $((runs == 1 ? 1 : 5))); do
+		/usr/bin/time -o "$out/time" -f "%e" sh -c "$1" > /dev/null 2>&1
+		fw=$(cat "$out/time")
+		/usr/bin/time -o "$out/time" -f "%e %U %S %M" sh -c "$2" \
+		    > /dev/null 2>&1
+		r=$(cat "$out/time")
+		w=${r%% *}
+		ratios="$ratios $(awk "BEGIN{print $w / ($fw > 0 ? $fw : 0.01)}")"
+		if [ -z "$best" ] || awk "BEGIN{exit !($w < ${best%% *})}"; then
+			best=$r
+		fi
+	done
+	echo "$best $(echo $ratios | tr ' ' '\n' | sort -n |
+	    awk '{ a[NR] = $1 } END { printf "%.2f", a[int((NR + 1) / 2)] }')"
+}
+
+row() {	# name, floor command or "", command
+	if [ -n "$2" ]; then
+		set -- "$1" "$2" "$(pairs "$2" "$3")"
+	else
+		set -- "$1" "" "$(measure "$3") -"
+	fi
+	name=$1
 	set -- $3
-	ratio=-
-	[ -n "$fl" ] && ratio=$(awk "BEGIN{printf \"%.2f\", $1 / $fl}")
+	ratio=$5
 	awk -v name="$name" -v w="$1" -v u="$2" -v s="$3" -v m="$4" \
 	    -v n="$n" -v mb="$mb" -v r="$ratio" 'BEGIN{
 		ww = w > 0 ? w : 0.01
@@ -93,6 +119,8 @@ for n in $sizes; do
 	echo
 	echo "Each tool beside the floor on its own input (the floor parses the"
 	echo "same bytes with libcsv and empty callbacks and copies them out)."
+	echo "Wall time is the best run's; wall / floor is the median of five"
+	echo "ratios, each of a run of the tool beside a run of its floor."
 	echo
 	echo "| command | wall s | user s | sys s | peak MiB | records/s | MiB/s | wall / floor |"
 	echo "|---|---|---|---|---|---|---|---|"
@@ -103,15 +131,20 @@ for n in $sizes; do
 	echo "|---|---|---|---|---|---|---|---|"
 	} > "$peers"
 	row "cat census" "" "cat $census"
-	row "floor: census" "" "$out/floor < $census"; f=$last
+	f="$out/floor < $census"
+	row "floor: census" "" "$f"
 	row "elder-classify" "$f" "bin/elder-classify --as-of $asof $census"
-	row "floor: classified" "" "$out/floor < $cls"; f=$last
+	f="$out/floor < $cls"
+	row "floor: classified" "" "$f"
 	row "risk-score" "$f" "bin/risk-score --as-of $asof $cls"
-	row "floor: scored + visits" "" "$out/floor < $scored; $out/floor < $visits"; f=$last
+	f="$out/floor < $scored; $out/floor < $visits"
+	row "floor: scored + visits" "" "$f"
 	row "visit-due" "$f" "bin/visit-due --as-of $asof --visits $visits $scored"
-	row "floor: scored" "" "$out/floor < $scored"; f=$last
+	f="$out/floor < $scored"
+	row "floor: scored" "" "$f"
 	row "rollup" "$f" "bin/rollup $scored"
-	row "floor: census + visits" "" "$out/floor < $census; $out/floor < $visits"; f=$last
+	f="$out/floor < $census; $out/floor < $visits"
+	row "floor: census + visits" "" "$f"
 	row "pipeline" "$f" "bin/elder-classify --as-of $asof $census | bin/risk-score --as-of $asof | bin/visit-due --as-of $asof --visits $visits | bin/rollup"
 	# Miller holds the whole sheet in memory: not at national size.
 	if [ "$runs" -gt 1 ] && command -v mlr > /dev/null; then
