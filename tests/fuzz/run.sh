@@ -37,6 +37,7 @@ for bin in "$@"; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	cov=$(sed -n 's/.* cov: \([0-9]*\) .*/\1/p' "$log" | tail -1)
+	took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
 	if [ "$rc" -eq 0 ]; then
 		result=ok
 		pass=$((pass + 1))
@@ -47,7 +48,7 @@ for bin in "$@"; do
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*invariant failed|.*runtime error)' \
 		    "$log" | head -5
 	fi
-	echo "fuzz: $target: ${runs:-0} runs in $secs s (${rate:-0}/s), cov ${cov:-0}: $result"
+	echo "fuzz: $target: ${runs:-0} runs in ${took:-?} s (${rate:-0}/s), cov ${cov:-0}: $result"
 done
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
