@@ -774,6 +774,19 @@ prepare_start(struct ec_sheet *s)
 	pp->r = NULL;
 }
 
+/* The value a cell of column col parsed by the reading thread holds. */
+static inline struct ec_value
+pcell_value(const struct ec_sheet *s, int col, const struct pcell *pc)
+{
+	enum ec_type t = (enum ec_type)s->vtype[col];
+
+	if (pc->blank)
+		return ec_value_blank(t);
+	if (t == EC_T_STR || t == EC_T_LIST)
+		return ec_value_str(t, pc->u.s, pc->n);
+	return ec_value_int(t, pc->u.i);
+}
+
 /*
  * The value of field f (of column col) of the current record, as the
  * reading thread parsed it or parsed here; with pr, the message of a bad
@@ -789,13 +802,7 @@ cell_value(struct ec_sheet *s, size_t f, int col, struct ec_value *v,
 
 	if (s->prow) {
 		const struct pcell *pc = &s->prow[f];
-		enum ec_type t = (enum ec_type)s->vtype[col];
-		if (pc->blank)
-			*v = ec_value_blank(t);
-		else if (t == EC_T_STR || t == EC_T_LIST)
-			*v = ec_value_str(t, pc->u.s, pc->n);
-		else
-			*v = ec_value_int(t, pc->u.i);
+		*v = pcell_value(s, col, pc);
 		rc = pc->rc;
 		if (rc == NOT_PARSED)
 			rc = parse_cell(s, s->vlast, col, cell->p, cell->n, v,
@@ -988,19 +995,7 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		if (s->prow && s->prow[f].rc == 0) {
 			/* A good cell parsed there: the common case, inline. */
 			const struct pcell *pc = &s->prow[f];
-			struct ec_value *v = &s->val[col];
-			enum ec_type t = (enum ec_type)s->vtype[col];
-			v->type = t;
-			v->blank = pc->blank;
-			if (t == EC_T_STR || t == EC_T_LIST) {
-				v->i = 0;
-				v->s = pc->u.s;
-				v->n = pc->n;
-			} else {
-				v->i = pc->u.i;
-				v->s = NULL;
-				v->n = 0;
-			}
+			s->val[col] = pcell_value(s, col, pc);
 			s->bad[col] = 0;
 			s->stamp[col] = s->gen;
 			if (!pc->blank) {
