@@ -322,12 +322,10 @@ static void
 unmatched_visit(struct tool *t, struct due *d, struct ec_sheet *vs,
     struct vctx *c, const struct ec_csv_record *rec)
 {
-	struct ec_value id;
 	struct ec_visit_entry *e;
 	struct ec_buf col = EC_BUF_INIT;
 
-	ec_sheet_value(vs, d->id_col, &id);
-	e = ec_visits_find(d->index, ec_idset_key(id.s));
+	e = ec_visits_find(d->index, ec_sheet_id_key(vs, d->id_col));
 	/* Not in the index: the file changed since the first reading. */
 	if (!e || e->matched)
 		return;

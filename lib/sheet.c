@@ -1019,7 +1019,8 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		s->stamp[col] = s->gen;
 		if (!s->prow && col == r->unique && rc == 0 && !v.blank &&
 		    s->seen && s->pol->columns[col].type == EC_COL_ID)
-			ec_idset_prefetch(s->seen, key = ec_idset_key(v.s));
+			ec_idset_prefetch(s->seen,
+			    key = ec_sheet_id_key(s, col));
 		if (rc != 0) {
 			errors += pr.sev == EC_ERROR;
 			report(s, fn, ctx, pr.sev, pr.kind, (int)f);
@@ -1058,7 +1059,7 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 			}
 			/* The file's number rides above the line's 48 bits. */
 			uint64_t first = ec_idset_add(s->seen,
-			    key ? key : ec_idset_key(v.s),
+			    key ? key : ec_sheet_id_key(s, r->unique),
 			    (uint64_t)s->rec->line | (uint64_t)s->file_no << 48);
 			if (first) {
 				size_t file = (size_t)(first >> 48);
