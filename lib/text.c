@@ -180,8 +180,131 @@ has_byte(uint64_t w, unsigned char c)
 	return (x - ONES) & ~x & HIGH_BITS;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <tmmintrin.h>
+#define UTF8_SIMD 1
+
+/*
+ * Sixteen bytes at a time with SSSE3, after Keiser and Lemire,
+ * "Validating UTF-8 in less than one instruction per byte" (Software:
+ * Practice and Experience, 2021).  Each byte is looked at with the one
+ * before it: three table lookups (the earlier byte's high and low
+ * nibble, the byte's high nibble) give a bit for each kind of error the
+ * pair can show, and their AND is what the pair really shows.  The bits:
+ */
+#define E_SHORT 0x01	/* lead or ASCII then lead or ASCII after a lead */
+#define E_LONG 0x02	/* ASCII then continuation */
+#define E_OVER3 0x04	/* E0 then 80..9F */
+#define E_LARGE 0x08	/* F4 then 90..BF, or F5..FF then 90..BF */
+#define E_SURR 0x10	/* ED then A0..BF */
+#define E_OVER2 0x20	/* C0 or C1 then continuation */
+#define E_L1000 0x40	/* F0 then 80..8F, or F5..FF then 80..8F */
+#define E_TWO 0x80	/* continuation then continuation */
+/* the pair errors that do not depend on the earlier byte's low nibble */
+#define E_CARRY (E_SHORT | E_LONG | E_TWO)
+
+/*
+ * Two continuations in a row are right exactly where the byte two back
+ * is E0..FF or three back is F0..FF: the E_TWO bit is flipped there, and
+ * whatever bit is left is an error.  A block that ends inside a sequence
+ * is followed by one of zeros, whose ASCII then shows E_SHORT.
+ */
+__attribute__((target("ssse3"))) static size_t
+utf8_scan_ssse3(const unsigned char *s, size_t n, unsigned *seen_out)
+{
+	const __m128i hi1 = _mm_setr_epi8(
+	    E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG,
+	    (char)E_TWO, (char)E_TWO, (char)E_TWO, (char)E_TWO,
+	    E_SHORT | E_OVER2, E_SHORT, E_SHORT | E_OVER3 | E_SURR,
+	    E_SHORT | E_LARGE | E_L1000);
+	const __m128i lo1 = _mm_setr_epi8(
+	    (char)(E_CARRY | E_OVER3 | E_OVER2 | E_L1000),
+	    (char)(E_CARRY | E_OVER2), (char)E_CARRY, (char)E_CARRY,
+	    (char)(E_CARRY | E_LARGE),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000 | E_SURR),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000));
+	const __m128i hi2 = _mm_setr_epi8(
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_OVER3 | E_L1000),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_OVER3 | E_LARGE),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_SURR | E_LARGE),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_SURR | E_LARGE),
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT);
+	const __m128i nib = _mm_set1_epi8(0x0f);
+	const __m128i blank = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+	__m128i prev = _mm_setzero_si128(), err = _mm_setzero_si128();
+	__m128i sb = _mm_setzero_si128(), sq = _mm_setzero_si128();
+	__m128i sc = _mm_setzero_si128();
+	unsigned char tail[16];
+	size_t i = 0;
+
+	for (;;) {
+		__m128i in;
+		int last = n - i < 16;
+		if (!last) {
+			in = _mm_loadu_si128((const __m128i *)(s + i));
+		} else {
+			memset(tail, 0, sizeof tail);
+			memcpy(tail, s + i, n - i);
+			in = _mm_loadu_si128((const __m128i *)tail);
+		}
+		sb = _mm_or_si128(sb, _mm_or_si128(_mm_cmpeq_epi8(in, blank),
+		    _mm_cmpeq_epi8(in, tab)));
+		sq = _mm_or_si128(sq, _mm_cmpeq_epi8(in, quote));
+		sc = _mm_or_si128(sc, _mm_cmpeq_epi8(in, cr));
+		__m128i p1 = _mm_alignr_epi8(in, prev, 15);
+		__m128i pair = _mm_and_si128(_mm_and_si128(
+		    _mm_shuffle_epi8(hi1,
+			_mm_and_si128(_mm_srli_epi16(p1, 4), nib)),
+		    _mm_shuffle_epi8(lo1, _mm_and_si128(p1, nib))),
+		    _mm_shuffle_epi8(hi2,
+			_mm_and_si128(_mm_srli_epi16(in, 4), nib)));
+		__m128i p2 = _mm_alignr_epi8(in, prev, 14);
+		__m128i p3 = _mm_alignr_epi8(in, prev, 13);
+		__m128i must = _mm_or_si128(
+		    _mm_subs_epu8(p2, _mm_set1_epi8((char)(0xe0 - 0x80))),
+		    _mm_subs_epu8(p3, _mm_set1_epi8((char)(0xf0 - 0x80))));
+		must = _mm_and_si128(must, _mm_set1_epi8((char)0x80));
+		err = _mm_or_si128(err, _mm_xor_si128(must, pair));
+		if (last)
+			break;
+		prev = in;
+		i += 16;
+	}
+	if (seen_out)
+		*seen_out = (_mm_movemask_epi8(sb) ? EC_SEEN_BLANK : 0) |
+		    (_mm_movemask_epi8(sq) ? EC_SEEN_QUOTE : 0) |
+		    (_mm_movemask_epi8(sc) ? EC_SEEN_CR : 0);
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(err, _mm_setzero_si128())) ==
+	    0xffff)
+		return n;
+	return utf8_slow(s, n);
+}
+#endif
+
 size_t
 ec_utf8_scan(const char *str, size_t n, unsigned *seen_out)
+{
+#ifdef UTF8_SIMD
+	if (__builtin_cpu_supports("ssse3"))
+		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out);
+#endif
+	return ec_utf8_scan_portable(str, n, seen_out);
+}
+
+size_t
+ec_utf8_scan_portable(const char *str, size_t n, unsigned *seen_out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	uint64_t state = 0, seen = 0;

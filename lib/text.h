@@ -36,4 +36,11 @@ size_t ec_utf8_check(const char *s, size_t n);
 #define EC_SEEN_CR 4u
 size_t ec_utf8_scan(const char *s, size_t n, unsigned *seen);
 
+/*
+ * ec_utf8_scan in plain C, a byte at a time: what ec_utf8_scan runs
+ * where the processor has no SSSE3 (it takes sixteen bytes at a time
+ * where it has).  The tests hold the two to the same answers.
+ */
+size_t ec_utf8_scan_portable(const char *s, size_t n, unsigned *seen);
+
 #endif

@@ -352,8 +352,8 @@ test_utf8_fast_path(void **state)
 static void
 sweep_one(unsigned a, unsigned b, const unsigned char *tail, size_t off)
 {
-	unsigned char s[12];
-	size_t got, want;
+	unsigned char s[24];
+	size_t got, port, want;
 
 	memset(s, 'x', off);
 	s[off] = (unsigned char)a;
@@ -361,15 +361,17 @@ sweep_one(unsigned a, unsigned b, const unsigned char *tail, size_t off)
 	s[off + 2] = tail[0];
 	s[off + 3] = tail[1];
 	got = ec_utf8_check((char *)s, off + 4);
+	port = ec_utf8_scan_portable((char *)s, off + 4, NULL);
 	want = ref_check(s, off + 4);
-	if (got != want)
-		fail_msg("%02x %02x %02x %02x after %zu: got %zu, want %zu",
-		    a, b, tail[0], tail[1], off, got, want);
+	if (got != want || port != want)
+		fail_msg("%02x %02x %02x %02x after %zu: got %zu and %zu, "
+		    "want %zu", a, b, tail[0], tail[1], off, got, port, want);
 }
 
 /*
  * Every first and second byte, with tails that do and do not continue,
- * at the start and behind eight ASCII bytes (the fast path).
+ * at the start, behind eight ASCII bytes (the portable scan's fast
+ * path), and across the end of a sixteen-byte block (the SSSE3 scan's).
  */
 static void
 test_utf8_sweep(void **state)
@@ -377,12 +379,13 @@ test_utf8_sweep(void **state)
 	static const unsigned char tails[][2] = {
 		{ 0x80, 0x80 }, { 0xbf, 0xbf }, { 0x41, 0x80 }, { 0x80, 0x41 },
 	};
+	static const size_t offs[] = { 0, 8, 13, 14, 15, 16 };
 
 	for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++)
 		for (unsigned a = 0; a < 256; a++)
 			for (unsigned b = 0; b < 256; b++) {
-				sweep_one(a, b, tails[t], 0);
-				sweep_one(a, b, tails[t], 8);
+				for (size_t o = 0; o < 6; o++)
+					sweep_one(a, b, tails[t], offs[o]);
 			}
 }
 
@@ -401,7 +404,7 @@ test_utf8_seen(void **state)
 	unsigned seed = 7;
 
 	for (int round = 0; round < 20000; round++) {
-		unsigned char s[128];
+		unsigned char s[24 * 7];	/* 23 bits of at most 7 bytes */
 		size_t n = 0;
 		int k = (int)((seed = seed * 1103515245 + 12345) >> 16) % 24;
 		for (int i = 0; i < k; i++) {
@@ -412,9 +415,12 @@ test_utf8_seen(void **state)
 			memcpy(s + n, b, strlen(b));
 			n += strlen(b);
 		}
-		unsigned seen = 99, want = 0;
+		unsigned seen = 99, port_seen = 99, want = 0;
 		size_t got = ec_utf8_scan((char *)s, n, &seen);
 		assert_int_equal(got, ref_check(s, n));
+		assert_int_equal(ec_utf8_scan_portable((char *)s, n,
+		    &port_seen), got);
+		assert_int_equal(port_seen, seen);
 		if (memchr(s, ' ', n) || memchr(s, '\t', n))
 			want |= EC_SEEN_BLANK;
 		if (memchr(s, '"', n))
