@@ -391,14 +391,13 @@ record_problem(struct tool *t, const char *kind, const char *msg)
 
 static void
 write_record(struct tool *t, const struct filter *f, struct ec_sheet *s,
-    const struct ec_csv_record *rec, struct ec_buf *scratch, int keep_all)
+    const struct ec_csv_record *rec, int keep_all)
 {
 	/*
 	 * A line with no quote holds no field that needs quoting: copy it
 	 * as it came, as the fields would be written again anyway.
 	 */
-	if (keep_all && rec->raw && t->delim == ',' &&
-	    !memchr(rec->raw, '"', rec->raw_len)) {
+	if (keep_all && rec->plain && t->delim == ',') {
 		ec_csv_write_raw(&t->out, rec->raw, rec->raw_len);
 		t->out.nfields = (int)rec->nfields;
 		t->out.last_empty = 0;
@@ -411,10 +410,7 @@ write_record(struct tool *t, const struct filter *f, struct ec_sheet *s,
 	for (size_t i = 0; i < f->nappend; i++) {
 		struct ec_value v;
 		ec_sheet_value(s, f->append[i], &v);
-		ec_buf_reset(scratch);
-		ec_value_write(s, &v, scratch);
-		ec_csv_write_field(&t->out, scratch->p ? scratch->p : "",
-		    scratch->len);
+		ec_value_write_field(&v, &t->out);
 	}
 	ec_csv_end_record(&t->out);
 	check_write(t, &t->out);
@@ -482,7 +478,6 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 {
 	struct ec_csv_record *rec;
 	struct ec_sheet sheet;
-	struct ec_buf scratch = EC_BUF_INIT;
 	char err[512];
 	int fd = tool_open_input(t, path);
 	enum ec_csv_status st;
@@ -550,7 +545,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 			continue;
 		}
 		t->nwritten++;
-		write_record(t, f, &sheet, rec, &scratch, keep_all);
+		write_record(t, f, &sheet, rec, keep_all);
 	}
 	if (st == EC_CSV_FATAL)
 		tool_reader_fatal(t, r, t->file, "-E");
@@ -563,7 +558,6 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	t->sheet = NULL;
 	ec_csv_reader_free(r);	/* its thread may read the sheet */
 	ec_sheet_release(&sheet);
-	ec_buf_release(&scratch);
 	if (fd != STDIN_FILENO)
 		close(fd);
 }

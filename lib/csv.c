@@ -848,6 +848,7 @@ prepare_batch(struct batch *b, ec_csv_prepare_fn *fn, void *ctx, size_t size)
 		rec.error = row->error;
 		rec.raw = NULL;
 		rec.raw_len = 0;
+		rec.plain = 0;
 		rec.prep = rec.next_prep = NULL;
 		row->prepared = fn(ctx, &rec, b->prep + i * size);
 	}
@@ -1028,6 +1029,7 @@ ec_csv_next(struct ec_csv_reader *r, struct ec_csv_record **rec)
 	r->rec.raw = row->has_raw == 1 ? b->arena.p + row->raw_off :
 	    row->has_raw == 2 ? b->raw.p + row->raw_off : NULL;
 	r->rec.raw_len = row->raw_len;
+	r->rec.plain = row->has_raw == 1;
 	r->rec.prep = row->prepared ? b->prep + (r->rows_next - 1) *
 	    b->prep_size : NULL;
 	r->rec.next_prep = r->rows_next < b->nrows &&
@@ -1135,6 +1137,17 @@ ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
 		w->buf[w->len++] = p[i];
 	}
 	w->buf[w->len++] = '"';
+}
+
+void
+ec_csv_write_clean(struct ec_csv_writer *w, const char *p, size_t n)
+{
+	reserve(w, n + 1);
+	w->last_empty = n == 0;
+	if (w->nfields++)
+		w->buf[w->len++] = ',';
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
 }
 
 void

@@ -58,6 +58,8 @@ struct ec_csv_record {
 	 */
 	const char *raw;
 	size_t raw_len;
+	/* 1 when raw holds no quote: the fields are raw cut at the delimiters. */
+	int plain;
 	/* What the ec_csv_prepare function made of it, or NULL ... */
 	const void *prep;
 	/* ... and of the record after it, when already known. */
@@ -132,6 +134,12 @@ struct ec_csv_writer {
 void ec_csv_writer_init(struct ec_csv_writer *w, int fd);
 void ec_csv_writer_release(struct ec_csv_writer *w);
 void ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n);
+/*
+ * A field the caller knows needs no quotes (a number, yes or no, a
+ * date): no byte of it is a quote, a comma, CR or LF, nor does it begin
+ * with a BOM.
+ */
+void ec_csv_write_clean(struct ec_csv_writer *w, const char *p, size_t n);
 void ec_csv_write_fields(struct ec_csv_writer *w, const struct ec_str *f,
 	size_t n);
 void ec_csv_end_record(struct ec_csv_writer *w);

@@ -1141,3 +1141,32 @@ ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
 		break;
 	}
 }
+
+void
+ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w)
+{
+	char tmp[24];
+
+	if (v->blank) {
+		ec_csv_write_clean(w, "", 0);
+		return;
+	}
+	switch (v->type) {
+	case EC_T_BOOL:
+		if (v->i)
+			ec_csv_write_clean(w, "yes", 3);
+		else
+			ec_csv_write_clean(w, "no", 2);
+		break;
+	case EC_T_INT:
+		ec_csv_write_clean(w, tmp, ec_fmt_int(tmp, v->i));
+		break;
+	case EC_T_DATE:
+		ec_csv_write_clean(w, tmp, ec_date_format((ec_date)v->i, tmp));
+		break;
+	case EC_T_STR:
+	case EC_T_LIST:
+		ec_csv_write_field(w, v->n ? v->s : "", v->n);
+		break;
+	}
+}

@@ -183,4 +183,7 @@ size_t ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 void ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
 	struct ec_buf *out);
 
+/* Writes that text as the next field of w, quoted if it must be. */
+void ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w);
+
 #endif

@@ -479,6 +479,37 @@ test_writer_bom(void **state)
 	unlink(path);
 }
 
+/* Which records say they are their line cut at the delimiters. */
+static void
+test_plain(void **state)
+{
+	static const char text[] = "a,b\n\"x\",y\nc,\"d\ne\"\n\r\nf, g\r\nh\n";
+	char path[] = "/tmp/test_csvp.XXXXXX";
+	int fd = mkstemp(path);
+	struct ec_csv_options opt = { ',', NULL, 0 };
+	struct ec_buf out = EC_BUF_INIT;
+	struct ec_csv_record *rec;
+	char err[128];
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof text - 1),
+	    (ssize_t)sizeof text - 1);
+	lseek(fd, 0, SEEK_SET);
+	unlink(path);
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
+	assert_non_null(r);
+	while (ec_csv_next(r, &rec) == EC_CSV_RECORD) {
+		ec_buf_addf(&out, "%zu:%d", rec->line, rec->plain);
+		if (rec->plain)
+			ec_buf_addf(&out, "[%.*s]", (int)rec->raw_len, rec->raw);
+		ec_buf_addc(&out, ' ');
+	}
+	assert_string_equal(out.p, "1:1[a,b] 2:0 3:0 6:1[f, g] 7:1[h] ");
+	ec_buf_release(&out);
+	ec_csv_reader_free(r);
+	close(fd);
+}
+
 static void
 test_writer_full(void **state)
 {
@@ -518,6 +549,7 @@ main(void)
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_full),
 		cmocka_unit_test(test_writer_bom),
+		cmocka_unit_test(test_plain),
 	};
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

@@ -2239,6 +2239,49 @@ test_value_write(void **state)
 	ec_sheet_release(&s);
 }
 
+/* The same values as fields of a CSV record, quoted where they must be. */
+static void
+test_value_write_field(void **state)
+{
+	char path[] = "/tmp/test_sheet_vw.XXXXXX";
+	int fd = mkstemp(path);
+	struct ec_csv_writer w;
+	struct ec_value v[] = {
+		ec_value_blank(EC_T_INT),
+		ec_value_int(EC_T_INT, -12),
+		ec_value_int(EC_T_INT, INT64_MIN),
+		ec_value_int(EC_T_BOOL, 1),
+		ec_value_int(EC_T_BOOL, 0),
+		ec_value_int(EC_T_DATE, ymd(1000, 1, 1)),
+		ec_value_str(EC_T_LIST, "alone;poor", 10),
+		ec_value_str(EC_T_STR, "a,\"b\"", 5),
+		ec_value_str(EC_T_STR, "", 0),
+		ec_value_blank(EC_T_BOOL),
+	};
+	char buf[256];
+
+	assert_true(fd >= 0);
+	ec_csv_writer_init(&w, fd);
+	for (size_t i = 0; i < EC_ARRAY_LEN(v); i++)
+		ec_value_write_field(&v[i], &w);
+	ec_csv_end_record(&w);
+	/* a record of one blank value must not be a blank line */
+	ec_value_write_field(&v[0], &w);
+	ec_csv_end_record(&w);
+	ec_value_write_field(&v[4], &w);
+	ec_csv_end_record(&w);
+	assert_int_equal(ec_csv_writer_flush(&w), 0);
+	ec_csv_writer_release(&w);
+	lseek(fd, 0, SEEK_SET);
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, ",-12,-9223372036854775808,yes,no,1000-01-01,"
+	    "alone;poor,\"a,\"\"b\"\"\",,\n\"\"\nno\n");
+	close(fd);
+	unlink(path);
+}
+
 /* Values are per record, also when the record counter wraps. */
 static void
 test_generation_wrap(void **state)
@@ -2319,6 +2362,7 @@ main(void)
 		T(test_own_hook),
 		T(test_sheet_test),
 		T(test_value_write),
+		T(test_value_write_field),
 		T(test_generation_wrap),
 		T(test_prepared_same),
 	};
