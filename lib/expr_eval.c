@@ -49,11 +49,19 @@ compare_str(const char *a, size_t an, const char *b, size_t bn)
 	return an < bn ? -1 : 1;
 }
 
+/* Texts of different lengths differ: most == and in never need memcmp. */
+static int
+equal_str(const struct ec_value *a, const struct ec_value *b)
+{
+	return a->n == b->n &&
+	    (a->s == b->s || a->n == 0 || memcmp(a->s, b->s, a->n) == 0);
+}
+
 static int
 equal_values(const struct ec_value *a, const struct ec_value *b)
 {
 	if (a->type == EC_T_STR)
-		return compare_str(a->s, a->n, b->s, b->n) == 0;
+		return equal_str(a, b);
 	return a->i == b->i;
 }
 
@@ -89,9 +97,13 @@ compare(const struct expr_node *n, const struct ec_expr_env *env)
 	b = operand(n->kids[1], env, &tb);
 	if (b->blank)
 		return 0;
-	if (n->kids[0]->type == EC_T_STR)
+	if (n->kids[0]->type == EC_T_STR) {
+		if (n->kind == EXPR_EQ)
+			return equal_str(a, b);
+		if (n->kind == EXPR_NE)
+			return !equal_str(a, b);
 		c = compare_str(a->s, a->n, b->s, b->n);
-	else
+	} else
 		c = (a->i > b->i) - (a->i < b->i);
 	switch (n->kind) {
 	case EXPR_EQ: return c == 0;
