@@ -16,6 +16,7 @@
 #define BATCH_ROWS	1024	/* records handed over at a time ... */
 #define BATCH_BYTES	(512 * 1024)	/* ... or this much field text */
 #define BATCHES		4	/* in flight at most */
+#define MARKS_LINE_MAX	4096	/* lines shorter are cut at the scan's marks */
 
 struct row {
 	size_t line;
@@ -110,6 +111,9 @@ struct ec_csv_reader {
 	int prep_balance;
 
 	unsigned line_seen;	/* EC_SEEN_*: what the line holds */
+	/* Where the delimiters of the line at marks_line are, if not NULL. */
+	const char *marks_line;
+	uint64_t marks[MARKS_LINE_MAX / 64 + 1];
 	int too_many;		/* the row has more than EC_CSV_FIELDS_MAX */
 
 	/*
@@ -421,34 +425,77 @@ plain_line(const struct ec_csv_reader *r, const char *s, size_t len)
 	return r->term == '\n' || !memchr(s, '\n', len);
 }
 
+/* Room for n more fields in the batch. */
+static void
+reserve_fields(struct batch *b, size_t n)
+{
+	if (b->fcap - b->nf >= n)
+		return;
+	while (b->fcap - b->nf < n)
+		b->fcap = b->fcap ? b->fcap * 2 : 1024;
+	b->foff = ec_xrealloc(b->foff, b->fcap * sizeof *b->foff);
+	b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
+}
+
+/* A field of the row, at off in the arena. */
+static inline void
+add_field(struct ec_csv_reader *r, struct batch *b, size_t off, size_t len)
+{
+	reserve_fields(b, 1);
+	if (b->nf - r->row_first < EC_CSV_FIELDS_MAX) {
+		b->foff[b->nf] = off;
+		b->flen[b->nf++] = len;
+	} else {
+		r->too_many = 1;	/* push_row rejects the row */
+	}
+}
+
 static void
 split_line(struct ec_csv_reader *r, const char *s, size_t len)
 {
 	struct batch *b = r->cur;
-	size_t off = b->arena.len, pos = off;
-	const char *p = s, *end = s + len;
+	size_t off = b->arena.len;
 
 	if (len == 0)
 		return;		/* libcsv skips blank lines: so do we */
 	ec_buf_add(&b->arena, s, len);
-	for (;;) {
-		const char *d = memchr(p, r->delim, (size_t)(end - p));
-		size_t flen = (size_t)((d ? d : end) - p);
-		if (b->nf == b->fcap) {
-			b->fcap = b->fcap ? b->fcap * 2 : 1024;
-			b->foff = ec_xrealloc(b->foff, b->fcap * sizeof *b->foff);
-			b->flen = ec_xrealloc(b->flen, b->fcap * sizeof *b->flen);
+	if (r->marks_line == s) {
+		/*
+		 * The scan marked the delimiters: a bit a field, and the
+		 * line is too short to have more than EC_CSV_FIELDS_MAX.
+		 */
+		size_t start = 0, nw = (len + 63) / 64;
+		uint64_t *marks = r->marks;
+		if (len % 64)
+			marks[nw - 1] &= ((uint64_t)1 << (len % 64)) - 1;
+		size_t count = 1;
+		for (size_t w = 0; w < nw; w++)
+			count += (size_t)__builtin_popcountll(marks[w]);
+		reserve_fields(b, count);
+		size_t *foff = b->foff + b->nf, *flen = b->flen + b->nf;
+		for (size_t w = 0; w < nw; w++) {
+			for (uint64_t m = marks[w]; m; m &= m - 1) {
+				size_t d = w * 64 + (size_t)__builtin_ctzll(m);
+				*foff++ = off + start;
+				*flen++ = d - start;
+				start = d + 1;
+			}
 		}
-		if (b->nf - r->row_first < EC_CSV_FIELDS_MAX) {
-			b->foff[b->nf] = pos;
-			b->flen[b->nf++] = flen;
-		} else {
-			r->too_many = 1;	/* push_row rejects the row */
+		*foff = off + start;
+		*flen = len - start;
+		b->nf += count;
+	} else {
+		const char *p = s, *end = s + len;
+		size_t pos = off;
+		for (;;) {
+			const char *d = memchr(p, r->delim, (size_t)(end - p));
+			size_t flen = (size_t)((d ? d : end) - p);
+			add_field(r, b, pos, flen);
+			if (!d)
+				break;
+			pos += flen + 1;
+			p = d + 1;
 		}
-		if (!d)
-			break;
-		pos += flen + 1;
-		p = d + 1;
 	}
 	push_row(r, EC_CSV_OK);
 	struct row *row = &b->rows[b->nrows - 1];
@@ -705,6 +752,7 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 		*n = len;
 		*has_term = t != NULL;
 		r->replay_pos += len;
+		r->marks_line = NULL;
 		r->line_seen = (memchr(p, ' ', len) || memchr(p, '\t', len) ?
 		    EC_SEEN_BLANK : 0) | (memchr(p, '"', len) ?
 		    EC_SEEN_QUOTE : 0) | (memchr(p, '\r', len) ? EC_SEEN_CR :
@@ -772,8 +820,16 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 				continue;
 			}
 			/* iconv's output is UTF-8: scanned only for seen. */
-			if (ec_utf8_scan(p, len, &r->line_seen) != len &&
-			    r->cd == (iconv_t)-1) {
+			size_t good;
+			if (len < MARKS_LINE_MAX) {
+				good = ec_utf8_scan_marks(p, len, &r->line_seen,
+				    r->delim, r->marks);
+				r->marks_line = p;
+			} else {
+				good = ec_utf8_scan(p, len, &r->line_seen);
+				r->marks_line = NULL;
+			}
+			if (good != len && r->cd == (iconv_t)-1) {
 				fatal(r, r->line + 1, "invalid UTF-8 (is the "
 				    "file GB18030? try -E gb18030)");
 				return 0;

@@ -210,7 +210,8 @@ has_byte(uint64_t w, unsigned char c)
  * is followed by one of zeros, whose ASCII then shows E_SHORT.
  */
 __attribute__((target("ssse3"))) static size_t
-utf8_scan_ssse3(const unsigned char *s, size_t n, unsigned *seen_out)
+utf8_scan_ssse3(const unsigned char *s, size_t n, unsigned *seen_out,
+    char delim, uint64_t *marks)
 {
 	const __m128i hi1 = _mm_setr_epi8(
 	    E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG,
@@ -243,12 +244,16 @@ utf8_scan_ssse3(const unsigned char *s, size_t n, unsigned *seen_out)
 	const __m128i nib = _mm_set1_epi8(0x0f);
 	const __m128i blank = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
 	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
+	const __m128i dl = _mm_set1_epi8(delim);
+	unsigned char *mk = (unsigned char *)marks;	/* x86: little-endian */
 	__m128i prev = _mm_setzero_si128(), err = _mm_setzero_si128();
 	__m128i sb = _mm_setzero_si128(), sq = _mm_setzero_si128();
 	__m128i sc = _mm_setzero_si128();
 	unsigned char tail[16];
 	size_t i = 0;
 
+	if (marks)
+		marks[n / 64] = 0;	/* the blocks write all words before */
 	for (;;) {
 		__m128i in;
 		int last = n - i < 16;
@@ -263,6 +268,11 @@ utf8_scan_ssse3(const unsigned char *s, size_t n, unsigned *seen_out)
 		    _mm_cmpeq_epi8(in, tab)));
 		sq = _mm_or_si128(sq, _mm_cmpeq_epi8(in, quote));
 		sc = _mm_or_si128(sc, _mm_cmpeq_epi8(in, cr));
+		if (marks) {
+			uint16_t m = (uint16_t)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(in, dl));
+			memcpy(mk + i / 8, &m, 2);
+		}
 		__m128i p1 = _mm_alignr_epi8(in, prev, 15);
 		__m128i pair = _mm_and_si128(_mm_and_si128(
 		    _mm_shuffle_epi8(hi1,
@@ -298,14 +308,33 @@ ec_utf8_scan(const char *str, size_t n, unsigned *seen_out)
 {
 #ifdef UTF8_SIMD
 	if (__builtin_cpu_supports("ssse3"))
-		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out);
+		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out,
+		    0, NULL);
 #endif
-	return ec_utf8_scan_portable(str, n, seen_out);
+	return ec_utf8_scan_portable(str, n, seen_out, 0, NULL);
 }
 
 size_t
-ec_utf8_scan_portable(const char *str, size_t n, unsigned *seen_out)
+ec_utf8_scan_marks(const char *str, size_t n, unsigned *seen_out, char delim,
+    uint64_t *marks)
 {
+#ifdef UTF8_SIMD
+	if (__builtin_cpu_supports("ssse3"))
+		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out,
+		    delim, marks);
+#endif
+	return ec_utf8_scan_portable(str, n, seen_out, delim, marks);
+}
+
+size_t
+ec_utf8_scan_portable(const char *str, size_t n, unsigned *seen_out,
+    char delim, uint64_t *marks)
+{
+	if (marks) {
+		memset(marks, 0, (n / 64 + 1) * sizeof *marks);
+		for (size_t i = 0; i < n; i++)
+			marks[i / 64] |= (uint64_t)(str[i] == delim) << (i % 64);
+	}
 	const unsigned char *s = (const unsigned char *)str;
 	uint64_t state = 0, seen = 0;
 

@@ -6,6 +6,7 @@
 #define EC_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Narrows s[0..*n) to drop surrounding white space: ASCII space, tab, CR,
@@ -37,10 +38,20 @@ size_t ec_utf8_check(const char *s, size_t n);
 size_t ec_utf8_scan(const char *s, size_t n, unsigned *seen);
 
 /*
- * ec_utf8_scan in plain C, a byte at a time: what ec_utf8_scan runs
- * where the processor has no SSSE3 (it takes sixteen bytes at a time
+ * ec_utf8_scan that also marks where the byte delim (not NUL) is: bit
+ * i % 64 of marks[i / 64] is set when s[i] is delim.  marks holds
+ * n / 64 + 1 words.  A CSV reader cuts a line at its delimiters with
+ * the marks instead of looking for each again.
+ */
+size_t ec_utf8_scan_marks(const char *s, size_t n, unsigned *seen,
+	char delim, uint64_t *marks);
+
+/*
+ * Both in plain C, a byte at a time (marks may be NULL): what they run
+ * where the processor has no SSSE3 (they take sixteen bytes at a time
  * where it has).  The tests hold the two to the same answers.
  */
-size_t ec_utf8_scan_portable(const char *s, size_t n, unsigned *seen);
+size_t ec_utf8_scan_portable(const char *s, size_t n, unsigned *seen,
+	char delim, uint64_t *marks);
 
 #endif

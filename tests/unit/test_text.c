@@ -361,7 +361,7 @@ sweep_one(unsigned a, unsigned b, const unsigned char *tail, size_t off)
 	s[off + 2] = tail[0];
 	s[off + 3] = tail[1];
 	got = ec_utf8_check((char *)s, off + 4);
-	port = ec_utf8_scan_portable((char *)s, off + 4, NULL);
+	port = ec_utf8_scan_portable((char *)s, off + 4, NULL, 0, NULL);
 	want = ref_check(s, off + 4);
 	if (got != want || port != want)
 		fail_msg("%02x %02x %02x %02x after %zu: got %zu and %zu, "
@@ -415,12 +415,27 @@ test_utf8_seen(void **state)
 			memcpy(s + n, b, strlen(b));
 			n += strlen(b);
 		}
-		unsigned seen = 99, port_seen = 99, want = 0;
+		unsigned seen = 99, port_seen = 99, marks_seen = 99, want = 0;
 		size_t got = ec_utf8_scan((char *)s, n, &seen);
 		assert_int_equal(got, ref_check(s, n));
+		/* the commas marked, and no bit past the end */
+		uint64_t marks[sizeof s / 64 + 1], want_marks[sizeof s / 64 + 1];
+		memset(want_marks, 0, sizeof want_marks);
+		for (size_t i = 0; i < n; i++)
+			if (s[i] == ',')
+				want_marks[i / 64] |= (uint64_t)1 << (i % 64);
+		memset(marks, 0xa5, sizeof marks);
 		assert_int_equal(ec_utf8_scan_portable((char *)s, n,
-		    &port_seen), got);
+		    &port_seen, ',', marks), got);
 		assert_int_equal(port_seen, seen);
+		assert_memory_equal(marks, want_marks,
+		    (n / 64 + 1) * sizeof marks[0]);
+		memset(marks, 0xa5, sizeof marks);
+		assert_int_equal(ec_utf8_scan_marks((char *)s, n, &marks_seen,
+		    ',', marks), got);
+		assert_int_equal(marks_seen, seen);
+		assert_memory_equal(marks, want_marks,
+		    (n / 64 + 1) * sizeof marks[0]);
 		if (memchr(s, ' ', n) || memchr(s, '\t', n))
 			want |= EC_SEEN_BLANK;
 		if (memchr(s, '"', n))
