@@ -6,6 +6,7 @@
 #   make SANITIZE=address,undefined check
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           the benchmark (never part of check)
+#   make mangle MANGLE_SEEDS=N   every tool on N spoilt examples
 #   make fuzz FUZZ_SECONDS=60   the libFuzzer harnesses, each that long
 #   make fuzz-build      just build them (both need clang, never check)
 
@@ -143,6 +144,12 @@ check: all $(UNIT_BIN)
 	sh tests/run-unit.sh $(UNIT_BIN)
 	sh tests/cli/run.sh
 	sh tests/cli/man-examples.sh
+	sh tests/mangle/run.sh 200
+
+# Every tool on the examples spoilt MANGLE_SEEDS ways (tests/mangle/).
+MANGLE_SEEDS ?= 5000
+mangle: all
+	sh tests/mangle/run.sh $(MANGLE_SEEDS)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 \
@@ -164,6 +171,6 @@ uninstall:
 clean:
 	rm -rf $(B) bin
 
-.PHONY: all check unit cli demo test deps bench install uninstall clean \
+.PHONY: all check unit cli demo test deps bench mangle install uninstall clean \
 	fuzz fuzz-build
 .DELETE_ON_ERROR:
