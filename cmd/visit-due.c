@@ -96,6 +96,9 @@ struct vlog {
 	const char *path;
 	int fd;
 	size_t records;		/* records read the first time */
+	/* Bit i: record i (from 0) went into the index the first time. */
+	unsigned char *indexed;
+	size_t indexed_cap;
 };
 
 /* The current census record's results. */
@@ -411,13 +414,25 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 			goto rejected;
 		}
 		ec_sheet_record(&vs, rec);
+		if (again) {
+			/* Checked the first time: only its ID is wanted now. */
+			if ((n - 1) / 8 < vl->indexed_cap &&
+			    vl->indexed[(n - 1) / 8] >> (n - 1) % 8 & 1)
+				unmatched_visit(t, d, &vs, &c, rec);
+			continue;
+		}
 		if (ec_sheet_check(&vs, &t->pol->visit_log, 0, visit_problem,
 		    &c) > 0)
 			goto rejected;
-		if (!again)
-			index_visit(t, d, &vs, &c);
-		else
-			unmatched_visit(t, d, &vs, &c, rec);
+		index_visit(t, d, &vs, &c);
+		if ((n - 1) / 8 >= vl->indexed_cap) {
+			size_t cap = vl->indexed_cap ? vl->indexed_cap * 2 : 4096;
+			vl->indexed = ec_xrealloc(vl->indexed, cap);
+			memset(vl->indexed + vl->indexed_cap, 0,
+			    cap - vl->indexed_cap);
+			vl->indexed_cap = cap;
+		}
+		vl->indexed[(n - 1) / 8] |= (unsigned char)(1u << (n - 1) % 8);
 		continue;
 rejected:
 		if (!again) {
@@ -1231,8 +1246,10 @@ main(int argc, char **argv)
 	int status = tool_finish(&t);
 	cleanup_due = NULL;	/* d goes when main returns */
 
-	for (size_t i = 0; i < d.nlogs; i++)
+	for (size_t i = 0; i < d.nlogs; i++) {
 		close(d.logs[i].fd);
+		free(d.logs[i].indexed);
+	}
 	free(d.logs);
 	for (size_t i = 0; i < d.vheader_n; i++)
 		free(d.vheader[i]);
