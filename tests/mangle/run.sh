@@ -21,13 +21,13 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 n=${1:-200}
 first=${2:-1}
 bin=$top/bin
-mangle=$top/build/mangle
 work=$(mktemp -d "${TMPDIR:-/tmp}/eldercare-mangle.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 asof=2026-11-30
 export LC_ALL=C.UTF-8
 
-mkdir -p "$top/build"
+# Built where no other run can build it again under it.
+mangle=$work/mangle
 cc -O2 -o "$mangle" "$top/tests/mangle/mangle.c" || exit 2
 
 # The good inputs, each the output of the tool before.
