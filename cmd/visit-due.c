@@ -425,6 +425,10 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 		    &c) > 0)
 			goto rejected;
 		index_visit(t, d, &vs, &c);
+		/* A log in date order jumps from person to person. */
+		uint64_t next = ec_sheet_next_id_key(&vs, d->id_col);
+		if (next)
+			ec_visits_prefetch(d->index, next);
 		if ((n - 1) / 8 >= vl->indexed_cap) {
 			size_t cap = vl->indexed_cap ? vl->indexed_cap * 2 : 4096;
 			vl->indexed = ec_xrealloc(vl->indexed, cap);
@@ -489,6 +493,10 @@ compute(struct due *d, struct ec_sheet *s)
 	uint64_t key = ec_sheet_id_key(s, d->id_col);
 	if (key)
 		e = ec_visits_find(d->index, key);
+	/* The next person's entry is a cache miss too: start it now. */
+	uint64_t next = ec_sheet_next_id_key(s, d->id_col);
+	if (next)
+		ec_visits_prefetch(d->index, next);
 	/* In the census, rejected or not: their visits are not strays. */
 	if (e)
 		e->matched = 1;

@@ -844,6 +844,17 @@ ec_sheet_id_key(struct ec_sheet *s, int col)
 	return ec_idset_key(v.s);
 }
 
+uint64_t
+ec_sheet_next_id_key(const struct ec_sheet *s, int col)
+{
+	int f = s->col_field[col];
+
+	if (!s->prow || !s->rec->next_prep || f < 0 ||
+	    s->prep->id_slot[f] < 0)
+		return 0;
+	return id_cells(s, s->rec->next_prep)[s->prep->id_slot[f]].key;
+}
+
 static void
 compute(struct ec_sheet *s, int col, struct ec_value *out)
 {

@@ -166,6 +166,12 @@ void ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out);
  */
 uint64_t ec_sheet_id_key(struct ec_sheet *s, int col);
 
+/*
+ * The same key of the next record, when the reading thread has made it
+ * already, else 0: to prefetch where it will be looked up.
+ */
+uint64_t ec_sheet_next_id_key(const struct ec_sheet *s, int col);
+
 /* Test of a BOOL expression on the current record. */
 int ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e);
 

@@ -147,6 +147,15 @@ ec_visits_find(const struct ec_visits *v, uint64_t key)
 	return e->key ? e : NULL;
 }
 
+void
+ec_visits_prefetch(const struct ec_visits *v, uint64_t key)
+{
+	uint64_t h = ec_hash64(key);
+	const struct shard *sh = shard_of(v, h);
+
+	__builtin_prefetch(&sh->t[h & (sh->cap - 1)]);
+}
+
 size_t
 ec_visits_count(const struct ec_visits *v)
 {

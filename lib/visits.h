@@ -82,6 +82,9 @@ int ec_visits_add(struct ec_visits *v, const struct ec_visit *visit);
 struct ec_visit_entry *ec_visits_find(const struct ec_visits *v,
 	uint64_t key);
 
+/* Starts bringing key's slot into the cache, for an ec_visits_find soon. */
+void ec_visits_prefetch(const struct ec_visits *v, uint64_t key);
+
 /* The people in the index, and those of them not matched. */
 size_t ec_visits_count(const struct ec_visits *v);
 size_t ec_visits_unmatched(const struct ec_visits *v);
