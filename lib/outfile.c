@@ -1,3 +1,4 @@
+#define _GNU_SOURCE		/* O_TMPFILE */
 #include "outfile.h"
 
 #include <errno.h>
@@ -63,10 +64,71 @@ ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 			return -1;
 		}
 		o->tmp = NULL;
+		o->anon = 0;
 		o->path = ec_xstrdup(path);
 		return 0;
 	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		return -1;
+	}
+#ifdef O_TMPFILE
+	/*
+	 * Where the file system can, the data goes to a file with no name
+	 * at all (O_TMPFILE), named only at commit: a process killed even
+	 * by SIGKILL then leaves nothing behind.  Naming it goes through
+	 * /proc/self/fd, so without /proc the named way is taken.
+	 */
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? ec_xmemdup(path, (size_t)(slash - path) + 1) :
+	    ec_xstrdup(".");
+	o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	free(dir);
+	if (o->fd >= 0) {
+		char proc[64];
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+		if (access(proc, F_OK) == 0) {
+			o->tmp = NULL;
+			o->anon = 1;
+			o->path = ec_xstrdup(path);
+			return 0;
+		}
+		close(o->fd);
+	}
+#endif
 	return ec_outfile_replace(o, path, err, errlen);
+}
+
+/*
+ * Gives the unnamed file of o a hidden name beside the target, for the
+ * rename: 0, or -1 with errno.  The name is listed for cleanup.
+ */
+static int
+name_anon(struct ec_outfile *o)
+{
+	const char *slash = strrchr(o->path, '/');
+	size_t dirlen = slash ? (size_t)(slash - o->path) + 1 : 0;
+	char proc[64];
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+	for (unsigned n = 0; n < 100; n++) {
+		struct ec_buf b = EC_BUF_INIT;
+		ec_buf_add(&b, o->path, dirlen);
+		ec_buf_addc(&b, '.');
+		ec_buf_adds(&b, o->path + dirlen);
+		ec_buf_addf(&b, ".%ld.%u", (long)getpid(), n);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, b.p,
+		    AT_SYMLINK_FOLLOW) == 0) {
+			o->tmp = b.p;
+			track(o->tmp, 1);
+			return 0;
+		}
+		ec_buf_release(&b);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 int
@@ -99,6 +161,7 @@ ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 	umask(mask);
 	fchmod(o->fd, 0666 & ~mask);
 	o->tmp = b.p;
+	o->anon = 0;
 	o->path = ec_xstrdup(path);
 	track(o->tmp, 1);
 	return 0;
@@ -113,6 +176,11 @@ ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
 		rc = -1;
 	}
+	if (rc == 0 && o->anon && name_anon(o) != 0) {
+		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+		rc = -1;
+	}
+	o->anon = 0;
 	if (close(o->fd) != 0 && rc == 0) {
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
 		rc = -1;
@@ -135,6 +203,15 @@ ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
 void
 ec_outfile_abort(struct ec_outfile *o)
 {
+	if (o->anon) {
+		/* Closed, the unnamed file is gone. */
+		close(o->fd);
+		free(o->path);
+		o->path = NULL;
+		o->fd = -1;
+		o->anon = 0;
+		return;
+	}
 	if (!o->tmp) {
 		/* Written in place (a device), or nothing to undo. */
 		if (o->path && o->fd >= 0)

@@ -5,7 +5,9 @@
  * (.NAME.XXXXXX), which is renamed over the target only on commit.  A
  * process that dies before that leaves the target as it was.  The
  * temporary files still open are listed so that a signal handler can
- * remove them (ec_outfile_cleanup is async-signal-safe).  A directory
+ * remove them (ec_outfile_cleanup is async-signal-safe).  Where Linux's
+ * O_TMPFILE works, ec_outfile_open's file has no name until commit links
+ * it (.NAME.PID.N) just before the rename: even SIGKILL leaves nothing.  A directory
  * is refused at once.  A target
  * that exists and is neither a regular file nor a directory (a device, a
  * FIFO: /dev/stdout, /dev/null) is opened and written in place, since a
@@ -20,6 +22,7 @@ struct ec_outfile {
 	char *path;		/* the target (owned) */
 	char *tmp;		/* the temporary file (owned), or NULL */
 	int fd;
+	int anon;		/* the file has no name yet (O_TMPFILE) */
 };
 
 /* 0, or -1 with a message in err. */

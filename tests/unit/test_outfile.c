@@ -156,7 +156,7 @@ test_open_hidden_temp(void **state)
 	char err[256] = "", prefix[512];
 	mode_t old = umask(022);
 
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&o, path, err, sizeof err), 0);
 	assert_string_equal(err, "");
 	assert_true(o.fd >= 0);
 	assert_string_equal(o.path, path);
@@ -170,6 +170,55 @@ test_open_hidden_temp(void **state)
 	assert_false(exists(path));
 	assert_int_equal(mode_of(o.tmp), 0644);
 	ec_outfile_abort(&o);
+	umask(old);
+}
+
+/*
+ * ec_outfile_open's file has no name at all (O_TMPFILE) until commit,
+ * where the file system allows it: nothing shows in the directory while
+ * it is written, nothing is left when it is dropped.
+ */
+static void
+test_open_unnamed(void **state)
+{
+	const char *dir = *state, *path = in(dir, "census.csv");
+	struct ec_outfile o;
+	char err[256] = "";
+	mode_t old = umask(022);
+
+	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	if (!o.anon) {
+		ec_outfile_abort(&o);
+		umask(old);
+		skip();		/* no O_TMPFILE here: the named way is tested */
+	}
+	assert_null(o.tmp);
+	emit(&o, "id\n");
+	assert_string_equal(listing(dir), "");
+	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(listing(dir), "census.csv");
+	assert_string_equal(contents(path), "id\n");
+	assert_int_equal(mode_of(path), 0644);
+
+	/* Dropped: the old file stands, nothing else appears. */
+	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	emit(&o, "half");
+	ec_outfile_abort(&o);
+	assert_string_equal(listing(dir), "census.csv");
+	assert_string_equal(contents(path), "id\n");
+
+	/* Two at once: the last committed wins, nothing is left over. */
+	struct ec_outfile a, b;
+	assert_int_equal(ec_outfile_open(&a, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&b, path, err, sizeof err), 0);
+	emit(&a, "first\n");
+	emit(&b, "second\n");
+	assert_int_equal(ec_outfile_commit(&a, err, sizeof err), 0);
+	assert_string_equal(contents(path), "first\n");
+	assert_int_equal(ec_outfile_commit(&b, err, sizeof err), 0);
+	assert_string_equal(contents(path), "second\n");
+	assert_string_equal(listing(dir), "census.csv");
 	umask(old);
 }
 
@@ -304,11 +353,11 @@ test_cleanup(void **state)
 	struct ec_outfile a, b, c;
 	char err[256], *atmp;
 
-	assert_int_equal(ec_outfile_open(&a, in(dir, "a.csv"), err,
+	assert_int_equal(ec_outfile_replace(&a, in(dir, "a.csv"), err,
 	    sizeof err), 0);
-	assert_int_equal(ec_outfile_open(&b, in(dir, "b.csv"), err,
+	assert_int_equal(ec_outfile_replace(&b, in(dir, "b.csv"), err,
 	    sizeof err), 0);
-	assert_int_equal(ec_outfile_open(&c, in(dir, "c.csv"), err,
+	assert_int_equal(ec_outfile_replace(&c, in(dir, "c.csv"), err,
 	    sizeof err), 0);
 	emit(&a, "a");
 	emit(&b, "b");
@@ -372,7 +421,7 @@ test_relative_path(void **state)
 
 	assert_true(here >= 0);
 	assert_int_equal(chdir(dir), 0);
-	assert_int_equal(ec_outfile_open(&o, "plain.csv", err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&o, "plain.csv", err, sizeof err), 0);
 	assert_string_equal(o.path, "plain.csv");
 	assert_int_equal(strncmp(o.tmp, ".plain.csv.", 11), 0);
 	assert_int_equal(strlen(o.tmp), 11 + 6);
@@ -418,8 +467,8 @@ test_same_target_twice(void **state)
 	struct ec_outfile a, b;
 	char err[256];
 
-	assert_int_equal(ec_outfile_open(&a, path, err, sizeof err), 0);
-	assert_int_equal(ec_outfile_open(&b, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&a, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&b, path, err, sizeof err), 0);
 	assert_string_not_equal(a.tmp, b.tmp);
 	emit(&a, "first\n");
 	emit(&b, "second\n");
@@ -507,6 +556,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f)	cmocka_unit_test_setup_teardown(f, dir_setup, dir_teardown)
 		T(test_open_hidden_temp),
+		T(test_open_unnamed),
 		T(test_commit),
 		T(test_commit_empty),
 		T(test_mode_follows_umask),
