@@ -1142,9 +1142,9 @@ main(int argc, char **argv)
 		case OPT_VISITS:
 			d.logs = ec_xrealloc(d.logs,
 			    (d.nlogs + 1) * sizeof *d.logs);
+			memset(&d.logs[d.nlogs], 0, sizeof d.logs[0]);
 			d.logs[d.nlogs].path = optarg;
-			d.logs[d.nlogs].fd = -1;
-			d.logs[d.nlogs++].records = 0;
+			d.logs[d.nlogs++].fd = -1;
 			break;
 		case OPT_VISITS_ENCODING:
 			d.vencoding = optarg;
