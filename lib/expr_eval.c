@@ -146,7 +146,8 @@ member(const struct expr_node *n, const struct ec_expr_env *env)
 		if (b->blank)
 			return 0;
 		while (!found && ec_list_next(b->s, b->n, &pos, &item, &len))
-			found = len == a->n && memcmp(item, a->s, len) == 0;
+			found = len == a->n &&
+			    (len == 0 || memcmp(item, a->s, len) == 0);
 	}
 	return found != n->negate;
 }
@@ -311,13 +312,18 @@ eval_call(const struct expr_node *n, const struct ec_expr_env *env)
 		len = a.n;
 		s = ec_trim(a.s, &len);
 		c = env->cache ? env->cache : &local;
+		/* An empty text may point nowhere: no memcmp, no memcpy. */
 		if (!env->cache || len != c->id_len || len > sizeof c->id ||
-		    memcmp(s, c->id, len) != 0) {
-			c->id_ok = ec_id_parse(s, len, &id, NULL) == EC_ID_OK;
+		    (len > 0 && memcmp(s, c->id, len) != 0)) {
+			c->id_ok = len > 0 &&
+			    ec_id_parse(s, len, &id, NULL) == EC_ID_OK;
 			c->id_len = len <= sizeof c->id ? len : 0;
-			memcpy(c->id, s, c->id_len);
-			c->birth = id.birth;
-			c->male = id.sex == EC_SEX_MALE;
+			if (c->id_len > 0)
+				memcpy(c->id, s, c->id_len);
+			if (c->id_ok) {
+				c->birth = id.birth;
+				c->male = id.sex == EC_SEX_MALE;
+			}
 		}
 		if (!c->id_ok)
 			return ec_value_blank(n->type);

@@ -108,7 +108,10 @@ for n in $sizes; do
 	cls=$out/classified-$n.csv
 	scored=$out/scored-$n.csv
 	[ -f "$census" ] || "$out/gen" census -n "$n" -s 1 > "$census"
-	[ -f "$visits" ] || "$out/gen" visits -n "$n" -s 1 -k 10 > "$visits"
+	# At national size the log is the issue's 10^8 rows, the visits of
+	# the last people left out (they count as never visited).
+	[ -f "$visits" ] || "$out/gen" visits -n "$n" -s 1 -k 10 |
+	    head -n 100000001 > "$visits"
 	bin/elder-classify --as-of $asof "$census" > "$cls" 2>/dev/null
 	bin/risk-score --as-of $asof "$cls" > "$scored"
 	mb=$(awk "BEGIN{printf \"%.1f\", $(wc -c < "$census") / 1048576}")
@@ -146,6 +149,20 @@ for n in $sizes; do
 	f="$out/floor < $census; $out/floor < $visits"
 	row "floor: census + visits" "" "$f"
 	row "pipeline" "$f" "bin/elder-classify --as-of $asof $census | bin/risk-score --as-of $asof | bin/visit-due --as-of $asof --visits $visits | bin/rollup"
+	# Who uses the CPU of the pipeline, in one more run.
+	t="/usr/bin/time -f %U+%S"
+	sh -c "$t -o $out/t1 bin/elder-classify --as-of $asof $census 2>/dev/null |
+	    $t -o $out/t2 bin/risk-score --as-of $asof |
+	    $t -o $out/t3 bin/visit-due --as-of $asof --visits $visits |
+	    $t -o $out/t4 bin/rollup > /dev/null"
+	{
+	echo
+	printf "CPU of the pipeline's tools in one run: elder-classify %s s, risk-score %s s, visit-due %s s, rollup %s s (user + system).\n" \
+	    "$(tail -1 $out/t1 | awk -F+ '{ printf "%.2f", $1 + $2 }')" \
+	    "$(tail -1 $out/t2 | awk -F+ '{ printf "%.2f", $1 + $2 }')" \
+	    "$(tail -1 $out/t3 | awk -F+ '{ printf "%.2f", $1 + $2 }')" \
+	    "$(tail -1 $out/t4 | awk -F+ '{ printf "%.2f", $1 + $2 }')"
+	} >> "$md"
 	# Miller holds the whole sheet in memory: not at national size.
 	if [ "$runs" -gt 1 ] && command -v mlr > /dev/null; then
 		peer "classification" \

@@ -464,6 +464,21 @@ test_blank(void **state)
 	expect_blank("age(birth)", EC_T_INT);
 	expect_blank("year(birth)", EC_T_INT);
 	expect_blank("age(id_birth(id))", EC_T_INT);
+	/*
+	 * An empty text that points nowhere, as a computed value may be,
+	 * with and without the ID cache (found by fuzz_expr).
+	 */
+	record[S_ID] = ec_value_str(EC_T_STR, NULL, 0);
+	expect_blank("id_birth(id)", EC_T_DATE);
+	expect_blank("id_sex(id)", EC_T_STR);
+	FALSE("valid_phone(id)");
+	FALSE("id in groups");
+	struct ec_expr_cache cache;
+	memset(&cache, 0, sizeof cache);
+	env.cache = &cache;
+	expect_blank("id_birth(id)", EC_T_DATE);
+	expect_blank("id_sex(id)", EC_T_STR);
+	env.cache = NULL;
 	set_blank(S_PHONE);
 	FALSE("valid_phone(phone)");
 	TRUE("not valid_phone(phone)");
