@@ -261,7 +261,8 @@ utf8_scan_ssse3(const unsigned char *s, size_t n, unsigned *seen_out,
 			in = _mm_loadu_si128((const __m128i *)(s + i));
 		} else {
 			memset(tail, 0, sizeof tail);
-			memcpy(tail, s + i, n - i);
+			if (n > i)	/* s may be NULL when n is 0 */
+				memcpy(tail, s + i, n - i);
 			in = _mm_loadu_si128((const __m128i *)tail);
 		}
 		sb = _mm_or_si128(sb, _mm_or_si128(_mm_cmpeq_epi8(in, blank),
