@@ -96,13 +96,13 @@ find(const struct ec_idset *s, uint64_t key)
 }
 
 static void
-grow(struct ec_idset *s)
+resize(struct ec_idset *s, size_t cap)
 {
 	struct slot *old = s->t;
 	size_t oldcap = s->cap;
 	int oldmapped = s->mapped;
 
-	s->cap *= 2;
+	s->cap = cap;
 	s->t = table(s->cap, &s->mapped);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].key)
@@ -114,7 +114,7 @@ uint64_t
 ec_idset_add(struct ec_idset *s, uint64_t key, uint64_t line)
 {
 	if ((s->count + 1) * 10 > s->cap * 7)
-		grow(s);
+		resize(s, s->cap * 2);
 	size_t i = find(s, key);
 	if (s->t[i].key)
 		return s->t[i].line;
@@ -122,6 +122,24 @@ ec_idset_add(struct ec_idset *s, uint64_t key, uint64_t line)
 	s->t[i].line = line;
 	s->count++;
 	return 0;
+}
+
+void
+ec_idset_reserve(struct ec_idset *s, size_t n)
+{
+	size_t cap = s->cap;
+
+	/* the load add keeps, and no more than 2^40 slots whatever n says */
+	while (cap < (size_t)1 << 40 && n > cap / 10 * 7)
+		cap *= 2;
+	if (cap > s->cap)
+		resize(s, cap);
+}
+
+size_t
+ec_idset_capacity(const struct ec_idset *s)
+{
+	return s->cap;
 }
 
 void

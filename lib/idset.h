@@ -36,4 +36,14 @@ uint64_t ec_idset_get(const struct ec_idset *set, uint64_t key);
 
 size_t ec_idset_count(const struct ec_idset *set);
 
+/*
+ * Makes room for n IDs in all at once: a caller that knows about how
+ * many will come spares the table its doublings, each of which holds
+ * the old table and the new one at the same time.
+ */
+void ec_idset_reserve(struct ec_idset *set, size_t n);
+
+/* The slots of the table (for tests). */
+size_t ec_idset_capacity(const struct ec_idset *set);
+
 #endif

@@ -214,6 +214,35 @@ test_independent_sets(void **state)
 	ec_idset_free(b);
 }
 
+/* Room made at once: no doubling after, nothing lost by it, never less. */
+static void
+test_reserve(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+
+	assert_int_equal(ec_idset_capacity(s), 1024);
+	for (uint64_t k = 1; k <= 500; k++)
+		assert_true(ec_idset_add(s, k * 7919, k) == 0);
+	ec_idset_reserve(s, 100000);
+	/* 100000 under 0.7 of the slots: 2^18 */
+	assert_int_equal(ec_idset_capacity(s), 262144);
+	for (uint64_t k = 1; k <= 500; k++)
+		assert_true(ec_idset_get(s, k * 7919) == k);
+	for (uint64_t k = 501; k <= 100000; k++)
+		assert_true(ec_idset_add(s, k * 7919, k) == 0);
+	assert_int_equal(ec_idset_capacity(s), 262144);
+	assert_int_equal(ec_idset_count(s), 100000);
+	assert_true(ec_idset_add(s, 7919, 5) == 1);
+	/* a smaller reserve changes nothing */
+	ec_idset_reserve(s, 10);
+	assert_int_equal(ec_idset_capacity(s), 262144);
+	ec_idset_free(s);
+	s = ec_idset_new();
+	ec_idset_reserve(s, 0);
+	assert_int_equal(ec_idset_capacity(s), 1024);
+	ec_idset_free(s);
+}
+
 int
 main(void)
 {
@@ -226,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_absent_at_every_size),
 		cmocka_unit_test(test_large_lines),
 		cmocka_unit_test(test_independent_sets),
+		cmocka_unit_test(test_reserve),
 	};
 
 	return cmocka_run_group_tests_name("idset", tests, NULL, NULL);
