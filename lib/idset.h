@@ -39,7 +39,8 @@ size_t ec_idset_count(const struct ec_idset *set);
 /*
  * Makes room for n IDs in all at once: a caller that knows about how
  * many will come spares the table its doublings, each of which holds
- * the old table and the new one at the same time.
+ * the old table and the new one at the same time.  Too large a guess
+ * costs memory: the IDs land all over the table.
  */
 void ec_idset_reserve(struct ec_idset *set, size_t n);
 
