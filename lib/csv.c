@@ -111,6 +111,9 @@ struct ec_csv_reader {
 	int prep_balance;
 
 	unsigned line_seen;	/* EC_SEEN_*: what the line holds */
+	/* While the line end is not known: how far, and in quotes or not. */
+	size_t term_scan;
+	int term_quoted;
 	/* Where the delimiters of the line at marks_line are, if not NULL. */
 	const char *marks_line;
 	uint64_t marks[MARKS_LINE_MAX / 64 + 1];
@@ -771,13 +774,32 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 			}
 		}
 		if (r->started && !r->term) {
-			/* The first line end decides: LF (or CRLF), or CR. */
-			char *cr = memchr(p, '\r', left), *lf = memchr(p, '\n', left);
-			if (lf && (!cr || lf < cr))
+			/*
+			 * The first line end outside quotes decides: LF (or
+			 * CRLF), or CR; a quoted field may hold either, as
+			 * the writer writes them.  No such end in the first
+			 * MiB (a quote never closed): the first of any.
+			 */
+			size_t i = r->term_scan;
+			for (; i < left; i++) {
+				if (p[i] == '"')
+					r->term_quoted = !r->term_quoted;
+				else if (!r->term_quoted &&
+				    (p[i] == '\n' || p[i] == '\r'))
+					break;
+			}
+			r->term_scan = i;
+			if (i == left && (r->eof || left > EC_CSV_FIELD_MAX)) {
+				char *cr = memchr(p, '\r', left);
+				char *lf = memchr(p, '\n', left);
+				i = lf && (!cr || lf < cr) ? (size_t)(lf - p) :
+				    cr ? (size_t)(cr - p) : left;
+			}
+			if (i < left && p[i] == '\n')
 				r->term = '\n';
-			else if (cr && (size_t)(cr - p) + 1 < left)
-				r->term = cr[1] == '\n' ? '\n' : '\r';
-			else if (cr && r->eof)
+			else if (i + 1 < left)
+				r->term = p[i + 1] == '\n' ? '\n' : '\r';
+			else if (i < left && r->eof)
 				r->term = '\r';
 		}
 		char *t = r->started && r->term ? memchr(p, r->term, left) : NULL;

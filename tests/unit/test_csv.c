@@ -94,6 +94,14 @@ test_simple(void **state)
 	expect("a,b,c\r\n1,2,3\r\n", "1:[a][b][c]\n2:[1][2][3]\n");
 	expect("a,b,c\n1,2,3", "1:[a][b][c]\n2:[1][2][3]\n");
 	expect("a,b,c\r1,2,3\r", "1:[a][b][c]\n2:[1][2][3]\n");
+	/*
+	 * The line end is the first outside quotes: a CR the writer quoted
+	 * in the first field is not the file's (found by fuzz_csv).
+	 */
+	expect("\"a\rb\",c\nd,e\n", "1:[a\rb][c]\n2:[d][e]\n");
+	expect("\"a\nb\",c\rd,e\r", "1:[a\nb][c]\n2:[d][e]\n");
+	/* a quote never closed: the first line end of any kind, as before */
+	expect("\"a\rb,c\nd,e\n", "1!2:\n2:[b][c]\n2:[d][e]\n");
 }
 
 static void
