@@ -346,6 +346,7 @@ push_row(struct ec_csv_reader *r, enum ec_csv_rec_error e)
 	row->error = e ? e : r->too_many ? EC_CSV_EFIELD_COUNT : EC_CSV_OK;
 	r->too_many = 0;
 	row->has_raw = 0;
+	row->raw_len = 0;
 	row->prepared = 0;
 	r->row_first = b->nf;
 	/* A record after a lone CR starts on the line being fed. */

@@ -1125,59 +1125,62 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	return errors;
 }
 
+/*
+ * The text of a non-blank value as written in output, in tmp or where
+ * it lies; *clean is 1 when it cannot need CSV quotes (numbers, dates,
+ * yes and no).
+ */
+static const char *
+value_text(const struct ec_value *v, char tmp[24], size_t *n, int *clean)
+{
+	*clean = 1;
+	switch (v->type) {
+	case EC_T_BOOL:
+		*n = v->i ? 3 : 2;
+		return v->i ? "yes" : "no";
+	case EC_T_INT:
+		*n = ec_fmt_int(tmp, v->i);
+		return tmp;
+	case EC_T_DATE:
+		*n = ec_date_format((ec_date)v->i, tmp);
+		return tmp;
+	case EC_T_STR:
+	case EC_T_LIST:
+		break;
+	}
+	*clean = 0;
+	*n = v->n;
+	return v->n ? v->s : "";
+}
+
 void
 ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
     struct ec_buf *out)
 {
 	char tmp[24];
+	size_t n;
+	int clean;
 
 	if (v->blank)
 		return;
-	switch (v->type) {
-	case EC_T_BOOL:
-		if (v->i)
-			ec_buf_add(out, "yes", 3);
-		else
-			ec_buf_add(out, "no", 2);
-		break;
-	case EC_T_INT:
-		ec_buf_add(out, tmp, ec_fmt_int(tmp, v->i));
-		break;
-	case EC_T_DATE:
-		ec_buf_add(out, tmp, ec_date_format((ec_date)v->i, tmp));
-		break;
-	case EC_T_STR:
-	case EC_T_LIST:
-		ec_buf_add(out, v->s, v->n);
-		break;
-	}
+	const char *p = value_text(v, tmp, &n, &clean);
+	ec_buf_add(out, p, n);
 }
 
 void
 ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w)
 {
 	char tmp[24];
+	size_t n;
+	int clean;
 
 	if (v->blank) {
 		ec_csv_write_clean(w, "", 0);
 		return;
 	}
-	switch (v->type) {
-	case EC_T_BOOL:
-		if (v->i)
-			ec_csv_write_clean(w, "yes", 3);
-		else
-			ec_csv_write_clean(w, "no", 2);
-		break;
-	case EC_T_INT:
-		ec_csv_write_clean(w, tmp, ec_fmt_int(tmp, v->i));
-		break;
-	case EC_T_DATE:
-		ec_csv_write_clean(w, tmp, ec_date_format((ec_date)v->i, tmp));
-		break;
-	case EC_T_STR:
-	case EC_T_LIST:
-		ec_csv_write_field(w, v->n ? v->s : "", v->n);
-		break;
-	}
+	const char *p = value_text(v, tmp, &n, &clean);
+	if (clean)
+		ec_csv_write_clean(w, p, n);
+	else
+		ec_csv_write_field(w, p, n);
 }
