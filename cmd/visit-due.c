@@ -279,9 +279,9 @@ situation_index(const struct due *d, const struct ec_value *v)
 	if (v->blank)
 		return -1;
 	for (size_t k = 0; k < d->situations->nvalues; k++) {
-		const char *tok = d->situations->values[k].token;
-		if (v->s == tok || (strlen(tok) == v->n &&
-		    memcmp(tok, v->s, v->n) == 0))
+		const struct ec_vocab_value *tok = &d->situations->values[k];
+		if (v->s == tok->token || (tok->token_n == v->n &&
+		    memcmp(tok->token, v->s, v->n) == 0))
 			return (int)k == d->none_tok ? -1 : (int)k;
 	}
 	return -1;

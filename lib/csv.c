@@ -467,15 +467,14 @@ split_line(struct ec_csv_reader *r, const char *s, size_t len)
 		/*
 		 * The scan marked the delimiters: a bit a field, and the
 		 * line is too short to have more than EC_CSV_FIELDS_MAX.
+		 * It has at most len + 1 fields: room for them is made
+		 * without counting the bits first.
 		 */
 		size_t start = 0, nw = (len + 63) / 64;
 		uint64_t *marks = r->marks;
 		if (len % 64)
 			marks[nw - 1] &= ((uint64_t)1 << (len % 64)) - 1;
-		size_t count = 1;
-		for (size_t w = 0; w < nw; w++)
-			count += (size_t)__builtin_popcountll(marks[w]);
-		reserve_fields(b, count);
+		reserve_fields(b, len + 1);
 		size_t *foff = b->foff + b->nf, *flen = b->flen + b->nf;
 		for (size_t w = 0; w < nw; w++) {
 			for (uint64_t m = marks[w]; m; m &= m - 1) {
@@ -487,7 +486,7 @@ split_line(struct ec_csv_reader *r, const char *s, size_t len)
 		}
 		*foff = off + start;
 		*flen = len - start;
-		b->nf += count;
+		b->nf += (size_t)(foff - (b->foff + b->nf)) + 1;
 	} else {
 		const char *p = s, *end = s + len;
 		size_t pos = off;

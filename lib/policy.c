@@ -1418,6 +1418,7 @@ load_vocab_value(struct loader *L, struct ec_vocab_value *val,
 	if (want_item_name(L, k, "value") == -1)
 		return -1;
 	val->token = ec_xstrdup(k->s);
+	val->token_n = strlen(val->token);
 	if (want_map(L, v, k->s) == -1 ||
 	    get_fields(L, v, k->s, f, EC_ARRAY_LEN(f), fv, NULL) == -1)
 		return -1;

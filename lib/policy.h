@@ -38,6 +38,7 @@ enum ec_coltype {
 
 struct ec_vocab_value {
 	char *token;		/* canonical token, e.g. "alone" */
+	size_t token_n;		/* its length */
 	char *zh;		/* Chinese label, also accepted as input */
 	char *en;		/* English label */
 	char **aliases;		/* other accepted spellings */

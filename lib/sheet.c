@@ -95,12 +95,28 @@ struct spelling {
 	int value;
 };
 
+/*
+ * The dates of a date column lately read, by their text: the dates of a
+ * visit log repeat (a year has 366 of them), and a cell found here costs
+ * a hash instead of a parse.  Only valid dates of at most 16 bytes are
+ * kept; a slot holds the last one that hashed to it.
+ */
+#define DATE_SLOTS 1024
+#define DATE_KEY_MAX 16
+
+struct date_slot {
+	uint64_t w[2];		/* the text, zero-padded */
+	ec_date d;
+	unsigned char n;	/* 0: empty */
+};
+
 struct ec_vlast {
 	struct spelling spell[SPELLINGS];	/* of a vocabulary */
 	unsigned nspell, turn;
 	char s[VMAP_MAX_KEY];	/* of an ID column: the last ID read */
 	size_t n;		/* 0: nothing kept */
 	struct ec_idcell id;	/* and what it spells */
+	struct date_slot *dates;	/* of a date column, once read */
 };
 
 /*
@@ -236,9 +252,13 @@ ec_sheet_release(struct ec_sheet *s)
 		free(s->vmaps[i].e);
 	}
 	free(s->vmaps);
+	for (size_t i = 0; i < s->pol->ncolumns; i++)
+		free(s->vlast[i].dates);
 	free(s->vlast);
 	free(s->idcell);
 	if (s->prep) {
+		for (size_t i = 0; i < s->pol->ncolumns; i++)
+			free(s->prep->vlast[i].dates);
 		free(s->prep->vlast);
 		free(s->prep->id_slot);
 		free(s->prep->want);
@@ -463,6 +483,34 @@ parse_int(const char *p, size_t n, int64_t *out)
 	return 0;
 }
 
+/* ec_date_parse, through the column's slots of dates lately read. */
+static enum ec_date_status
+date_parse(struct ec_vlast *last, const char *p, size_t n, ec_date *d)
+{
+	uint64_t w[2] = { 0, 0 };
+
+	if (n > DATE_KEY_MAX)
+		return ec_date_parse(p, n, d);
+	memcpy(w, p, n);
+	uint64_t h = (w[0] ^ w[1] * 0x9e3779b97f4a7c15ULL) *
+	    0xff51afd7ed558ccdULL;
+	if (!last->dates)
+		last->dates = ec_xcalloc(DATE_SLOTS, sizeof *last->dates);
+	struct date_slot *slot = &last->dates[h >> 54];	/* 10 bits */
+	if (slot->n == n && slot->w[0] == w[0] && slot->w[1] == w[1]) {
+		*d = slot->d;
+		return EC_DATE_OK;
+	}
+	enum ec_date_status st = ec_date_parse(p, n, d);
+	if (st == EC_DATE_OK) {
+		slot->w[0] = w[0];
+		slot->w[1] = w[1];
+		slot->n = (unsigned char)n;
+		slot->d = *d;
+	}
+	return st;
+}
+
 /*
  * Reads a cell of column col into *v.  Returns 0 when the cell is valid
  * (or blank), -1 when it holds a bad value: then *v is blank and, when pr
@@ -607,8 +655,8 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 		if (c->type == EC_COL_BOOL) {
 			*v = ec_value_int(t, k == s->yes[c->vocab]);
 		} else {
-			const char *tok = voc->values[k].token;
-			*v = ec_value_str(t, tok, strlen(tok));
+			*v = ec_value_str(t, voc->values[k].token,
+			    voc->values[k].token_n);
 		}
 		return 0;
 	}
@@ -647,7 +695,7 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 	}
 	case EC_COL_DATE: {
 		ec_date d;
-		enum ec_date_status st = ec_date_parse(p, n, &d);
+		enum ec_date_status st = date_parse(&vlast[col], p, n, &d);
 		if (st != EC_DATE_OK) {
 			if (pr) {
 				ec_diag_quote(&s->msg, p, n);

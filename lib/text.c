@@ -10,14 +10,9 @@ ascii_space(unsigned char c)
 }
 
 const char *
-ec_trim(const char *s, size_t *n)
+ec_trim_slow(const char *s, size_t *n)
 {
 	size_t len = *n;
-
-	/* Most cells have nothing to trim: say so after two looks. */
-	if (len && (unsigned char)s[0] > ' ' && (unsigned char)s[0] != 0xe3 &&
-	    (unsigned char)s[len - 1] > ' ' && (unsigned char)s[len - 1] != 0x80)
-		return s;
 
 	for (;;) {
 		if (len && ascii_space((unsigned char)*s)) {
@@ -181,7 +176,7 @@ has_byte(uint64_t w, unsigned char c)
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <tmmintrin.h>
+#include <immintrin.h>
 #define UTF8_SIMD 1
 
 /*
@@ -302,29 +297,206 @@ utf8_scan_ssse3(const unsigned char *s, size_t n, unsigned *seen_out,
 		return n;
 	return utf8_slow(s, n);
 }
+/*
+ * The same, thirty-two bytes at a time with AVX2.  The lookups work in
+ * each sixteen-byte lane: the bytes before a block's are those of
+ * [prev's high lane, in's low lane] shifted into place lane by lane.
+ */
+__attribute__((target("avx2"))) static size_t
+utf8_scan_avx2(const unsigned char *s, size_t n, unsigned *seen_out,
+    char delim, uint64_t *marks)
+{
+	const __m256i hi1 = _mm256_setr_epi8(
+	    E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG,
+	    (char)E_TWO, (char)E_TWO, (char)E_TWO, (char)E_TWO,
+	    E_SHORT | E_OVER2, E_SHORT, E_SHORT | E_OVER3 | E_SURR,
+	    E_SHORT | E_LARGE | E_L1000,
+	    E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG,
+	    (char)E_TWO, (char)E_TWO, (char)E_TWO, (char)E_TWO,
+	    E_SHORT | E_OVER2, E_SHORT, E_SHORT | E_OVER3 | E_SURR,
+	    E_SHORT | E_LARGE | E_L1000);
+	const __m256i lo1 = _mm256_setr_epi8(
+	    (char)(E_CARRY | E_OVER3 | E_OVER2 | E_L1000),
+	    (char)(E_CARRY | E_OVER2), (char)E_CARRY, (char)E_CARRY,
+	    (char)(E_CARRY | E_LARGE),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000 | E_SURR),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_OVER3 | E_OVER2 | E_L1000),
+	    (char)(E_CARRY | E_OVER2), (char)E_CARRY, (char)E_CARRY,
+	    (char)(E_CARRY | E_LARGE),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000 | E_SURR),
+	    (char)(E_CARRY | E_LARGE | E_L1000),
+	    (char)(E_CARRY | E_LARGE | E_L1000));
+	const __m256i hi2 = _mm256_setr_epi8(
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_OVER3 | E_L1000),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_OVER3 | E_LARGE),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_SURR | E_LARGE),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_SURR | E_LARGE),
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_OVER3 | E_L1000),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_OVER3 | E_LARGE),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_SURR | E_LARGE),
+	    (char)(E_LONG | E_OVER2 | E_TWO | E_SURR | E_LARGE),
+	    E_SHORT, E_SHORT, E_SHORT, E_SHORT);
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	const __m256i blank = _mm256_set1_epi8(' '), tab = _mm256_set1_epi8('\t');
+	const __m256i quote = _mm256_set1_epi8('"'), cr = _mm256_set1_epi8('\r');
+	const __m256i dl = _mm256_set1_epi8(delim);
+	__m256i prev = _mm256_setzero_si256(), err = _mm256_setzero_si256();
+	__m256i sb = _mm256_setzero_si256(), sq = _mm256_setzero_si256();
+	__m256i sc = _mm256_setzero_si256();
+	unsigned char *mk = (unsigned char *)marks;	/* x86: little-endian */
+	unsigned char tail[32];
+	size_t i = 0;
+
+	if (marks)
+		marks[n / 64] = 0;	/* the blocks write all words before */
+	for (;;) {
+		__m256i in;
+		int last = n - i < 32;
+		if (!last) {
+			in = _mm256_loadu_si256((const __m256i *)(s + i));
+		} else {
+			memset(tail, 0, sizeof tail);
+			if (n > i)	/* s may be NULL when n is 0 */
+				memcpy(tail, s + i, n - i);
+			in = _mm256_loadu_si256((const __m256i *)tail);
+		}
+		sb = _mm256_or_si256(sb, _mm256_or_si256(
+		    _mm256_cmpeq_epi8(in, blank), _mm256_cmpeq_epi8(in, tab)));
+		sq = _mm256_or_si256(sq, _mm256_cmpeq_epi8(in, quote));
+		sc = _mm256_or_si256(sc, _mm256_cmpeq_epi8(in, cr));
+		if (marks) {
+			uint32_t m = (uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(in, dl));
+			memcpy(mk + i / 8, &m, 4);
+		}
+		/* [prev's high lane, in's low lane] */
+		__m256i before = _mm256_permute2x128_si256(prev, in, 0x21);
+		__m256i p1 = _mm256_alignr_epi8(in, before, 15);
+		__m256i pair = _mm256_and_si256(_mm256_and_si256(
+		    _mm256_shuffle_epi8(hi1,
+			_mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
+		    _mm256_shuffle_epi8(lo1, _mm256_and_si256(p1, nib))),
+		    _mm256_shuffle_epi8(hi2,
+			_mm256_and_si256(_mm256_srli_epi16(in, 4), nib)));
+		__m256i p2 = _mm256_alignr_epi8(in, before, 14);
+		__m256i p3 = _mm256_alignr_epi8(in, before, 13);
+		__m256i must = _mm256_or_si256(
+		    _mm256_subs_epu8(p2, _mm256_set1_epi8((char)(0xe0 - 0x80))),
+		    _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xf0 - 0x80))));
+		must = _mm256_and_si256(must, _mm256_set1_epi8((char)0x80));
+		err = _mm256_or_si256(err, _mm256_xor_si256(must, pair));
+		if (last)
+			break;
+		prev = in;
+		i += 32;
+	}
+	if (seen_out)
+		*seen_out = (_mm256_movemask_epi8(sb) ? EC_SEEN_BLANK : 0) |
+		    (_mm256_movemask_epi8(sq) ? EC_SEEN_QUOTE : 0) |
+		    (_mm256_movemask_epi8(sc) ? EC_SEEN_CR : 0);
+	if (_mm256_testz_si256(err, err))
+		return n;
+	return utf8_slow(s, n);
+}
 #endif
+
+static size_t
+scan(int impl, const char *str, size_t n, unsigned *seen_out, char delim,
+    uint64_t *marks)
+{
+	switch (impl) {
+#ifdef UTF8_SIMD
+	case EC_SCAN_AVX2:
+		return utf8_scan_avx2((const unsigned char *)str, n, seen_out,
+		    delim, marks);
+	case EC_SCAN_SSSE3:
+		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out,
+		    delim, marks);
+#endif
+	default:
+		return ec_utf8_scan_portable(str, n, seen_out, delim, marks);
+	}
+}
+
+/* The fastest scan this processor runs, found once. */
+static int
+best_impl(void)
+{
+	static int impl = -1;
+
+	if (impl < 0) {
+		int best = EC_SCAN_PORTABLE;
+#ifdef UTF8_SIMD
+		__builtin_cpu_init();
+		if (__builtin_cpu_supports("avx2"))
+			best = EC_SCAN_AVX2;
+		else if (__builtin_cpu_supports("ssse3"))
+			best = EC_SCAN_SSSE3;
+#endif
+		impl = best;	/* the same value from any thread */
+	}
+	return impl;
+}
 
 size_t
 ec_utf8_scan(const char *str, size_t n, unsigned *seen_out)
 {
-#ifdef UTF8_SIMD
-	if (__builtin_cpu_supports("ssse3"))
-		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out,
-		    0, NULL);
-#endif
-	return ec_utf8_scan_portable(str, n, seen_out, 0, NULL);
+	return scan(best_impl(), str, n, seen_out, 0, NULL);
 }
 
 size_t
 ec_utf8_scan_marks(const char *str, size_t n, unsigned *seen_out, char delim,
     uint64_t *marks)
 {
+	return scan(best_impl(), str, n, seen_out, delim, marks);
+}
+
+int
+ec_utf8_scan_has(int impl)
+{
+	switch (impl) {
+	case EC_SCAN_PORTABLE:
+		return 1;
 #ifdef UTF8_SIMD
-	if (__builtin_cpu_supports("ssse3"))
-		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out,
-		    delim, marks);
+	case EC_SCAN_SSSE3:
+		return __builtin_cpu_supports("ssse3");
+	case EC_SCAN_AVX2:
+		return __builtin_cpu_supports("avx2");
 #endif
-	return ec_utf8_scan_portable(str, n, seen_out, delim, marks);
+	default:
+		return 0;
+	}
+}
+
+size_t
+ec_utf8_scan_with(int impl, const char *str, size_t n, unsigned *seen_out,
+    char delim, uint64_t *marks)
+{
+	return scan(ec_utf8_scan_has(impl) ? impl : EC_SCAN_PORTABLE, str, n,
+	    seen_out, delim, marks);
 }
 
 size_t

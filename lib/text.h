@@ -12,7 +12,22 @@
  * Narrows s[0..*n) to drop surrounding white space: ASCII space, tab, CR,
  * LF, VT, FF and the full-width space U+3000.  Returns the new start.
  */
-const char *ec_trim(const char *s, size_t *n);
+static inline const char *ec_trim(const char *s, size_t *n);
+
+/* ec_trim past its first two looks: out of line. */
+const char *ec_trim_slow(const char *s, size_t *n);
+
+static inline const char *
+ec_trim(const char *s, size_t *n)
+{
+	size_t len = *n;
+
+	/* Most cells have nothing to trim: say so after two looks. */
+	if (len && (unsigned char)s[0] > ' ' && (unsigned char)s[0] != 0xe3 &&
+	    (unsigned char)s[len - 1] > ' ' && (unsigned char)s[len - 1] != 0x80)
+		return s;
+	return ec_trim_slow(s, n);
+}
 
 /* 1 when a[0..an) and b[0..bn) are equal with ASCII letters in any case. */
 int ec_ascii_case_eq(const char *a, size_t an, const char *b, size_t bn);
@@ -49,9 +64,21 @@ size_t ec_utf8_scan_marks(const char *s, size_t n, unsigned *seen,
 /*
  * Both in plain C, a byte at a time (marks may be NULL): what they run
  * where the processor has no SSSE3 (they take sixteen bytes at a time
- * where it has).  The tests hold the two to the same answers.
+ * with SSSE3, thirty-two with AVX2).  The tests hold them all to the
+ * same answers.
  */
 size_t ec_utf8_scan_portable(const char *s, size_t n, unsigned *seen,
+	char delim, uint64_t *marks);
+
+/*
+ * For the tests: whether this processor runs one way of scanning, and
+ * ec_utf8_scan_marks done that way (the portable one where it cannot).
+ */
+#define EC_SCAN_PORTABLE 0
+#define EC_SCAN_SSSE3 1
+#define EC_SCAN_AVX2 2
+int ec_utf8_scan_has(int impl);
+size_t ec_utf8_scan_with(int impl, const char *s, size_t n, unsigned *seen,
 	char delim, uint64_t *marks);
 
 #endif

@@ -186,12 +186,22 @@ ref_check(const unsigned char *s, size_t n)
 	return n;
 }
 
+/*
+ * ec_utf8_check of s, which every way of scanning this processor runs
+ * must answer alike.
+ */
 static size_t
 check(const char *s, size_t n)
 {
 	char *p = exact(s, n);
 	size_t r = ec_utf8_check(p, n);
 
+	for (int impl = EC_SCAN_PORTABLE; impl <= EC_SCAN_AVX2; impl++) {
+		size_t got = ec_utf8_scan_with(impl, p, n, NULL, 0, NULL);
+		if (got != r)
+			fail_msg("scan %d says %zu, ec_utf8_check %zu", impl,
+			    got, r);
+	}
 	free(p);
 	return r;
 }
@@ -350,28 +360,30 @@ test_utf8_fast_path(void **state)
 
 /* a b t0 t1 after off ASCII bytes, against the reference decoder. */
 static void
-sweep_one(unsigned a, unsigned b, const unsigned char *tail, size_t off)
+sweep_one(int impl, unsigned a, unsigned b, const unsigned char *tail,
+    size_t off)
 {
-	unsigned char s[24];
-	size_t got, port, want;
+	unsigned char s[40];
+	size_t got, want;
 
 	memset(s, 'x', off);
 	s[off] = (unsigned char)a;
 	s[off + 1] = (unsigned char)b;
 	s[off + 2] = tail[0];
 	s[off + 3] = tail[1];
-	got = ec_utf8_check((char *)s, off + 4);
-	port = ec_utf8_scan_portable((char *)s, off + 4, NULL, 0, NULL);
+	got = ec_utf8_scan_with(impl, (char *)s, off + 4, NULL, 0, NULL);
 	want = ref_check(s, off + 4);
-	if (got != want || port != want)
-		fail_msg("%02x %02x %02x %02x after %zu: got %zu and %zu, "
-		    "want %zu", a, b, tail[0], tail[1], off, got, port, want);
+	if (got != want)
+		fail_msg("scan %d: %02x %02x %02x %02x after %zu: got %zu, "
+		    "want %zu", impl, a, b, tail[0], tail[1], off, got, want);
 }
 
 /*
  * Every first and second byte, with tails that do and do not continue,
- * at the start, behind eight ASCII bytes (the portable scan's fast
- * path), and across the end of a sixteen-byte block (the SSSE3 scan's).
+ * at the start and across the boundaries each way of scanning has: the
+ * portable scan's eight-byte words, the SSSE3 scan's sixteen-byte
+ * blocks, and the AVX2 scan's sixteen-byte lanes and thirty-two-byte
+ * blocks.
  */
 static void
 test_utf8_sweep(void **state)
@@ -379,14 +391,29 @@ test_utf8_sweep(void **state)
 	static const unsigned char tails[][2] = {
 		{ 0x80, 0x80 }, { 0xbf, 0xbf }, { 0x41, 0x80 }, { 0x80, 0x41 },
 	};
-	static const size_t offs[] = { 0, 8, 13, 14, 15, 16 };
+	static const struct {
+		int impl;
+		size_t offs[9];
+		size_t n;
+	} ways[] = {
+		{ EC_SCAN_PORTABLE, { 0, 6, 8 }, 3 },
+		{ EC_SCAN_SSSE3, { 0, 13, 14, 15, 16 }, 5 },
+		{ EC_SCAN_AVX2, { 0, 13, 14, 15, 16, 29, 30, 31, 32 }, 9 },
+	};
 
-	for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++)
-		for (unsigned a = 0; a < 256; a++)
-			for (unsigned b = 0; b < 256; b++) {
-				for (size_t o = 0; o < 6; o++)
-					sweep_one(a, b, tails[t], offs[o]);
-			}
+	for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+		if (!ec_utf8_scan_has(ways[w].impl)) {
+			print_message("this processor has no scan %d\n",
+			    ways[w].impl);
+			continue;
+		}
+		for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++)
+			for (unsigned a = 0; a < 256; a++)
+				for (unsigned b = 0; b < 256; b++)
+					for (size_t o = 0; o < ways[w].n; o++)
+						sweep_one(ways[w].impl, a, b,
+						    tails[t], ways[w].offs[o]);
+	}
 }
 
 /*
@@ -436,6 +463,15 @@ test_utf8_seen(void **state)
 		assert_int_equal(marks_seen, seen);
 		assert_memory_equal(marks, want_marks,
 		    (n / 64 + 1) * sizeof marks[0]);
+		for (int impl = EC_SCAN_SSSE3; impl <= EC_SCAN_AVX2; impl++) {
+			unsigned impl_seen = 99;
+			memset(marks, 0xa5, sizeof marks);
+			assert_int_equal(ec_utf8_scan_with(impl, (char *)s, n,
+			    &impl_seen, ',', marks), got);
+			assert_int_equal(impl_seen, seen);
+			assert_memory_equal(marks, want_marks,
+			    (n / 64 + 1) * sizeof marks[0]);
+		}
 		if (memchr(s, ' ', n) || memchr(s, '\t', n))
 			want |= EC_SEEN_BLANK;
 		if (memchr(s, '"', n))
