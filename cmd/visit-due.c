@@ -19,6 +19,7 @@
 
 #include "common.h"
 #include "idset.h"
+#include "outfile.h"
 #include "risk.h"
 #include "split.h"
 #include "text.h"
@@ -1118,6 +1119,23 @@ prepare_out_dir(struct tool *t, const char *dir)
 		tool_fatal(t, "--out-dir %s: %s", dir, strerror(errno));
 }
 
+/*
+ * The lists of a run killed half-way (SIGKILL, a power cut) were never
+ * renamed into place: their temporary files, an hour old or more, go.
+ */
+#define STALE_AFTER 3600
+
+static void
+sweep_out_dir(struct tool *t, const char *dir)
+{
+	size_t n = ec_outfile_sweep(dir, ".csv", STALE_AFTER);
+
+	if (n > 0)
+		fprintf(stderr, "%s: --out-dir %s: removed %zu temporary "
+		    "file%s left by a run that was killed\n", t->prog, dir, n,
+		    n == 1 ? "" : "s");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1228,6 +1246,7 @@ main(int argc, char **argv)
 	tool_open_output(&t);
 	if (d.split_by) {
 		prepare_out_dir(&t, d.out_dir);
+		sweep_out_dir(&t, d.out_dir);
 		/* The records go to the files: stdout gets nothing. */
 		if ((t.out.fd = open("/dev/null", O_WRONLY)) < 0)
 			tool_fatal(&t, "/dev/null: %s", strerror(errno));

@@ -1,12 +1,15 @@
 #define _GNU_SOURCE		/* O_TMPFILE */
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -149,7 +152,8 @@ ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 	ec_buf_add(&b, path, dirlen);
 	ec_buf_addc(&b, '.');
 	ec_buf_adds(&b, path + dirlen);
-	ec_buf_adds(&b, ".XXXXXX");
+	/* Whose it is: ec_outfile_sweep knows a dead run's by it. */
+	ec_buf_addf(&b, ".%ld.XXXXXX", (long)getpid());
 	o->fd = mkstemp(b.p);
 	if (o->fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -237,4 +241,66 @@ ec_outfile_cleanup(void)
 	for (struct pending *p = pending; p; p = p->next)
 		if (p->path)
 			unlink(p->path);
+}
+
+/*
+ * Is name (in a directory) .NAME.PID.XXXXXX, NAME ending in suffix,
+ * XXXXXX what mkstemp(3) makes?  Then *pid is PID.
+ */
+static int
+temp_name(const char *name, const char *suffix, long *pid)
+{
+	size_t n = strlen(name), sl = strlen(suffix), i;
+
+	if (n < 1 + sl + 1 + 1 + 1 + 6 || name[0] != '.')
+		return 0;
+	for (i = n - 6; i < n; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		    (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z')))
+			return 0;
+	if (name[n - 7] != '.')
+		return 0;
+	i = n - 7;	/* the dot before XXXXXX; the PID ends here */
+	size_t end = i;
+	while (i > 0 && name[i - 1] >= '0' && name[i - 1] <= '9')
+		i--;
+	if (i == end || end - i > 9 || name[i - 1] != '.')
+		return 0;
+	/* .NAME ends with suffix, NAME not empty */
+	size_t name_end = i - 1;
+	if (name_end < 1 + sl + 1 ||
+	    memcmp(name + name_end - sl, suffix, sl) != 0)
+		return 0;
+	*pid = strtol(name + i, NULL, 10);
+	return *pid > 0;
+}
+
+size_t
+ec_outfile_sweep(const char *dir, const char *suffix, long min_age)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t removed = 0;
+	time_t now = time(NULL);
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		long pid;
+		if (!temp_name(e->d_name, suffix, &pid) ||
+		    pid == (long)getpid())
+			continue;
+		/* Alive, or its number taken by another: not ours to touch. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || now - st.st_mtime < min_age)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }

@@ -2,7 +2,7 @@
  * outfile.h - output files that appear whole or not at all.
  *
  * The data goes to a hidden temporary file beside the target
- * (.NAME.XXXXXX), which is renamed over the target only on commit.  A
+ * (.NAME.PID.XXXXXX), which is renamed over the target only on commit.  A
  * process that dies before that leaves the target as it was.  The
  * temporary files still open are listed so that a signal handler can
  * remove them (ec_outfile_cleanup is async-signal-safe).  Where Linux's
@@ -48,5 +48,15 @@ void ec_outfile_abort(struct ec_outfile *o);
  * atexit(3), so that no exit leaves one behind.
  */
 void ec_outfile_cleanup(void);
+
+/*
+ * Removes from dir the temporary files of runs killed before they could
+ * (SIGKILL, a power cut): regular files named .NAME.PID.XXXXXX, as
+ * ec_outfile_replace names them, where NAME ends with suffix (".csv"),
+ * no process PID runs here, and the file was last written min_age
+ * seconds ago or more (a run on another machine writing the same
+ * directory over NFS has a PID this one cannot see).  Returns how many.
+ */
+size_t ec_outfile_sweep(const char *dir, const char *suffix, long min_age);
 
 #endif

@@ -8,7 +8,9 @@
  * as Windows and macOS compare them) get NAME-2.csv, NAME-3.csv ... in
  * the order the values come.  Each file is written to a hidden temporary
  * file beside it (outfile.h) and renamed over DIR/NAME.csv by
- * ec_split_commit, so a run that dies leaves every file as it was.
+ * ec_split_commit, so a run that dies leaves every file as it was (a
+ * run killed by SIGKILL leaves its temporary files too, for
+ * ec_outfile_sweep).
  * Whatever stands under a name (a FIFO, a device, a symbolic link) is
  * replaced, never written through.
  *

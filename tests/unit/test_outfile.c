@@ -160,8 +160,9 @@ test_open_hidden_temp(void **state)
 	assert_string_equal(err, "");
 	assert_true(o.fd >= 0);
 	assert_string_equal(o.path, path);
-	/* Beside the target: DIR/.census.csv. and six characters. */
-	snprintf(prefix, sizeof prefix, "%s/.census.csv.", dir);
+	/* Beside the target: DIR/.census.csv.PID. and six characters. */
+	snprintf(prefix, sizeof prefix, "%s/.census.csv.%ld.", dir,
+	    (long)getpid());
 	assert_int_equal(strncmp(o.tmp, prefix, strlen(prefix)), 0);
 	assert_int_equal(strlen(o.tmp), strlen(prefix) + 6);
 	assert_string_not_equal(o.tmp + strlen(prefix), "XXXXXX");
@@ -423,8 +424,10 @@ test_relative_path(void **state)
 	assert_int_equal(chdir(dir), 0);
 	assert_int_equal(ec_outfile_replace(&o, "plain.csv", err, sizeof err), 0);
 	assert_string_equal(o.path, "plain.csv");
-	assert_int_equal(strncmp(o.tmp, ".plain.csv.", 11), 0);
-	assert_int_equal(strlen(o.tmp), 11 + 6);
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, ".plain.csv.%ld.", (long)getpid());
+	assert_int_equal(strncmp(o.tmp, prefix, strlen(prefix)), 0);
+	assert_int_equal(strlen(o.tmp), strlen(prefix) + 6);
 	emit(&o, "x\n");
 	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
 	assert_int_equal(fchdir(here), 0);
