@@ -17,7 +17,7 @@ MANPREFIX?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share/eldercare
 
 CC       ?= cc
-CFLAGS   ?= -O2 -g
+CFLAGS   ?= -O3 -g
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wformat=2 -Wvla
 ifdef DEVELOPER

@@ -1070,7 +1070,7 @@ get_fields(struct loader *L, const struct ynode *m, const char *ctx,
 
 			if (home == NULL)
 				return fail(L, k, "'%s' belongs at the top level, "
-				    "not in '%s'", k->s, ctx);
+				    "not in '%s'", k->s, ctx ? ctx : "?");
 			if (ctx == NULL)
 				return fail(L, k, "'%s' belongs in '%s', not at "
 				    "the top level", k->s, home);

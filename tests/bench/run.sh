@@ -24,7 +24,7 @@ md=$out/results.md
 # The peers it measures against, from Debian, if missing.
 sh tests/deps.sh miller datamash time
 cc -O2 -o "$out/gen" tests/gen/gen.c
-cc -O2 -o "$out/floor" tests/bench/floor.c -lcsv
+cc -O3 -o "$out/floor" tests/bench/floor.c -lcsv
 
 # best of $runs (3; 1 at national size): prints "wall user sys maxrss_kb"
 runs=3
