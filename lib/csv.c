@@ -1,12 +1,15 @@
+#define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include "csv.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "text.h"
@@ -190,6 +193,29 @@ batch_free(struct batch *b)
 	free(b);
 }
 
+/*
+ * A pipe between two tools holds 64 KiB: each read(2) then returns that
+ * much at most, and the two take turns at every 64 KiB.  Where Linux
+ * lets a pipe grow (to /proc/sys/fs/pipe-max-size, 1 MiB unless root
+ * changed it), reads and writes of a whole buffer go through at once.
+ * Nothing else changes, and a pipe that may not grow stays as it is.
+ */
+#define PIPE_SIZE (1024 * 1024)
+
+static void
+grow_pipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < PIPE_SIZE)
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+#else
+	(void)fd;
+#endif
+}
+
 struct ec_csv_reader *
 ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
     size_t errlen)
@@ -198,6 +224,7 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 	const char *enc = opt ? opt->encoding : NULL;
 
 	r->fd = fd;
+	grow_pipe(fd);
 	r->delim = opt && opt->delim ? opt->delim : ',';
 	r->read_max = opt && opt->read_max ? opt->read_max : READ_SIZE;
 	r->cd = (iconv_t)-1;
@@ -1125,6 +1152,7 @@ void
 ec_csv_writer_init(struct ec_csv_writer *w, int fd)
 {
 	w->fd = fd;
+	grow_pipe(fd);
 	w->cap = WBUF_SIZE;
 	w->buf = ec_xmalloc(w->cap);
 	w->len = 0;

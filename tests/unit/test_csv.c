@@ -3,6 +3,7 @@
  * line numbers, malformed records and encodings, each input read again
  * with every read size from 1 byte to its length.
  */
+#define _GNU_SOURCE		/* F_GETPIPE_SZ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -535,6 +536,47 @@ test_writer_full(void **state)
 	close(fd);
 }
 
+/*
+ * A pipe the writer writes to, or the reader reads, is grown to 1 MiB
+ * (or as far as /proc/sys/fs/pipe-max-size lets it), so that a tool and
+ * the next in a pipeline take turns at every 1 MiB, not every 64 KiB.
+ */
+static void
+test_pipe_grown(void **state)
+{
+#ifdef F_GETPIPE_SZ
+	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
+	long max = 0;
+	int a[2], b[2];
+	char err[128];
+
+	if (!f || fscanf(f, "%ld", &max) != 1) {
+		if (f)
+			fclose(f);
+		skip();
+	}
+	fclose(f);
+	long want = max < 1024 * 1024 ? max : 1024 * 1024;
+	assert_int_equal(pipe(a), 0);
+	assert_int_equal(pipe(b), 0);
+	struct ec_csv_writer w;
+	ec_csv_writer_init(&w, a[1]);
+	assert_int_equal(fcntl(a[1], F_GETPIPE_SZ), want);
+	ec_csv_writer_release(&w);
+	close(b[1]);	/* the reader meets EOF at once */
+	struct ec_csv_reader *r = ec_csv_reader_new(b[0], NULL, err,
+	    sizeof err);
+	assert_non_null(r);
+	assert_int_equal(fcntl(b[0], F_GETPIPE_SZ), want);
+	ec_csv_reader_free(r);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+#else
+	skip();
+#endif
+}
+
 int
 main(void)
 {
@@ -558,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_writer_full),
 		cmocka_unit_test(test_writer_bom),
 		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_pipe_grown),
 	};
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
