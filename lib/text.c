@@ -441,11 +441,15 @@ scan(int impl, const char *str, size_t n, unsigned *seen_out, char delim,
 	}
 }
 
-/* The fastest scan this processor runs, found once. */
+/*
+ * The fastest scan this processor runs, found once (two reading threads
+ * may find it at once: they store the same value, atomically).
+ */
 static int
 best_impl(void)
 {
-	static int impl = -1;
+	static int found = -1;
+	int impl = __atomic_load_n(&found, __ATOMIC_RELAXED);
 
 	if (impl < 0) {
 		int best = EC_SCAN_PORTABLE;
@@ -456,7 +460,8 @@ best_impl(void)
 		else if (__builtin_cpu_supports("ssse3"))
 			best = EC_SCAN_SSSE3;
 #endif
-		impl = best;	/* the same value from any thread */
+		impl = best;
+		__atomic_store_n(&found, impl, __ATOMIC_RELAXED);
 	}
 	return impl;
 }
