@@ -14,12 +14,23 @@
 
 #include "text.h"
 
-#define READ_SIZE	(256 * 1024)
 #define ROW_NOT_BEGUN	0	/* libcsv's parser state between records */
+#define BATCHES		4	/* in flight at most */
+#ifndef EC_CSV_SMALL
+#define READ_SIZE	(256 * 1024)
 #define BATCH_ROWS	1024	/* records handed over at a time ... */
 #define BATCH_BYTES	(512 * 1024)	/* ... or this much field text */
-#define BATCHES		4	/* in flight at most */
 #define MARKS_LINE_MAX	4096	/* lines shorter are cut at the scan's marks */
+#else
+#define READ_SIZE	256	/* (see csv.h) */
+#define BATCH_ROWS	4
+#define BATCH_BYTES	256
+#define MARKS_LINE_MAX	64
+#endif
+/* A line cut at the marks cannot have too many fields. */
+_Static_assert(MARKS_LINE_MAX <= EC_CSV_FIELDS_MAX, "MARKS_LINE_MAX");
+_Static_assert(MARKS_LINE_MAX % 64 == 0, "MARKS_LINE_MAX");
+_Static_assert(EC_CSV_FIELD_MAX < EC_CSV_RECORD_MAX, "EC_CSV_FIELD_MAX");
 
 struct row {
 	size_t line;
@@ -117,6 +128,7 @@ struct ec_csv_reader {
 	/* While the line end is not known: how far, and in quotes or not. */
 	size_t term_scan;
 	int term_quoted;
+	size_t term_none;	/* bytes known to hold no CR and no LF */
 	/* Where the delimiters of the line at marks_line are, if not NULL. */
 	const char *marks_line;
 	uint64_t marks[MARKS_LINE_MAX / 64 + 1];
@@ -817,10 +829,14 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 			}
 			r->term_scan = i;
 			if (i == left && (r->eof || left > EC_CSV_FIELD_MAX)) {
-				char *cr = memchr(p, '\r', left);
-				char *lf = memchr(p, '\n', left);
+				/* Looked at once: the buffer only grows. */
+				size_t j = r->term_none;
+				char *cr = memchr(p + j, '\r', left - j);
+				char *lf = memchr(p + j, '\n', left - j);
 				i = lf && (!cr || lf < cr) ? (size_t)(lf - p) :
 				    cr ? (size_t)(cr - p) : left;
+				if (i == left)
+					r->term_none = left;
 			}
 			if (i < left && p[i] == '\n')
 				r->term = '\n';
@@ -843,9 +859,17 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 				conv_fatal(r);
 				return 0;
 			}
-			/* A CR, while the line end is not known, may be one. */
-			r->start += left - (!r->term && left &&
+			/*
+			 * A CR, while the line end is not known, may be one.
+			 * How far that end was looked for counts from start.
+			 */
+			size_t gone = left - (!r->term && left &&
 			    p[left - 1] == '\r');
+			r->start += gone;
+			r->term_scan = r->term_scan > gone ?
+			    r->term_scan - gone : 0;
+			r->term_none = r->term_none > gone ?
+			    r->term_none - gone : 0;
 			if (!r->eof && !fill(r) && r->fatal)
 				return 0;
 			if (r->eof && r->start == r->end)

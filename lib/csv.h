@@ -31,9 +31,19 @@
 
 #include "util.h"
 
+#ifndef EC_CSV_SMALL
 #define EC_CSV_FIELD_MAX (1024 * 1024)
 #define EC_CSV_RECORD_MAX (64 * 1024 * 1024)
 #define EC_CSV_FIELDS_MAX (128 * 1024)	/* Excel's sheets stop at 16384 */
+#else
+/*
+ * The fuzzers' build: limits a few kilobytes of input reach, so that
+ * refusing a line too long is fuzzed as often as reading a good one.
+ */
+#define EC_CSV_FIELD_MAX 600
+#define EC_CSV_RECORD_MAX 3000
+#define EC_CSV_FIELDS_MAX 100
+#endif
 
 enum ec_csv_rec_error {
 	EC_CSV_OK = 0,

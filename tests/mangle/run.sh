@@ -6,7 +6,7 @@
 # visit log, rollup on a spoilt visit list, report on spoilt counts.
 # For every run it asserts what a data officer may count on:
 #
-#   - the tool exits 0, 1 or 2, never by a signal;
+#   - the tool exits 0, 1 or 2, never by a signal, within two minutes;
 #   - each line of its messages names the file and the line (or is the
 #     count of messages not shown, or the --stats line);
 #   - unless it stopped (2), read = written + rejected (+ not selected),
@@ -45,6 +45,12 @@ cp "$ex/visits.csv" "$work/visits.csv"
 
 pass=0 fail=0
 
+# A run on files this small that takes minutes is a hang: it is stopped
+# and counted as a failure, and the next seed goes on.
+hang=${MANGLE_HANG:-120}
+limit=
+command -v timeout > /dev/null 2>&1 && limit="timeout $hang"
+
 failed() {
 	fail=$((fail + 1))
 	echo "FAIL seed $seed, $tool: $1"
@@ -56,9 +62,13 @@ failed() {
 check() {
 	tool=$1
 	shift
-	"$bin/$tool" --as-of $asof --stats --rejects "$work/rej.csv" "$@" \
-	    > "$work/out.csv" 2> "$work/err.txt"
+	$limit "$bin/$tool" --as-of $asof --stats --rejects "$work/rej.csv" \
+	    "$@" > "$work/out.csv" 2> "$work/err.txt"
 	st=$?
+	if [ -n "$limit" ] && [ $st -eq 124 ]; then
+		failed "still running after $hang seconds: a hang"
+		return
+	fi
 	if [ $st -gt 2 ]; then
 		failed "exit status $st"
 		return

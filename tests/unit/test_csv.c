@@ -375,6 +375,27 @@ test_long_line(void **state)
 		assert_string_equal(got, "1:[a][b]\n2!3:\n");
 		free(got);
 	}
+	/*
+	 * The first line refused before its end was seen: the line end is
+	 * looked for again in what comes after it (this once spun for ever
+	 * on the last CR).  The alarm turns a hang into a failure.
+	 */
+	alarm(60);
+	static const char *const ends[] = { "\r", "\n", "\r\n" };
+	for (size_t e = 0; e < EC_ARRAY_LEN(ends); e++) {
+		for (size_t k = 0; k < EC_ARRAY_LEN(sizes); k++) {
+			n = (size_t)sprintf(in, "a,");
+			memset(in + n, 'x', big);
+			n += big;
+			n += (size_t)sprintf(in + n, ",b%s1,2%s3,4%s", ends[e],
+			    ends[e], ends[e]);
+			got = render(in, n, sizes[k], NULL, ',');
+			assert_string_equal(got,
+			    "1!3:\n2:[1][2]\n3:[3][4]\n");
+			free(got);
+		}
+	}
+	alarm(0);
 	/* Begun inside a quote: the record, then its second line alone. */
 	n = (size_t)sprintf(in, "a,b\n1,\"y\n");
 	memset(in + n, 'x', big);
