@@ -16,13 +16,12 @@
 
 #define ROW_NOT_BEGUN	0	/* libcsv's parser state between records */
 #define BATCHES		4	/* in flight at most */
+#define READ_SIZE	EC_CSV_READ_SIZE
 #ifndef EC_CSV_SMALL
-#define READ_SIZE	(256 * 1024)
 #define BATCH_ROWS	1024	/* records handed over at a time ... */
 #define BATCH_BYTES	(512 * 1024)	/* ... or this much field text */
 #define MARKS_LINE_MAX	4096	/* lines shorter are cut at the scan's marks */
-#else
-#define READ_SIZE	256	/* (see csv.h) */
+#else	/* (see csv.h) */
 #define BATCH_ROWS	4
 #define BATCH_BYTES	256
 #define MARKS_LINE_MAX	64

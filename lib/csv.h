@@ -35,6 +35,7 @@
 #define EC_CSV_FIELD_MAX (1024 * 1024)
 #define EC_CSV_RECORD_MAX (64 * 1024 * 1024)
 #define EC_CSV_FIELDS_MAX (128 * 1024)	/* Excel's sheets stop at 16384 */
+#define EC_CSV_READ_SIZE (256 * 1024)	/* a read(2) asks for this or more */
 #else
 /*
  * The fuzzers' build: limits a few kilobytes of input reach, so that
@@ -43,6 +44,7 @@
 #define EC_CSV_FIELD_MAX 600
 #define EC_CSV_RECORD_MAX 3000
 #define EC_CSV_FIELDS_MAX 100
+#define EC_CSV_READ_SIZE 1024
 #endif
 
 enum ec_csv_rec_error {
