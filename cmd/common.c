@@ -472,6 +472,27 @@ tool_same_header(char **first, size_t n, const struct ec_csv_record *h)
 	return 1;
 }
 
+int
+tool_check_width(const struct tool *t, const struct filter *f,
+    const struct ec_sheet *s, const struct ec_csv_record *h, char *msg,
+    size_t size)
+{
+	size_t out = 0, rej = t->rej_open ? h->nfields + 2 : 0;
+
+	if (!t->check && !t->own_output) {
+		out = f->nappend;
+		for (size_t i = 0; i < h->nfields; i++)
+			out += !s->drop[i];
+	}
+	if (out <= EC_CSV_FIELDS_MAX && rej <= EC_CSV_FIELDS_MAX)
+		return 0;
+	snprintf(msg, size, "%s:%zu: header: %zu columns: %s would have %zu, "
+	    "more than the %d a tool reads", t->file, h->line, h->nfields,
+	    out > EC_CSV_FIELDS_MAX ? "the output" : "the rejects file",
+	    out > EC_CSV_FIELDS_MAX ? out : rej, EC_CSV_FIELDS_MAX);
+	return -1;
+}
+
 #define ESTIMATE_AFTER 65536	/* records, before the set of IDs is sized */
 
 static void
@@ -496,6 +517,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	t->rec = rec;
 	if (f->bind(t, &sheet) != 0)
 		exit(EXIT_FATAL);
+	if (tool_check_width(t, f, &sheet, rec, err, sizeof err) != 0)
+		tool_fatal(t, "%s", err);
 	ec_sheet_prepare(&sheet, r, 1);
 	if (!*first_header) {
 		*first_header = ec_xcalloc(rec->nfields, sizeof **first_header);

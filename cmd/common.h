@@ -174,6 +174,14 @@ void tool_reader_fatal(struct tool *t, struct ec_csv_reader *r,
 /* 1 when header h is first[0..n), byte for byte. */
 int tool_same_header(char **first, size_t n, const struct ec_csv_record *h);
 
+/*
+ * 0 when the output and the rejects file the header h makes are no wider
+ * than a reader takes (EC_CSV_FIELDS_MAX); else -1 and why in msg.
+ */
+int tool_check_width(const struct tool *t, const struct filter *f,
+    const struct ec_sheet *s, const struct ec_csv_record *h, char *msg,
+    size_t size);
+
 /* Opens a file for reading, or stdin for "-"; exits 2 on failure. */
 int tool_open_input(struct tool *t, const char *path);
 

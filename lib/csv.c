@@ -132,6 +132,7 @@ struct ec_csv_reader {
 	const char *marks_line;
 	uint64_t marks[MARKS_LINE_MAX / 64 + 1];
 	int too_many;		/* the row has more than EC_CSV_FIELDS_MAX */
+	int too_long;		/* a field of the row is over EC_CSV_FIELD_MAX */
 
 	/*
 	 * A line that cannot be a record is refused before it is all read
@@ -148,11 +149,20 @@ struct ec_csv_reader {
 	char err[256];
 };
 
-/* libcsv grows a field's buffer through this: refusing caps the field. */
+/*
+ * libcsv grows a field's buffer through this: refusing caps the field.
+ * Refused, libcsv asks for less, down to one byte more.  How much room
+ * a field needs depends on what follows it: libcsv grows the buffer as
+ * the closing quote and the delimiter come too, so a quoted field of n
+ * bytes before a delimiter needs n + 2, an unquoted one at the end of
+ * the input n.  The buffer may grow to EC_CSV_FIELD_MAX + 2, so that
+ * every field up to EC_CSV_FIELD_MAX is read wherever it stands, and
+ * on_field refuses a longer one.
+ */
 static void *
 capped_realloc(void *p, size_t n)
 {
-	if (n > EC_CSV_FIELD_MAX + 1)
+	if (n > EC_CSV_FIELD_MAX + 2)
 		return NULL;
 	return realloc(p, n);
 }
@@ -358,6 +368,10 @@ on_field(void *s, size_t len, void *data)
 		r->too_many = 1;
 		return;
 	}
+	if (len > EC_CSV_FIELD_MAX) {
+		r->too_long = 1;	/* so is this one */
+		len = EC_CSV_FIELD_MAX;
+	}
 	b->flen[b->nf] = len;
 	b->foff[b->nf] = b->arena.len;
 	b->nf++;
@@ -381,8 +395,9 @@ push_row(struct ec_csv_reader *r, enum ec_csv_rec_error e)
 	row->line = r->row_line;
 	row->first = r->row_first;
 	row->nfields = b->nf - r->row_first;
-	row->error = e ? e : r->too_many ? EC_CSV_EFIELD_COUNT : EC_CSV_OK;
-	r->too_many = 0;
+	row->error = e ? e : r->too_long ? EC_CSV_EFIELD_SIZE :
+	    r->too_many ? EC_CSV_EFIELD_COUNT : EC_CSV_OK;
+	r->too_many = r->too_long = 0;
 	row->has_raw = 0;
 	row->raw_len = 0;
 	row->prepared = 0;

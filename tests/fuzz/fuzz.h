@@ -37,6 +37,31 @@ fuzz_rand(uint64_t *state)
 }
 
 /*
+ * The length of the longest record of CSV text p[0..n) as the writer
+ * writes it (records end at an LF outside quotes), its line end counted.
+ * What a tool writes is longer than what it read (quotes, appended
+ * columns): a record over the reader's limit may be refused when read
+ * again, and only such a one.
+ */
+static inline size_t
+fuzz_longest_record(const char *p, size_t n)
+{
+	size_t longest = 0, start = 0;
+	int quoted = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			quoted = !quoted;
+		else if (p[i] == '\n' && !quoted) {
+			if (i + 1 - start > longest)
+				longest = i + 1 - start;
+			start = i + 1;
+		}
+	}
+	return n - start > longest ? n - start : longest;
+}
+
+/*
  * The offset of the first byte of p[0..n) that does not start a
  * well-formed UTF-8 sequence (RFC 3629, table 3-7), or n.
  */

@@ -170,16 +170,28 @@ read_again(int fd, const struct ec_buf *want)
 	enum ec_csv_status st;
 	char err[128];
 
+	/* Quotes added may make a record too long to read again. */
+	off_t size = lseek(fd, 0, SEEK_END);
+	FUZZ_CHECK(size >= 0);
+	char *text = ec_xmalloc((size_t)size + 1);
+	FUZZ_CHECK(pread(fd, text, (size_t)size, 0) == size);
+	int too_long = fuzz_longest_record(text, (size_t)size) + 2 >
+	    EC_CSV_RECORD_MAX;
+	free(text);
+
 	FUZZ_CHECK(lseek(fd, 0, SEEK_SET) == 0);
 	r = ec_csv_reader_new(fd, NULL, err, sizeof err);
 	FUZZ_CHECK(r != NULL);
 	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
+		if (rec->error == EC_CSV_ERECORD_SIZE && too_long)
+			goto out;
 		FUZZ_CHECK(rec->error == EC_CSV_OK);
 		save(&got, rec);
 	}
 	FUZZ_CHECK(st == EC_CSV_EOF);
 	FUZZ_CHECK(got.len == want->len);
 	FUZZ_CHECK(got.len == 0 || memcmp(got.p, want->p, got.len) == 0);
+out:
 	ec_buf_release(&got);
 	ec_csv_reader_free(r);
 }

@@ -415,6 +415,71 @@ test_long_line(void **state)
 	free(in);
 }
 
+/*
+ * A field of EC_CSV_FIELD_MAX bytes is read, one byte more is refused,
+ * wherever it stands: quoted or not, before a delimiter, a line end or
+ * the end of the file (libcsv needs more room for some than others).
+ */
+static void
+test_field_max(void **state)
+{
+	static const char *const ends[] = { ",z\n", "\n", "" };
+	size_t max = EC_CSV_FIELD_MAX;
+	char *in = malloc(max + 64), *got;
+
+	for (int quoted = 0; quoted < 2; quoted++) {
+		for (size_t e = 0; e < EC_ARRAY_LEN(ends); e++) {
+			for (size_t extra = 0; extra < 2; extra++) {
+				size_t n = (size_t)sprintf(in, "a\n%s",
+				    quoted ? "\"" : "");
+				memset(in + n, 'x', max + extra);
+				n += max + extra;
+				n += (size_t)sprintf(in + n, "%s%s2\n",
+				    quoted ? "\"" : "", ends[e]);
+				if (!*ends[e])	/* the field ends the file */
+					n -= 2;
+				got = render(in, n, 0, NULL, ',');
+				struct ec_buf want = EC_BUF_INIT;
+				ec_buf_adds(&want, "1:[a]\n");
+				if (extra) {
+					ec_buf_adds(&want, "2!3:");
+				} else {
+					ec_buf_adds(&want, "2:[");
+					ec_buf_add(&want, in + n - max -
+					    (quoted ? 1 : 0) - strlen(ends[e]) -
+					    (*ends[e] ? 2 : 0), max);
+					ec_buf_adds(&want, "]");
+				}
+				if (e == 0 && !extra)
+					ec_buf_adds(&want, "[z]");
+				ec_buf_adds(&want, "\n");
+				if (*ends[e])
+					ec_buf_adds(&want, "3:[2]\n");
+				/*
+				 * Refused, the record keeps what was read of
+				 * its fields, or none: what follows "2!3:"
+				 * up to the next record is not compared.
+				 */
+				int same = strcmp(got, want.p) == 0;
+				if (extra) {
+					const char *next = strstr(got, "\n3:");
+					size_t head = strlen("1:[a]\n2!3:");
+					same = strncmp(got, want.p, head) == 0 &&
+					    (*ends[e] ? next &&
+					    strcmp(next, "\n3:[2]\n") == 0 :
+					    !next);
+				}
+				if (!same)
+					fail_msg("quoted %d, end %zu, %zu more: "
+					    "%.60s", quoted, e, extra, got);
+				ec_buf_release(&want);
+				free(got);
+			}
+		}
+	}
+	free(in);
+}
+
 /* At most EC_CSV_FIELDS_MAX fields, in the header as in any record. */
 static void
 test_field_count(void **state)
@@ -616,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_field_cap),
 		cmocka_unit_test(test_plain_lines),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_field_max),
 		cmocka_unit_test(test_field_count),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_full),
