@@ -3,6 +3,7 @@
 #   make                 build bin/elder-classify ... into bin/
 #   make check           unit tests (cmocka) and command-line tests
 #   make DEVELOPER=1     strict warnings, as errors
+#   make LTO=1           link-time optimisation (GCC)
 #   make SANITIZE=address,undefined check
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           the benchmark (never part of check)
@@ -29,6 +30,13 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEC_VERSION='"$(VERSION)"' -iquote lib
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
+# Link-time optimisation (GCC), not the default: on 10^5 records it saves
+# 1.1% of visit-due's instructions, 1.5% of elder-classify's, 2.8% of
+# rollup's and 5.1% of risk-score's (callgrind, 2026-11-29).
+ifdef LTO
+ALL_CFLAGS += -flto=auto
+AR        = gcc-ar
+endif
 LDLIBS   += -lcsv -lyaml -lpthread
 
 B        ?= build
