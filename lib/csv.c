@@ -1038,18 +1038,20 @@ hand_over(struct ec_csv_reader *r, enum batch_end end)
 	pthread_mutex_unlock(&r->mu);
 
 	if (b) {
-		size_t keep = old->nf - r->row_first;
+		/*
+		 * The row begins afresh at the start of the new batch, before
+		 * its fields are added there (on_field counts them from it).
+		 */
+		size_t first = r->row_first, keep = old->nf - first;
 		b->arena.len = b->raw.len = 0;
 		b->nf = b->nrows = 0;
 		b->next = NULL;
 		b->end = MORE;
-		for (size_t i = 0; i < keep; i++) {
-			size_t f = r->row_first + i;
-			r->cur = b;
-			on_field(old->arena.p + old->foff[f], old->flen[f], r);
-		}
 		r->cur = b;
 		r->row_first = 0;
+		for (size_t i = 0; i < keep; i++)
+			on_field(old->arena.p + old->foff[first + i],
+			    old->flen[first + i], r);
 	} else {
 		r->cur = NULL;
 	}

@@ -480,6 +480,42 @@ test_field_max(void **state)
 	free(in);
 }
 
+/*
+ * Records of lines long enough to fill a batch while a record begun on
+ * one line goes on to the next: the batch is handed over in the middle
+ * of the record, whose fields move to the next batch.  (They once moved
+ * counted from the old batch's row, and the record came out refused as
+ * having too many fields.)
+ */
+static void
+test_record_across_batches(void **state)
+{
+	struct ec_buf in = EC_BUF_INIT, want = EC_BUF_INIT;
+	size_t line = 2;
+
+	ec_buf_adds(&in, "a,b,c\n");
+	ec_buf_adds(&want, "1:[a][b][c]\n");
+	for (int i = 0; i < 3000; i++) {
+		char num[16], pad[1024];
+		size_t w = 300 + (size_t)(i * 37 % 700);
+		snprintf(num, sizeof num, "%d", i);
+		memset(pad, 'y', w);
+		pad[w] = '\0';
+		ec_buf_addf(&in, "%s,%s,\"one\ntwo %s\"\n", num, pad, num);
+		ec_buf_addf(&want, "%zu:[%s][%s][one\ntwo %s]\n", line, num,
+		    pad, num);
+		line += 2;
+	}
+	char *got = render(in.p, in.len, 0, NULL, ',');
+	assert_string_equal(got, want.p);
+	free(got);
+	got = render(in.p, in.len, 4096, NULL, ',');
+	assert_string_equal(got, want.p);
+	free(got);
+	ec_buf_release(&in);
+	ec_buf_release(&want);
+}
+
 /* At most EC_CSV_FIELDS_MAX fields, in the header as in any record. */
 static void
 test_field_count(void **state)
@@ -682,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_plain_lines),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_field_max),
+		cmocka_unit_test(test_record_across_batches),
 		cmocka_unit_test(test_field_count),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_writer_full),
