@@ -350,6 +350,90 @@ test_plain_lines(void **state)
 }
 
 /*
+ * The reader against libcsv on 3 MB of well-formed CSV: records of 1 to
+ * 40 fields, of 700 bytes on average and up to 6 KB, quoted fields with
+ * delimiters, doubled
+ * quotes, CRs and LFs in them, LF or CRLF line ends.  Enough records to
+ * fill many batches of the reading thread (1024 records or 512 KB),
+ * handed over in the middle of records of every kind.
+ */
+static void
+test_many_batches(void **state)
+{
+	static const char *const bits[] = {
+		"a", "bc", "\xe4\xb8\xad\xe6\x96\x87", " ", "1234567890",
+	};
+	static const char *const qbits[] = {
+		",", "\"\"", "\n", "\r\n", "x", "\xe5\xbc\xa0",
+	};
+	struct ec_buf in = EC_BUF_INIT;
+	unsigned seed = 4242;
+#define RND(n) ((seed = seed * 1103515245 + 12345) >> 16) % (n)
+
+	for (int round = 0; round < 2; round++) {
+		const char *end = round ? "\r\n" : "\n";
+		ec_buf_reset(&in);
+		while (in.len < 3 * 1024 * 1024) {
+			int nf = 1 + (int)RND(40);
+			/* now and then one long record */
+			size_t big = RND(50) == 0 ? 6000 : 1400;
+			for (int f = 0; f < nf; f++) {
+				size_t want = RND(big / (size_t)nf + 2);
+				int quoted = RND(4) == 0;
+				if (f)
+					ec_buf_addc(&in, ',');
+				if (quoted)
+					ec_buf_addc(&in, '"');
+				for (size_t k = 0; k < want; ) {
+					const char *b = quoted && RND(3) == 0 ?
+					    qbits[RND(EC_ARRAY_LEN(qbits))] :
+					    bits[RND(EC_ARRAY_LEN(bits))];
+					ec_buf_adds(&in, b);
+					k += strlen(b);
+				}
+				if (quoted)
+					ec_buf_addc(&in, '"');
+				else if (want == 0 && nf == 1)
+					ec_buf_addc(&in, 'z');	/* no blank line */
+			}
+			ec_buf_adds(&in, end);
+		}
+		char *want = reference(in.p, in.len);
+		const size_t sizes[] = { 0, 65537 };
+		for (size_t k = (size_t)round; k < 2; k += 2) {
+			char *got = render(in.p, in.len, sizes[k], NULL, ',');
+			struct ec_buf fields = EC_BUF_INIT;
+			for (char *l = got; *l; ) {
+				char *colon = strchr(l, ':');
+				assert_non_null(colon);
+				if (strchr(l, '!') && strchr(l, '!') < colon)
+					fail_msg("round %d: a record refused: %.80s",
+					    round, l);
+				/* to the end of this record's fields */
+				char *e = colon + 1;
+				while (*e == '[') {
+					e = strchr(e, ']');
+					/* a ']' inside a field: none in bits */
+					e++;
+				}
+				assert_true(*e == '\n');
+				ec_buf_add(&fields, colon + 1, (size_t)(e - colon));
+				l = e + 1;
+			}
+			ec_buf_adds(&fields, "");
+			if (strcmp(fields.p, want) != 0)
+				fail_msg("round %d, read size %zu: the records "
+				    "differ from libcsv's", round, sizes[k]);
+			ec_buf_release(&fields);
+			free(got);
+		}
+		free(want);
+	}
+#undef RND
+	ec_buf_release(&in);
+}
+
+/*
  * A line that cannot be a record is refused before it is all read, and
  * the records after it are read: a field of 3 MiB with no delimiter, a
  * line of 65 MiB of short fields, each whole or begun inside a quote.
@@ -716,6 +800,7 @@ main(void)
 		cmocka_unit_test(test_stray_line_ends),
 		cmocka_unit_test(test_field_cap),
 		cmocka_unit_test(test_plain_lines),
+		cmocka_unit_test(test_many_batches),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_field_max),
 		cmocka_unit_test(test_record_across_batches),
