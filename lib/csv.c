@@ -886,7 +886,8 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 			    r->term_none - gone : 0;
 			if (!r->eof && !fill(r) && r->fatal)
 				return 0;
-			if (r->eof && r->start == r->end)
+			/* (A bad sequence left unread is in this line too.) */
+			if (r->eof && r->start == r->end && !r->conv_error)
 				r->skipping = 0;
 			continue;
 		}

@@ -480,6 +480,21 @@ test_long_line(void **state)
 		}
 	}
 	alarm(0);
+	/*
+	 * The line refused, then in the part of it skipped a GB18030
+	 * character cut off by the end of the file: the error names the
+	 * line (it once named the next).
+	 */
+	for (size_t k = 0; k < EC_ARRAY_LEN(sizes); k++) {
+		n = (size_t)sprintf(in, "a,");
+		memset(in + n, 'x', big);
+		n += big;
+		n += (size_t)sprintf(in + n, "\x81");
+		got = render(in, n, sizes[k], "gb18030", ',');
+		assert_string_equal(got, "1!3:\nFATAL 1 not valid GB18030 text "
+		    "(is the file UTF-8? then leave out -E)\n");
+		free(got);
+	}
 	/* Begun inside a quote: the record, then its second line alone. */
 	n = (size_t)sprintf(in, "a,b\n1,\"y\n");
 	memset(in + n, 'x', big);
