@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,6 +60,23 @@ fuzz_longest_record(const char *p, size_t n)
 		}
 	}
 	return n - start > longest ? n - start : longest;
+}
+
+/* The longest record (as above) of what was written to fd. */
+static inline size_t
+fuzz_fd_longest_record(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *text;
+	size_t longest;
+
+	FUZZ_CHECK(size >= 0);
+	text = malloc((size_t)size + 1);
+	FUZZ_CHECK(text != NULL);
+	FUZZ_CHECK(pread(fd, text, (size_t)size, 0) == size);
+	longest = fuzz_longest_record(text, (size_t)size);
+	free(text);
+	return longest;
 }
 
 /*
