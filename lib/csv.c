@@ -28,7 +28,6 @@
 #endif
 /* A line cut at the marks cannot have too many fields. */
 _Static_assert(MARKS_LINE_MAX <= EC_CSV_FIELDS_MAX, "MARKS_LINE_MAX");
-_Static_assert(MARKS_LINE_MAX % 64 == 0, "MARKS_LINE_MAX");
 _Static_assert(EC_CSV_FIELD_MAX < EC_CSV_RECORD_MAX, "EC_CSV_FIELD_MAX");
 
 struct row {
