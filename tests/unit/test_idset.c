@@ -116,6 +116,115 @@ test_million(void **state)
 		if (ec_idset_add(s, key_of(i), 1) != i + 2)
 			fail_msg("re-add %llu", (unsigned long long)i);
 	assert_int_equal(ec_idset_count(s), n);
+	/* 8 bytes a slot, 0.7 full at most: 16 MiB, and nothing aside */
+	assert_int_equal(ec_idset_capacity(s), 1 << 21);
+	assert_int_equal(ec_idset_spilled(s), 0);
+	ec_idset_free(s);
+}
+
+/*
+ * Keys of one home slot, more than a displacement can say: those pushed
+ * past it are kept aside, and still found; a larger table, where they
+ * have two homes, takes them back.
+ */
+static void
+test_one_home(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+	uint64_t keys[300];
+	size_t n = 0;
+
+	/* home = the top 10 of the hash's 57 bits, in 1024 slots */
+	for (uint64_t k = 1; n < 300; k++)
+		if (ec_idset_hash(k) >> 47 == 1023)	/* wraps around */
+			keys[n++] = k;
+	for (size_t i = 0; i < n; i++)
+		assert_true(ec_idset_add(s, keys[i], i + 2) == 0);
+	assert_int_equal(ec_idset_capacity(s), 1024);
+	assert_int_equal(ec_idset_count(s), 300);
+	assert_int_equal(ec_idset_spilled(s), 300 - 128);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(ec_idset_get(s, keys[i]) == i + 2);
+		assert_true(ec_idset_add(s, keys[i], 99999) == i + 2);
+	}
+	for (uint64_t k = 1; k < keys[n - 1]; k++)
+		if (ec_idset_get(s, k) != 0 && ec_idset_hash(k) >> 47 != 1023)
+			fail_msg("absent key %llu found", (unsigned long long)k);
+	/* Other keys, to 2^11 slots: the 300 now have homes 2046 and 2047. */
+	for (uint64_t i = 0; i < 500; i++)
+		assert_true(ec_idset_add(s, key_of(i), 1000 + i) == 0);
+	assert_int_equal(ec_idset_capacity(s), 2048);
+	assert_int_equal(ec_idset_count(s), 800);
+	assert_true(ec_idset_spilled(s) < 300 - 128);
+	for (size_t i = 0; i < n; i++)
+		assert_true(ec_idset_get(s, keys[i]) == i + 2);
+	for (uint64_t i = 0; i < 500; i++)
+		assert_true(ec_idset_get(s, key_of(i)) == 1000 + i);
+	ec_idset_free(s);
+}
+
+/*
+ * Few IDs on many lines (a sheet of mostly blank IDs): lines past the
+ * table's size are kept aside rather than growing a table mostly empty.
+ */
+static void
+test_sparse_lines(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+
+	for (uint64_t i = 0; i < 100; i++)
+		assert_true(ec_idset_add(s, key_of(i), 2 + i * 100000) == 0);
+	assert_int_equal(ec_idset_capacity(s), 1024);
+	assert_int_equal(ec_idset_spilled(s), 99);	/* line 2 fits */
+	for (uint64_t i = 0; i < 100; i++)
+		assert_true(ec_idset_get(s, key_of(i)) == 2 + i * 100000);
+	/* Once a third full, the table grows for a line. */
+	for (uint64_t i = 100; i < 400; i++)
+		assert_true(ec_idset_add(s, key_of(i), 20000000 + i) == 0);
+	assert_int_equal(ec_idset_capacity(s), 2048);
+	for (uint64_t i = 0; i < 100; i++)
+		assert_true(ec_idset_get(s, key_of(i)) == 2 + i * 100000);
+	for (uint64_t i = 100; i < 400; i++)
+		assert_true(ec_idset_get(s, key_of(i)) == 20000000 + i);
+	ec_idset_free(s);
+}
+
+#define FILE_LINE(f, l)	((uint64_t)(f) << 48 | (uint64_t)(l))
+
+/*
+ * Several files, their number above the line's 48 bits: every first
+ * line comes back with its file, and a second file does not push its
+ * lines out of the table.
+ */
+static void
+test_files(void **state)
+{
+	struct ec_idset *s = ec_idset_new();
+
+	/* file 0: lines 2..1001; file 1 has no IDs; file 2: 2..1001 */
+	for (uint64_t i = 0; i < 1000; i++)
+		assert_true(ec_idset_add(s, key_of(i), FILE_LINE(0, i + 2)) ==
+		    0);
+	for (uint64_t i = 0; i < 1000; i++) {
+		uint64_t k = key_of(i % 2 ? i : 1000 + i);
+		uint64_t first = ec_idset_add(s, k, FILE_LINE(2, i + 2));
+		assert_true(first == (i % 2 ? FILE_LINE(0, i + 2) : 0));
+	}
+	assert_int_equal(ec_idset_count(s), 1500);
+	assert_int_equal(ec_idset_spilled(s), 0);
+	assert_true(ec_idset_get(s, key_of(0)) == FILE_LINE(0, 2));
+	assert_true(ec_idset_get(s, key_of(999)) == FILE_LINE(0, 1001));
+	assert_true(ec_idset_get(s, key_of(1000)) == FILE_LINE(2, 2));
+	assert_true(ec_idset_get(s, key_of(1998)) == FILE_LINE(2, 1000));
+	/* Back to file 0 (no tool does it): still told apart. */
+	assert_true(ec_idset_add(s, key_of(5000), FILE_LINE(0, 7)) == 0);
+	assert_true(ec_idset_add(s, key_of(5001), FILE_LINE(2, 7)) == 0);
+	assert_true(ec_idset_get(s, key_of(5000)) == FILE_LINE(0, 7));
+	assert_true(ec_idset_get(s, key_of(5001)) == FILE_LINE(2, 7));
+	assert_true(ec_idset_get(s, key_of(998)) == FILE_LINE(0, 1000));
+	/* A file number as large as it gets. */
+	assert_true(ec_idset_add(s, key_of(6000), FILE_LINE(65535, 3)) == 0);
+	assert_true(ec_idset_get(s, key_of(6000)) == FILE_LINE(65535, 3));
 	ec_idset_free(s);
 }
 
@@ -251,6 +360,9 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_add_twice),
 		cmocka_unit_test(test_million),
+		cmocka_unit_test(test_one_home),
+		cmocka_unit_test(test_sparse_lines),
+		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_consecutive_ids),
 		cmocka_unit_test(test_absent_at_every_size),
 		cmocka_unit_test(test_large_lines),
