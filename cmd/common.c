@@ -663,6 +663,12 @@ tool_finish(struct tool *t)
 		ec_csv_writer_flush(&t->rej);
 		check_write(t, &t->rej);
 	}
+	/* Both ready before either is renamed: a full disk changes neither. */
+	if (t->out_open && t->out_path &&
+	    ec_outfile_ready(&t->outfile, err, sizeof err) != 0)
+		tool_fatal(t, "%s", err);
+	if (t->rej_open && ec_outfile_ready(&t->rejfile, err, sizeof err) != 0)
+		tool_fatal(t, "%s", err);
 	if (t->out_open && t->out_path &&
 	    ec_outfile_commit(&t->outfile, err, sizeof err) != 0)
 		tool_fatal(t, "%s", err);

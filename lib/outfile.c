@@ -172,7 +172,7 @@ ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 }
 
 int
-ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
+ec_outfile_ready(struct ec_outfile *o, char *err, size_t errlen)
 {
 	int rc = 0;
 
@@ -190,12 +190,30 @@ ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
 		rc = -1;
 	}
 	o->fd = -1;
-	if (rc == 0 && o->tmp && rename(o->tmp, o->path) != 0) {
+	if (rc != 0) {
+		if (o->tmp) {
+			unlink(o->tmp);
+			track(o->tmp, 0);
+		}
+		free(o->tmp);
+		free(o->path);
+		o->tmp = o->path = NULL;
+	}
+	return rc;
+}
+
+int
+ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (o->fd >= 0 && ec_outfile_ready(o, err, errlen) != 0)
+		return -1;
+	if (o->tmp && rename(o->tmp, o->path) != 0) {
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+		unlink(o->tmp);
 		rc = -1;
 	}
-	if (rc != 0 && o->tmp)
-		unlink(o->tmp);
 	if (o->tmp)
 		track(o->tmp, 0);
 	free(o->tmp);

@@ -37,7 +37,18 @@ int ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 int ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 	size_t errlen);
 
-/* fsyncs, closes and renames; 0, or -1 with a message (temp removed). */
+/*
+ * fsyncs and closes the temporary file (naming it, if it had no name):
+ * all of a commit that a full disk can make fail, so that several files
+ * can all be made ready before any is renamed.  0, or -1 with a message
+ * (the temporary file removed).
+ */
+int ec_outfile_ready(struct ec_outfile *o, char *err, size_t errlen);
+
+/*
+ * Makes the file ready unless it is, and renames it over the target; 0,
+ * or -1 with a message (the temporary file removed).
+ */
 int ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen);
 
 /* Closes and removes the temporary file. */

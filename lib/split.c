@@ -144,6 +144,7 @@ enum gstate {
 	G_NEW = 0,	/* no file yet */
 	G_OPEN,		/* its temporary file is open */
 	G_CLOSED,	/* made, closed to stay under max_open */
+	G_READY,	/* written out, synced and closed, not yet renamed */
 	G_DONE,		/* committed */
 };
 
@@ -470,20 +471,37 @@ ec_split_write(struct ec_split *sp, size_t group, const void *p, size_t n,
 int
 ec_split_commit(struct ec_split *sp, char *err, size_t errlen)
 {
+	/*
+	 * Every file written out and synced first, then all renamed: a disk
+	 * that fills up, or a write that fails, changes no file, and the
+	 * renames that follow take no space and no time.
+	 */
 	for (size_t k = 0; k < sp->ng; k++) {
 		struct group *g = sp->g[k];
-		if (g->state == G_DONE)
+		if (g->state == G_DONE || g->state == G_READY)
 			continue;
 		/* A group never written gets its file too: the head alone. */
 		if (open_group(sp, k, err, errlen) != 0 ||
 		    flush(g, err, errlen) != 0)
 			return -1;
 		forget_open(sp, k);
+		ec_buf_release(&g->buf);
+		if (ec_outfile_ready(&g->of, err, errlen) != 0) {
+			/* removed: a signal must not remove it again */
+			reg_remove(g->reg);
+			g->state = G_DONE;
+			return -1;
+		}
+		g->state = G_READY;
+	}
+	for (size_t k = 0; k < sp->ng; k++) {
+		struct group *g = sp->g[k];
+		if (g->state != G_READY)
+			continue;
 		/* Listed until renamed: a signal now removes a lost name. */
 		int rc = ec_outfile_commit(&g->of, err, errlen);
 		reg_remove(g->reg);
 		g->state = G_DONE;
-		ec_buf_release(&g->buf);
 		if (rc != 0)
 			return -1;
 	}

@@ -78,10 +78,12 @@ int ec_split_write(struct ec_split *sp, size_t group, const void *p,
 	size_t n, char *err, size_t errlen);
 
 /*
- * Flushes, syncs and renames every group's file into place, in the order
- * the groups were made; a group never written gets a file holding head
- * alone.  0, or -1 with a message in err (the files not yet renamed stay
- * temporary: ec_split_free removes them).
+ * Flushes and syncs every group's file, then renames them all into place,
+ * in the order the groups were made; a group never written gets a file
+ * holding head alone.  0, or -1 with a message in err (the files not yet
+ * renamed stay temporary: ec_split_free removes them).  A write that
+ * fails, a full disk, changes no file: only a rename failing, or a
+ * signal among the renames, leaves some files new and some old.
  */
 int ec_split_commit(struct ec_split *sp, char *err, size_t errlen);
 

@@ -318,6 +318,45 @@ test_abort_keeps_old(void **state)
 	assert_string_equal(listing(dir), "out.csv");
 }
 
+/*
+ * Ready: written out and closed, under a hidden name (even a file made
+ * with O_TMPFILE), the target untouched; then renamed by commit, or
+ * removed by abort.
+ */
+static void
+test_ready(void **state)
+{
+	const char *dir = *state, *a = in(dir, "a.csv"), *b = in(dir, "b.csv");
+	struct ec_outfile oa, ob;
+	char err[256] = "";
+
+	put(a, "old a\n", 0644);
+	put(b, "old b\n", 0644);
+	assert_int_equal(ec_outfile_open(&oa, a, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&ob, b, err, sizeof err), 0);
+	emit(&oa, "new a\n");
+	emit(&ob, "new b\n");
+	assert_int_equal(ec_outfile_ready(&oa, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_ready(&ob, err, sizeof err), 0);
+	assert_int_equal(oa.fd, -1);
+	assert_int_equal(ob.fd, -1);
+	assert_non_null(oa.tmp);
+	assert_non_null(ob.tmp);
+	assert_string_equal(contents(oa.tmp), "new a\n");
+	assert_string_equal(contents(ob.tmp), "new b\n");
+	assert_string_equal(contents(a), "old a\n");
+	assert_string_equal(contents(b), "old b\n");
+	/* one renamed, the other given up: nothing else is left */
+	assert_int_equal(ec_outfile_commit(&oa, err, sizeof err), 0);
+	ec_outfile_abort(&ob);
+	assert_string_equal(err, "");
+	assert_string_equal(contents(a), "new a\n");
+	assert_string_equal(contents(b), "old b\n");
+	assert_string_equal(listing(dir), "a.csv|b.csv");
+	assert_null(oa.tmp);
+	assert_null(ob.tmp);
+}
+
 static void
 test_commit_replaces_whole(void **state)
 {
@@ -565,6 +604,7 @@ main(void)
 		T(test_mode_follows_umask),
 		T(test_abort),
 		T(test_abort_keeps_old),
+		T(test_ready),
 		T(test_commit_replaces_whole),
 		T(test_cleanup),
 		T(test_missing_dir),
