@@ -171,6 +171,24 @@ ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 	return 0;
 }
 
+/*
+ * Lets go of o's names, its file already closed: the temporary file is
+ * no longer listed for removal, and removed if remove says so.
+ */
+static void
+let_go(struct ec_outfile *o, int remove)
+{
+	if (o->tmp) {
+		if (remove)
+			unlink(o->tmp);
+		track(o->tmp, 0);
+	}
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	o->fd = -1;
+}
+
 int
 ec_outfile_ready(struct ec_outfile *o, char *err, size_t errlen)
 {
@@ -190,15 +208,8 @@ ec_outfile_ready(struct ec_outfile *o, char *err, size_t errlen)
 		rc = -1;
 	}
 	o->fd = -1;
-	if (rc != 0) {
-		if (o->tmp) {
-			unlink(o->tmp);
-			track(o->tmp, 0);
-		}
-		free(o->tmp);
-		free(o->path);
-		o->tmp = o->path = NULL;
-	}
+	if (rc != 0)
+		let_go(o, 1);
 	return rc;
 }
 
@@ -211,14 +222,9 @@ ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
 		return -1;
 	if (o->tmp && rename(o->tmp, o->path) != 0) {
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
-		unlink(o->tmp);
 		rc = -1;
 	}
-	if (o->tmp)
-		track(o->tmp, 0);
-	free(o->tmp);
-	free(o->path);
-	o->tmp = o->path = NULL;
+	let_go(o, rc != 0);
 	return rc;
 }
 
@@ -234,23 +240,10 @@ ec_outfile_abort(struct ec_outfile *o)
 		o->anon = 0;
 		return;
 	}
-	if (!o->tmp) {
-		/* Written in place (a device), or nothing to undo. */
-		if (o->path && o->fd >= 0)
-			close(o->fd);
-		free(o->path);
-		o->path = NULL;
-		o->fd = -1;
-		return;
-	}
-	if (o->fd >= 0)
+	/* Written in place (a device): closed, and nothing to undo. */
+	if (o->fd >= 0 && (o->tmp || o->path))
 		close(o->fd);
-	unlink(o->tmp);
-	track(o->tmp, 0);
-	free(o->tmp);
-	free(o->path);
-	o->tmp = o->path = NULL;
-	o->fd = -1;
+	let_go(o, 1);
 }
 
 void
