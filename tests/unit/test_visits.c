@@ -597,6 +597,79 @@ test_split_cleanup(void **state)
 	ec_split_free(sp);
 }
 
+/* Writes s to dir/name. */
+static void
+put_file(const char *dir, const char *name, const char *s)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(s, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Removes the hidden temporary file of target name in dir. */
+static void
+remove_temp_of(const char *dir, const char *name)
+{
+	char prefix[128], path[600];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	snprintf(prefix, sizeof prefix, ".%s.", name);
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		assert_int_equal(unlink(path), 0);
+		n++;
+	}
+	closedir(d);
+	assert_int_equal(n, 1);
+}
+
+/*
+ * A file that cannot be written out at the commit (its temporary file
+ * gone, as a full disk would fail it) changes no file: every file is
+ * written out before any is renamed, the groups closed to keep under
+ * max_open too.
+ */
+static void
+test_split_commit_all_or_nothing(void **state)
+{
+	const char *dir = *state;
+	char err[256], v[4] = "g0";
+	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 2);
+
+	for (int g = 0; g < 5; g++) {
+		char name[8];
+		snprintf(name, sizeof name, "g%d.csv", g);
+		put_file(dir, name, "old\n");
+	}
+	for (int g = 0; g < 5; g++) {
+		v[1] = (char)('0' + g);
+		assert_int_equal(ec_split_write(sp, group(sp, v), "new\n", 4,
+		    err, sizeof err), 0);
+	}
+	/* g3 was closed to keep two open; the commit must open it again. */
+	remove_temp_of(dir, "g3.csv");
+	assert_int_equal(ec_split_commit(sp, err, sizeof err), -1);
+	assert_non_null(strstr(err, "g3.csv"));
+	ec_split_free(sp);
+	assert_string_equal(listing(dir),
+	    "g0.csv\ng1.csv\ng2.csv\ng3.csv\ng4.csv\n");
+	for (int g = 0; g < 5; g++) {
+		char name[8];
+		snprintf(name, sizeof name, "g%d.csv", g);
+		assert_string_equal(slurp(dir, name), "old\n");
+	}
+}
+
 static void
 test_split_missing_dir(void **state)
 {
@@ -635,6 +708,7 @@ main(void)
 		D(test_split_bounded_open),
 		D(test_split_abort),
 		D(test_split_cleanup),
+		D(test_split_commit_all_or_nothing),
 		D(test_split_missing_dir),
 	};
 
