@@ -2,16 +2,19 @@
 # run.sh [N [FIRST]]: spoils the examples N ways (seeds FIRST.., 1 by
 # default; 200 by default) with tests/mangle/mangle.c and runs each tool
 # on what it gets: elder-classify on a spoilt census, risk-score on a
-# spoilt classified sheet, visit-due on a spoilt sheet and on a spoilt
-# visit log, rollup on a spoilt visit list, report on spoilt counts.
+# spoilt classified sheet, visit-due on a spoilt sheet (to the standard
+# output, and with --split-by village to one file a village under
+# --out-dir) and on a spoilt visit log, rollup on a spoilt visit list,
+# report on spoilt counts.
 # For every run it asserts what a data officer may count on:
 #
 #   - the tool exits 0, 1 or 2, never by a signal, within two minutes;
 #   - each line of its messages names the file and the line (or is the
 #     count of messages not shown, or the --stats line);
 #   - unless it stopped (2), read = written + rejected (+ not selected),
-#     the output holds the records written and the rejects file the
-#     records rejected.
+#     the output holds the records written (with --split-by, its files
+#     together, nothing but NAME.csv under --out-dir, no temporary file
+#     left) and the rejects file the records rejected.
 #
 # Prints the seed and the tool of each failure and "mangle: N passed,
 # N failed".  `make check` runs 200 seeds; MANGLE_SEEDS=100000 make
@@ -44,6 +47,7 @@ cp "$ex/visits.csv" "$work/visits.csv"
     > "$work/counts.csv" 2>/dev/null
 
 pass=0 fail=0
+split=		# the --out-dir of a --split-by run, else empty
 
 # A run on files this small that takes minutes is a hang: it is stopped
 # and counted as a failure, and the next seed goes on.
@@ -85,6 +89,15 @@ check() {
 		failed "message without a line: $bad"
 		return
 	fi
+	# Only NAME.csv files, none hidden (a temporary file left), nothing
+	# else made under the directory, whatever the status.
+	if [ -n "$split" ]; then
+		odd=$(ls -A "$split" | grep -v -E '^[^.].*\.csv$' | head -1)
+		if [ -n "$odd" ]; then
+			failed "--out-dir holds '$odd'"
+			return
+		fi
+	fi
 	if [ $st -eq 2 ]; then
 		pass=$((pass + 1))
 		return
@@ -104,7 +117,15 @@ check() {
 	case $tool in
 	rollup|report) ;;
 	*)
-		got=$("$mangle" -c < "$work/out.csv")
+		if [ -n "$split" ]; then
+			got=0
+			for f in "$split"/*.csv; do
+				[ -f "$f" ] || continue
+				got=$((got + $("$mangle" -c < "$f")))
+			done
+		else
+			got=$("$mangle" -c < "$work/out.csv")
+		fi
 		if [ "$got" -ne "$written" ]; then
 			failed "$got records in the output, the stats say $written"
 			return
@@ -128,6 +149,13 @@ while [ $seed -lt $((first + n)) ]; do
 	check risk-score "$work/bad.csv"
 	"$mangle" $seed < "$work/scored.csv" > "$work/bad.csv"
 	check visit-due --visits "$work/visits.csv" "$work/bad.csv"
+	# The same, one file per village: all of them inside the directory.
+	rm -rf "$work/lists"
+	mkdir "$work/lists"
+	split=$work/lists
+	check visit-due --visits "$work/visits.csv" --split-by village \
+	    --out-dir "$work/lists" "$work/bad.csv"
+	split=
 	"$mangle" $seed < "$work/visits.csv" > "$work/bad.csv"
 	check visit-due --visits "$work/bad.csv" "$work/scored.csv"
 	"$mangle" $seed < "$work/due.csv" > "$work/bad.csv"
