@@ -155,6 +155,16 @@ run(struct tool *t, struct ec_reporter *r, const char *path)
 		close(fd);
 }
 
+/* The report as it is made, to the output (reporter's flush). */
+static void
+write_out(void *ctx, struct ec_buf *out)
+{
+	struct tool *t = ctx;
+
+	ec_csv_write_raw(&t->out, out->p, out->len);
+	ec_buf_reset(out);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,6 +172,7 @@ main(int argc, char **argv)
 	struct ec_report_options o;
 	struct ec_reporter *r;
 	struct ec_buf out = EC_BUF_INIT;
+	char err[512];
 	int opt, status;
 
 	tool_init(&t, "report", usage);
@@ -209,8 +220,13 @@ main(int argc, char **argv)
 	tool_load_policy(&t);
 	tool_open_output(&t);
 	r = ec_reporter_new(t.pol, &o);
+	ec_reporter_flush_to(r, write_out, &t);
 	run(&t, r, optind < argc ? argv[optind] : "-");
-	ec_reporter_write(r, &out);
+	if (ec_reporter_write(r, &out, err, sizeof err) != 0) {
+		ec_buf_release(&out);
+		ec_reporter_free(r);
+		tool_fatal(&t, "%s", err);
+	}
 	ec_reporter_free(r);
 	if (out.len)
 		ec_csv_write_raw(&t.out, out.p, out.len);

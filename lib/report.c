@@ -8,11 +8,15 @@
  * each repeat the key columns; HTML is one file with its CSS and SVG
  * inline, and nothing that would reach the network.
  */
+#define _GNU_SOURCE		/* O_TMPFILE, mkstemp */
 #include "report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "sheet.h"
@@ -107,13 +111,31 @@ struct urow {
 
 /* One person of a visit sheet: the cells as shown. */
 struct person {
-	char *cell[V_N];
+	const char *cell[V_N];
 };
+
+/*
+ * The people of a visit list wait in a temporary file, not in memory,
+ * so that report's memory does not grow with them: each as a record of
+ * the offset of the one before in its village (0: none), the length of
+ * the rest, and the cells, each its length then its bytes.  A village
+ * keeps its last record and walks the chain back when its sheet is made.
+ */
+struct spill {
+	int fd;			/* -1 until the first person */
+	uint64_t size;		/* bytes given, written or still in buf */
+	struct ec_buf buf;	/* the last ones, not yet written */
+	int err;		/* errno of the first failure, or 0 */
+	const char *dir;	/* where the file is, for a message */
+};
+
+#define SPILL_HEAD	12	/* the offset before, the length */
+#define SPILL_FLUSH	(256 * 1024)
 
 struct village {
 	char *place[3];		/* county, township, village */
-	struct person *people;
-	size_t n, cap;
+	uint64_t last;		/* its last person's record in the spill */
+	size_t n;
 };
 
 struct ec_reporter {
@@ -136,6 +158,10 @@ struct ec_reporter {
 	int c_place[3], c_cell[V_N], c_status;
 	struct village *vil;
 	size_t nvil, capvil;
+	struct spill spill;
+
+	void (*flush)(void *ctx, struct ec_buf *out);
+	void *flush_ctx;
 };
 
 /* ---- labels ---- */
@@ -950,14 +976,8 @@ md_table(struct ec_buf *b, const struct table *t)
 /* ---- CSV ---- */
 
 static void
-csv_table(struct ec_buf *b, const struct table *t)
+csv_rows(struct ec_buf *b, const struct table *t)
 {
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c)
-			ec_buf_addc(b, ',');
-		add_csv(b, t->cols[c].head);
-	}
-	ec_buf_addc(b, '\n');
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			const struct tcell *x = cell(t, r, c);
@@ -967,6 +987,18 @@ csv_table(struct ec_buf *b, const struct table *t)
 		}
 		ec_buf_addc(b, '\n');
 	}
+}
+
+static void
+csv_table(struct ec_buf *b, const struct table *t)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (c)
+			ec_buf_addc(b, ',');
+		add_csv(b, t->cols[c].head);
+	}
+	ec_buf_addc(b, '\n');
+	csv_rows(b, t);
 }
 
 /* ---- HTML ---- */
@@ -1699,18 +1731,158 @@ village_of(struct ec_reporter *r, const struct ec_csv_record *rec)
 	return v;
 }
 
+/* ---- the people waiting in a temporary file ---- */
+
+/* An unnamed file in $TMPDIR (else /tmp): nothing is left behind. */
+static int
+spill_open(struct spill *sp)
+{
+	const char *dir = getenv("TMPDIR");
+	struct ec_buf b = EC_BUF_INIT;
+
+	sp->dir = dir && *dir ? dir : "/tmp";
+#ifdef O_TMPFILE
+	sp->fd = open(sp->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (sp->fd >= 0)
+		return 0;
+#endif
+	ec_buf_addf(&b, "%s/.report.XXXXXX", sp->dir);
+	sp->fd = mkstemp(b.p);
+	if (sp->fd >= 0)
+		unlink(b.p);	/* gone once closed */
+	else
+		sp->err = errno;
+	ec_buf_release(&b);
+	return sp->fd >= 0 ? 0 : -1;
+}
+
+static void
+spill_flush(struct spill *sp)
+{
+	size_t off = 0;
+
+	while (off < sp->buf.len && !sp->err) {
+		ssize_t w = write(sp->fd, sp->buf.p + off, sp->buf.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			sp->err = errno;
+		else
+			off += (size_t)w;
+	}
+	ec_buf_reset(&sp->buf);
+}
+
+/* Appends a record; returns its offset. */
+static uint64_t
+spill_add(struct spill *sp, const void *p, size_t n)
+{
+	uint64_t at = sp->size;
+
+	if (sp->fd < 0 && !sp->err)
+		spill_open(sp);
+	ec_buf_add(&sp->buf, p, n);
+	sp->size += n;
+	if (sp->buf.len >= SPILL_FLUSH)
+		spill_flush(sp);
+	return at;
+}
+
+static int
+spill_read(struct spill *sp, uint64_t at, void *p, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n && !sp->err) {
+		ssize_t k = pread(sp->fd, (char *)p + got, n - got,
+		    (off_t)(at + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			sp->err = k < 0 ? errno : EIO;
+		else
+			got += (size_t)k;
+	}
+	return sp->err ? -1 : 0;
+}
+
+/*
+ * The people of village v, in the order they came: their cells point
+ * into *blob, which the caller frees with the array.  NULL (and the
+ * spill's err set) when the file cannot be read.
+ */
+static struct person *
+village_people(struct ec_reporter *r, const struct village *v, char **blob)
+{
+	struct spill *sp = &r->spill;
+	uint64_t *at = ec_xcalloc(v->n ? v->n : 1, sizeof *at);
+	uint32_t *len = ec_xcalloc(v->n ? v->n : 1, sizeof *len);
+	struct person *people = NULL;
+	size_t total = 0, pos = 0;
+	uint64_t next = v->last + 1;
+	unsigned char head[SPILL_HEAD];
+
+	*blob = NULL;
+	if (sp->buf.len)
+		spill_flush(sp);
+	for (size_t i = v->n; i-- > 0; ) {
+		if (next == 0 || spill_read(sp, next - 1, head, sizeof head)) {
+			sp->err = sp->err ? sp->err : EIO;
+			goto out;
+		}
+		at[i] = next - 1 + SPILL_HEAD;
+		memcpy(&next, head, 8);
+		memcpy(&len[i], head + 8, 4);
+		total += len[i];
+	}
+	*blob = ec_xmalloc(total + 1);
+	people = ec_xcalloc(v->n ? v->n : 1, sizeof *people);
+	for (size_t i = 0; i < v->n; i++) {
+		/* Read, then each cell moved back over the lengths, ended by
+		 * a NUL: it always lands on bytes already read. */
+		char *rp = *blob + pos, *wp = rp, *end = rp + len[i];
+		if (spill_read(sp, at[i], rp, len[i]) != 0)
+			goto fail;
+		pos += len[i];
+		for (int c = 0; c < V_N; c++) {
+			uint32_t n;
+			if (end - rp < 4)
+				goto fail;
+			memcpy(&n, rp, 4);
+			rp += 4;
+			if ((size_t)(end - rp) < n)
+				goto fail;
+			memmove(wp, rp, n);
+			wp[n] = '\0';
+			people[i].cell[c] = wp;
+			rp += n;
+			wp += n + 1;
+		}
+	}
+	goto out;
+fail:
+	sp->err = sp->err ? sp->err : EIO;
+	free(people);
+	free(*blob);
+	people = NULL;
+	*blob = NULL;
+out:
+	free(at);
+	free(len);
+	return people;
+}
+
 static int
 visits_record(struct ec_reporter *r, const struct ec_csv_record *rec)
 {
 	struct village *v = village_of(r, rec);
-	struct person *pp;
-	struct ec_buf b = EC_BUF_INIT;
+	struct ec_buf b = EC_BUF_INIT, out = EC_BUF_INIT;
+	uint64_t prev = v->n ? v->last + 1 : 0;
+	uint32_t len;
 
-	if (v->n == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 16;
-		v->people = ec_xrealloc(v->people, v->cap * sizeof *v->people);
-	}
-	pp = &v->people[v->n++];
+	/* the offset before and the length, filled in below */
+	ec_buf_add(&out, &prev, 8);
+	ec_buf_add(&out, "\0\0\0\0", 4);
 	ec_sheet_record(&r->sheet, rec);
 	for (int i = 0; i < V_N; i++) {
 		int c = r->c_cell[i];
@@ -1769,9 +1941,16 @@ visits_record(struct ec_reporter *r, const struct ec_csv_record *rec)
 			ec_buf_add(&b, p, n);
 			break;
 		}
-		pp->cell[i] = b.p ? ec_xstrdup(b.p) : ec_xstrdup("");
+		len = (uint32_t)b.len;
+		ec_buf_add(&out, &len, 4);
+		ec_buf_add(&out, b.p ? b.p : "", b.len);
 	}
+	len = (uint32_t)(out.len - SPILL_HEAD);
+	memcpy(out.p + 8, &len, 4);
+	v->last = spill_add(&r->spill, out.p, out.len);
+	v->n++;
 	ec_buf_release(&b);
+	ec_buf_release(&out);
 	return 0;
 }
 
@@ -1787,10 +1966,11 @@ village_path(const struct village *v, struct ec_buf *b)
 	}
 }
 
-/* The sheet of villages vil[0..n); with place, one table for them all. */
+/* The sheet of village vil and its people (none: vil NULL); with place,
+ * the place columns too (CSV). */
 static void
 sheet_table(struct ec_reporter *r, struct table *t, struct village *vil,
-    size_t n, int place)
+    const struct person *people, int place)
 {
 	static const char *const cls[V_N] = {
 		NULL, "code", "num", "code", NULL, "code", NULL, "code", "num",
@@ -1816,23 +1996,28 @@ sheet_table(struct ec_reporter *r, struct table *t, struct village *vil,
 	col_fill = table_col(t, label(r, "visit_done_date"), 0, "fill");
 	t->cols[col_fill].fill = 1;
 	t->cols[col_fill].group = 2;
-	for (size_t k = 0; k < n; k++) {
-		for (size_t j = 0; j < vil[k].n; j++) {
-			size_t row = table_row(t, ROW_PLAIN);
+	for (size_t j = 0; vil && j < vil->n; j++) {
+		size_t row = table_row(t, ROW_PLAIN);
 
-			for (int i = 0; place && i < 3; i++)
-				table_set(t, row, (size_t)i, vil[k].place[i],
-				    NULL, 0);
-			table_set_int(t, row, first, (int64_t)j + 1, 0);
-			for (int i = 0; i < V_N; i++)
-				table_set(t, row, first + 1 + (size_t)i,
-				    vil[k].people[j].cell[i], NULL, 0);
-			table_set(t, row, col_fill, "", NULL, 0);
-		}
+		for (int i = 0; place && i < 3; i++)
+			table_set(t, row, (size_t)i, vil->place[i], NULL, 0);
+		table_set_int(t, row, first, (int64_t)j + 1, 0);
+		for (int i = 0; i < V_N; i++)
+			table_set(t, row, first + 1 + (size_t)i,
+			    people[j].cell[i], NULL, 0);
+		table_set(t, row, col_fill, "", NULL, 0);
 	}
 }
 
+/* Lets the caller write out what b holds, once it is 64 KiB or more. */
 static void
+maybe_flush(struct ec_reporter *r, struct ec_buf *b)
+{
+	if (r->flush && b->len >= 64 * 1024)
+		r->flush(r->flush_ctx, b);
+}
+
+static int
 sheets_write(struct ec_reporter *r, struct ec_buf *b)
 {
 	const char *title = r->o.title ? r->o.title :
@@ -1844,10 +2029,24 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 
 	ec_date_format(r->o.asof, date);
 	if (r->o.format == EC_FORMAT_CSV) {
-		sheet_table(r, &t, r->vil, r->nvil, 1);
-		csv_table(b, &t);
-		table_free(&t);
-		return;
+		/* one table, written a village at a time */
+		for (size_t k = 0; k < (r->nvil ? r->nvil : 1); k++) {
+			struct village *v = r->nvil ? &r->vil[k] : NULL;
+			struct person *people = NULL;
+			char *blob = NULL;
+			if (v && !(people = village_people(r, v, &blob)))
+				return -1;
+			sheet_table(r, &t, v, people, 1);
+			if (k == 0)
+				csv_table(b, &t);
+			else
+				csv_rows(b, &t);
+			table_free(&t);
+			free(people);
+			free(blob);
+			maybe_flush(r, b);
+		}
+		return 0;
 	}
 	if (r->o.format == EC_FORMAT_HTML)
 		html_head(r, b, title);
@@ -1859,7 +2058,14 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 	/* No one on the list still says so, dated. */
 	for (size_t k = 0; k < (r->nvil ? r->nvil : 1); k++) {
 		struct village *v = r->nvil ? &r->vil[k] : NULL;
+		struct person *people = NULL;
+		char *blob = NULL;
 
+		if (v && !(people = village_people(r, v, &blob))) {
+			ec_buf_release(&meta);
+			ec_buf_release(&head);
+			return -1;
+		}
 		ec_buf_reset(&meta);
 		ec_buf_reset(&head);
 		add_meta(r, &meta, "as_of", date);
@@ -1869,7 +2075,7 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 		if (v)
 			village_path(v, &head);
 		if (v)
-			sheet_table(r, &t, v, 1, 0);
+			sheet_table(r, &t, v, people, 0);
 		switch (r->o.format) {
 		case EC_FORMAT_TEXT:
 			if (k)
@@ -1924,11 +2130,15 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 		}
 		if (v)
 			table_free(&t);
+		free(people);
+		free(blob);
+		maybe_flush(r, b);
 	}
 	if (r->o.format == EC_FORMAT_HTML)
 		html_tail(b);
 	ec_buf_release(&meta);
 	ec_buf_release(&head);
+	return 0;
 }
 
 /* ---- the reporter ---- */
@@ -1940,6 +2150,7 @@ ec_reporter_new(const struct ec_policy *p, const struct ec_report_options *o)
 
 	r->pol = p;
 	r->o = *o;
+	r->spill.fd = -1;
 	if (!r->o.lang || strcmp(r->o.lang, "en") != 0)
 		r->o.lang = "zh";
 	return r;
@@ -1960,15 +2171,13 @@ ec_reporter_free(struct ec_reporter *r)
 		free(r->bname[i]);
 	free(r->bname);
 	free(r->bcol);
-	for (size_t k = 0; k < r->nvil; k++) {
-		for (size_t j = 0; j < r->vil[k].n; j++)
-			for (int i = 0; i < V_N; i++)
-				free(r->vil[k].people[j].cell[i]);
+	for (size_t k = 0; k < r->nvil; k++)
 		for (int i = 0; i < 3; i++)
 			free(r->vil[k].place[i]);
-		free(r->vil[k].people);
-	}
 	free(r->vil);
+	if (r->spill.fd >= 0)
+		close(r->spill.fd);
+	ec_buf_release(&r->spill.buf);
 	if (r->have_sheet)
 		ec_sheet_release(&r->sheet);
 	free(r);
@@ -2011,10 +2220,26 @@ ec_reporter_record(struct ec_reporter *r, const struct ec_csv_record *rec,
 }
 
 void
-ec_reporter_write(struct ec_reporter *r, struct ec_buf *out)
+ec_reporter_flush_to(struct ec_reporter *r,
+    void (*flush)(void *ctx, struct ec_buf *out), void *ctx)
+{
+	r->flush = flush;
+	r->flush_ctx = ctx;
+}
+
+int
+ec_reporter_write(struct ec_reporter *r, struct ec_buf *out, char *err,
+    size_t errlen)
 {
 	if (r->input == EC_INPUT_ROLLUP)
 		summary_write(r, out);
-	else if (r->input == EC_INPUT_VISITS)
-		sheets_write(r, out);
+	else if (r->input == EC_INPUT_VISITS &&
+	    (r->spill.err || sheets_write(r, out) != 0)) {
+		snprintf(err, errlen, "cannot keep the visit list in a "
+		    "temporary file in %s (TMPDIR): %s",
+		    r->spill.dir ? r->spill.dir : "/tmp",
+		    strerror(r->spill.err ? r->spill.err : EIO));
+		return -1;
+	}
+	return 0;
 }

@@ -4,11 +4,12 @@
  * text, Markdown, HTML or CSV.
  *
  * A reporter is given the header, which says which of the two it reads,
- * then every record, then writes the whole report into a buffer: a
- * column is as wide as its widest cell, so nothing can be written before
- * the last record is in.  It keeps what it shows of each record (a
- * rollup's rows, or the people of a visit list, grouped by village), and
- * nothing else.
+ * then every record, then writes the report: a column is as wide as its
+ * widest cell, so nothing can be written before the last record is in.
+ * It keeps a rollup's rows in memory; the people of a visit list wait in
+ * an unnamed temporary file ($TMPDIR, else /tmp), and only the villages
+ * stay in memory, so that its memory does not grow with the people.  A
+ * village's sheet is made, written and let go one at a time.
  *
  * The summary shows, per row of the rollup (units, subtotals, total),
  * the counts that supervision looks at and four rates: left-behind per
@@ -82,8 +83,20 @@ enum ec_report_input ec_reporter_input(const struct ec_reporter *r);
 int ec_reporter_record(struct ec_reporter *r, const struct ec_csv_record *rec,
 	int *field, char *err, size_t errlen);
 
-/* Appends the report to out. */
-void ec_reporter_write(struct ec_reporter *r, struct ec_buf *out);
+/*
+ * Has the report written out as it is made: flush(ctx, out) is called
+ * whenever out holds 64 KiB or more between two villages, and writes out
+ * and empties it, so that a long list is never held whole.
+ */
+void ec_reporter_flush_to(struct ec_reporter *r,
+	void (*flush)(void *ctx, struct ec_buf *out), void *ctx);
+
+/*
+ * Appends the report to out (what flush has not taken).  0, or -1 with a
+ * message when the visit list's temporary file failed (a full disk).
+ */
+int ec_reporter_write(struct ec_reporter *r, struct ec_buf *out, char *err,
+	size_t errlen);
 
 /*
  * An ID number with all but its first 6 and last 4 characters as '*'

@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,7 +246,8 @@ render(struct ec_policy *p, enum ec_format f, const char *lang,
 		if (ec_reporter_record(r, rec(&x, i + 2, rows[i]), &field, err,
 		    sizeof err) != 0)
 			fail_msg("%s", err);
-	ec_reporter_write(r, &b);
+	if (ec_reporter_write(r, &b, err, sizeof err) != 0)
+		fail_msg("%s", err);
 	ec_reporter_free(r);
 	return b.p;
 }
@@ -418,7 +420,7 @@ test_sheet_masks(void **state)
 		    "0832-3371388,high,,never_visited"), &field, err,
 		    sizeof err), 0);
 		ec_buf_reset(&b);
-		ec_reporter_write(r, &b);
+		assert_int_equal(ec_reporter_write(r, &b, err, sizeof err), 0);
 		ec_reporter_free(r);
 		/* No age column: computed from the ID number. */
 		assert_string_equal(b.p, mask ?
@@ -460,6 +462,94 @@ test_html_escapes(void **state)
 	ec_policy_free(p);
 }
 
+/* The flush of a reporter: what it is given, in order. */
+static void
+collect(void *ctx, struct ec_buf *out)
+{
+	struct ec_buf *all = ctx;
+
+	assert_true(out->len >= 64 * 1024);
+	ec_buf_add(all, out->p, out->len);
+	ec_buf_reset(out);
+}
+
+/* The sheets of 3000 people of 30 villages, mixed (not by village). */
+static void
+long_list(const struct ec_policy *p, enum ec_format format,
+    struct ec_buf *out, struct ec_buf *flushed)
+{
+	struct ec_report_options o;
+	struct ec_reporter *r;
+	struct rec x;
+	char err[512], line[256];
+	int field;
+
+	memset(&o, 0, sizeof o);
+	o.format = format;
+	o.lang = "zh";
+	o.mask = 1;
+	ec_date_from_ymd(2026, 11, 30, &o.asof);
+	r = ec_reporter_new(p, &o);
+	if (flushed)
+		ec_reporter_flush_to(r, collect, flushed);
+	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
+	    "id_number,name,township,village,phone,risk_level,"
+	    "days_overdue,visit_status"), err, sizeof err), 0);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(line, sizeof line, "51200219400101%03d%c,老人%d,"
+		    "镇%d,村%02d,138%08d,%s,%d,overdue", i % 1000,
+		    "0123456789X"[i % 11], i, i % 3, (i * 7) % 30, i,
+		    i % 2 ? "high" : "low", i % 50 + 1);
+		assert_int_equal(ec_reporter_record(r, rec(&x,
+		    (size_t)i + 2, line), &field, err, sizeof err), 0);
+	}
+	assert_int_equal(ec_reporter_write(r, out, err, sizeof err), 0);
+	ec_reporter_free(r);
+}
+
+/*
+ * A long list, written out as it is made: what the flush took and what
+ * is left make the same report as one written whole, in every format;
+ * the people come back from the temporary file in their order.
+ */
+static void
+test_sheets_flushed(void **state)
+{
+	static const enum ec_format formats[] = {
+		EC_FORMAT_TEXT, EC_FORMAT_MARKDOWN, EC_FORMAT_HTML,
+		EC_FORMAT_CSV,
+	};
+	struct ec_policy *p = policy(ec_policy_default_len);
+
+	for (size_t f = 0; f < 4; f++) {
+		struct ec_buf whole = EC_BUF_INIT, part = EC_BUF_INIT,
+		    flushed = EC_BUF_INIT;
+		long_list(p, formats[f], &whole, NULL);
+		long_list(p, formats[f], &part, &flushed);
+		assert_true(flushed.len > 0);
+		assert_true(part.len < 64 * 1024 + whole.len / 30);
+		ec_buf_add(&flushed, part.p, part.len);
+		assert_int_equal(flushed.len, whole.len);
+		assert_memory_equal(flushed.p, whole.p, whole.len);
+		if (formats[f] == EC_FORMAT_CSV) {
+			/* village 村07 holds people 1, 31, 61 ... in order */
+			const char *a = strstr(whole.p, ",老人1,");
+			const char *b = strstr(whole.p, ",老人31,");
+			const char *c = strstr(whole.p, ",老人61,");
+			assert_non_null(a);
+			assert_true(a < b && b < c);
+			assert_non_null(strstr(whole.p,
+			    "\n,镇1,村07,1,老人1,"));
+			assert_non_null(strstr(whole.p,
+			    "\n,镇1,村07,2,老人31,"));
+		}
+		ec_buf_release(&whole);
+		ec_buf_release(&part);
+		ec_buf_release(&flushed);
+	}
+	ec_policy_free(p);
+}
+
 int
 main(void)
 {
@@ -475,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_default_labels),
 		cmocka_unit_test(test_default_labels_same),
 		cmocka_unit_test(test_sheet_masks),
+		cmocka_unit_test(test_sheets_flushed),
 		cmocka_unit_test(test_html_escapes),
 	};
 
