@@ -3,7 +3,8 @@
 # synthetic census with tests/gen, then times, side by side in the same
 # run: cat (the machine's limit), the libcsv floor (parse with empty
 # callbacks and copy the bytes, the least any libcsv-based filter can
-# cost), and the eldercare tools.  Each command runs 3 times (once at
+# cost), and the eldercare tools (report on visit-due --overdue's list
+# and on a rollup, its time and memory only).  Each command runs 3 times (once at
 # national size, where Miller and datamash, which hold the whole sheet,
 # are left out); the best wall time is kept.  A tool's ratio to its floor
 # is the median of 5 ratios of runs side by side.  Results go to stdout
@@ -163,6 +164,18 @@ for n in $sizes; do
 	    "$(tail -1 $out/t3 | awk -F+ '{ printf "%.2f", $1 + $2 }')" \
 	    "$(tail -1 $out/t4 | awk -F+ '{ printf "%.2f", $1 + $2 }')"
 	} >> "$md"
+	# report: the visit sheets of the overdue (its memory must not grow
+	# with the people) and the summary of a three-level rollup.
+	overdue=$out/overdue-$n.csv
+	bin/visit-due --as-of $asof --visits "$visits" --overdue "$scored" \
+	    > "$overdue" 2>/dev/null
+	bin/rollup -b county,township,village "$scored" \
+	    > "$out/rollup-$n.csv" 2>/dev/null
+	sheets=$(measure "bin/report --as-of $asof -f html $overdue")
+	summary=$(measure "bin/report --as-of $asof -f html $out/rollup-$n.csv")
+	echo "$sheets $summary $(($(wc -l < "$overdue") - 1)) $(($(wc -l < "$out/rollup-$n.csv") - 1))" |
+	    awk '{ printf "\nreport -f html: the visit sheets of visit-due --overdue'"'"'s %d people, %.2f s and %.1f MiB; the summary of a rollup of %d rows (-b county,township,village), %.2f s and %.1f MiB.\n",
+		$9, $1, $4 / 1024, $10, $5, $8 / 1024 }' >> "$md"
 	# Miller holds the whole sheet in memory: not at national size.
 	if [ "$runs" -gt 1 ] && command -v mlr > /dev/null; then
 		peer "classification" \
