@@ -5,7 +5,7 @@
 # spoilt classified sheet, visit-due on a spoilt sheet (to the standard
 # output, and with --split-by village to one file a village under
 # --out-dir) and on a spoilt visit log, rollup on a spoilt visit list,
-# report on spoilt counts.
+# report on spoilt counts and on a spoilt visit list (its sheets).
 # For every run it asserts what a data officer may count on:
 #
 #   - the tool exits 0, 1 or 2, never by a signal, within two minutes;
@@ -161,6 +161,8 @@ while [ $seed -lt $((first + n)) ]; do
 	"$mangle" $seed < "$work/due.csv" > "$work/bad.csv"
 	check rollup -b county,township "$work/bad.csv"
 	"$mangle" $seed < "$work/counts.csv" > "$work/bad.csv"
+	check report -f csv "$work/bad.csv"
+	"$mangle" $seed < "$work/due.csv" > "$work/bad.csv"
 	check report -f csv "$work/bad.csv"
 	seed=$((seed + 1))
 done
