@@ -7,8 +7,9 @@
 #   out       the exact standard output expected
 #   err       the exact standard error expected
 #   status    the exit status expected (0 when absent)
-#   novalgrind  (optional, empty) the case is too heavy for valgrind (a
-#             100 MB input, say): with VALGRIND=1 it is skipped, said so
+#   novalgrind  (optional) the case cannot run under valgrind: too heavy
+#             (a 100 MB input, say), or the reason its first line gives;
+#             with VALGRIND=1 it is skipped, said so
 # With VALGRIND=1 every eldercare binary runs under valgrind, and any
 # error or leak fails the case.  BLESS=1 writes what a case produced as
 # its expectation (review the diff before committing it).
@@ -40,7 +41,8 @@ for name in "$@"; do
 	c=$cases/$name
 	[ -f "$c/cmd" ] || continue
 	if [ -n "$VALGRIND" ] && [ -f "$c/novalgrind" ]; then
-		echo "SKIP: $name (too heavy for valgrind: novalgrind)"
+		why=$(head -n 1 "$c/novalgrind")
+		echo "SKIP: $name (${why:-too heavy for valgrind}: novalgrind)"
 		skip=$((skip + 1))
 		continue
 	fi
