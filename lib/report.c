@@ -117,9 +117,10 @@ struct person {
 /*
  * The people of a visit list wait in a temporary file, not in memory,
  * so that report's memory does not grow with them: each as a record of
- * the offset of the one before in its village (0: none), the length of
- * the rest, and the cells, each its length then its bytes.  A village
- * keeps its last record and walks the chain back when its sheet is made.
+ * the offset of the one before in its village plus one (0: none), the
+ * length of the rest, and the cells, each its length then its bytes.  A
+ * village keeps its last record's offset and walks the chain back when
+ * its sheet is made.
  */
 struct spill {
 	int fd;			/* -1 until the first person */
