@@ -323,6 +323,46 @@ test_independent_sets(void **state)
 	ec_idset_free(b);
 }
 
+/*
+ * New keys and keys seen before, mixed as in a sheet with duplicates,
+ * through every grow of the table, against a plain array of first lines:
+ * an add that finds nothing must put the key where its look-up stopped.
+ */
+static void
+test_mixed_against_reference(void **state)
+{
+	enum { POOL = 60000, HOT = 3000, ADDS = 400000 };
+	uint64_t *first = calloc(POOL, sizeof *first);
+	struct ec_idset *s = ec_idset_new();
+	uint64_t x = 12345, line = 1;
+	size_t distinct = 0;
+
+	assert_non_null(first);
+	for (int n = 0; n < ADDS; n++, line++) {
+		x = x * UINT64_C(6364136223846793005) + 1442695040888963407;
+		/* half of the adds among few people, half among all */
+		uint64_t j = (x >> 33) % ((x >> 20 & 1) ? HOT : POOL);
+		uint64_t got = ec_idset_add(s, key_of(j), line);
+		if (got != first[j])
+			fail_msg("add %d of key %llu: %llu where %llu", n,
+			    (unsigned long long)j, (unsigned long long)got,
+			    (unsigned long long)first[j]);
+		if (first[j] == 0) {
+			first[j] = line;
+			distinct++;
+		}
+	}
+	assert_int_equal(ec_idset_count(s), distinct);
+	for (uint64_t j = 0; j < POOL; j++)
+		if (ec_idset_get(s, key_of(j)) != first[j])
+			fail_msg("key %llu: %llu where %llu",
+			    (unsigned long long)j,
+			    (unsigned long long)ec_idset_get(s, key_of(j)),
+			    (unsigned long long)first[j]);
+	free(first);
+	ec_idset_free(s);
+}
+
 /* Room made at once: no doubling after, nothing lost by it, never less. */
 static void
 test_reserve(void **state)
@@ -367,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_absent_at_every_size),
 		cmocka_unit_test(test_large_lines),
 		cmocka_unit_test(test_independent_sets),
+		cmocka_unit_test(test_mixed_against_reference),
 		cmocka_unit_test(test_reserve),
 	};
 
