@@ -326,7 +326,7 @@ test_independent_sets(void **state)
 /*
  * New keys and keys seen before, mixed as in a sheet with duplicates,
  * through every grow of the table, against a plain array of first lines:
- * an add that finds nothing must put the key where its look-up stopped.
+ * each add answers with the key's first line, or 0 and keeps this one.
  */
 static void
 test_mixed_against_reference(void **state)
