@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dups.h"
 #include "idset.h"
 #include "text.h"
 #include "width.h"
@@ -28,6 +29,7 @@ tool_init(struct tool *t, const char *prog, const char *usage)
 	t->prog = prog;
 	t->usage = usage;
 	t->delim = ',';
+	t->unique = -1;
 	if (ec_date_today(&t->asof) != 0)
 		t->asof = 0;
 	ec_diag_init(&t->diag, prog, stderr, EC_DIAG_CAP);
@@ -495,6 +497,124 @@ tool_check_width(const struct tool *t, const struct filter *f,
 
 #define ESTIMATE_AFTER 65536	/* records, before the set of IDs is sized */
 
+/*
+ * Repeated IDs.  A set of the IDs seen finds them in one pass, but grows
+ * with the sheet (16 bytes an ID: 266 MiB for 1.6 x 10^7 people), and
+ * elder-classify's memory must not.  Files can be read twice: a first
+ * pass reads every input for its IDs and sorts them (dups.h: DUPS_MEMORY,
+ * and 16 bytes an ID in a temporary file), and the records then go
+ * through once, each looked up in the repeats the sort found.  It comes
+ * before the first record when the inputs have BIG_SHEET bytes or more,
+ * else when the set reaches IDS_IN_MEMORY (a sheet of narrow records):
+ * a county's sheet never takes it.  Stdin cannot be read twice, so its
+ * IDs stay in the set.  The test suite sets ELDERCARE_TEST_IDS_IN_MEMORY
+ * (0: every sheet of files takes two passes).
+ */
+#define IDS_IN_MEMORY	131072		/* 2 MiB of set */
+#define BIG_SHEET	(24u << 20)	/* more records than that, usually */
+#define DUPS_MEMORY	(2u << 20)
+
+/* The inputs' bytes, or -1 when one is not a file (stdin, a pipe). */
+static double
+inputs_size(char **files, int nfiles)
+{
+	struct stat st;
+	double size = 0;
+
+	for (int i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0 || stat(files[i], &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			return -1;
+		size += (double)st.st_size;
+	}
+	return size;
+}
+
+static void __attribute__((noreturn))
+temp_fatal(struct tool *t, int err)
+{
+	const char *dir = getenv("TMPDIR");
+
+	tool_fatal(t, "the ID numbers of a large sheet are sorted in a "
+	    "temporary file in %s (TMPDIR): %s", dir && *dir ? dir : "/tmp",
+	    strerror(err));
+}
+
+/*
+ * Adds the IDs of one input to d as run_file will check them: those of
+ * each record not rejected before its cells are read.  Returns 0 when
+ * the input was read through, else -1: run_file will stop where this
+ * stopped (the same bytes, the same reader), and needs no more.
+ */
+static int
+first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
+    size_t file_no)
+{
+	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
+	struct ec_csv_reader *r;
+	struct ec_csv_record *rec;
+	struct ec_sheet sheet;
+	enum ec_csv_status st = EC_CSV_EOF;
+	char err[512];
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (!(r = ec_csv_reader_new(fd, &opt, err, sizeof err))) {
+		close(fd);
+		return -1;
+	}
+	ec_sheet_init(&sheet, t->pol, t->asof);
+	if (ec_csv_next(r, &rec) == EC_CSV_RECORD && !rec->error &&
+	    ec_sheet_bind(&sheet, rec, err, sizeof err) == 0) {
+		size_t nheader = rec->nfields;
+		int col = t->unique;
+		ec_sheet_prepare(&sheet, r, 1);
+		while (sheet.col_field[col] >= 0 &&
+		    (st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
+			struct ec_value v;
+			if (rec->error || rec->nfields != nheader)
+				continue;
+			ec_sheet_record(&sheet, rec);
+			ec_sheet_value(&sheet, col, &v);
+			if (!v.blank && ec_dups_add(d, ec_sheet_id_key(&sheet,
+			    col), (uint64_t)rec->line |
+			    (uint64_t)file_no << 48) != 0)
+				temp_fatal(t, errno);
+		}
+		rc = st == EC_CSV_FATAL ? -1 : 0;
+	}
+	ec_csv_reader_free(r);
+	ec_sheet_release(&sheet);
+	close(fd);
+	return rc;
+}
+
+/*
+ * The first pass, over every input from the start; then the sheet being
+ * read, if any, looks its records up in the repeats found.
+ */
+static void
+two_passes(struct tool *t, struct ec_sheet *sheet)
+{
+	struct ec_dups *d;
+
+	t->can_reread = 0;
+	ec_idset_free(t->seen);	/* first: its room is the sort's */
+	t->seen = NULL;
+	if (sheet)
+		ec_sheet_use_dups(sheet, NULL);
+	d = ec_dups_new(DUPS_MEMORY);
+	for (int i = 0; i < t->npaths; i++)
+		if (first_pass_file(t, d, t->paths[i], (size_t)i) != 0)
+			break;
+	if (ec_dups_finish(d) != 0)
+		temp_fatal(t, errno);
+	if (sheet)
+		ec_sheet_use_dups(sheet, d);
+	t->dups = d;
+}
+
 static void
 run_file(struct tool *t, const struct filter *f, const char *path,
     char ***first_header, size_t *first_n)
@@ -511,6 +631,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 
 	ec_sheet_init(&sheet, t->pol, t->asof);
 	ec_sheet_share_seen(&sheet, t->seen, t->file_no, t->names);
+	if (t->dups)
+		ec_sheet_use_dups(&sheet, t->dups);
 	if (ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
 	t->sheet = &sheet;
@@ -555,7 +677,9 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		ec_buf_reset(&t->errors);
 		t->nread++;
 		t->file_records++;
-		if (size > 0 && t->file_records <= ESTIMATE_AFTER) {
+		if (t->can_reread && ec_idset_count(t->seen) >= t->ids_in_memory)
+			two_passes(t, &sheet);
+		if (size > 0 && t->file_records <= ESTIMATE_AFTER && t->seen) {
 			/* its bytes, or near enough: quotes are not counted */
 			if (rec->raw) {
 				first_bytes += rec->raw_len + 1;
@@ -563,11 +687,14 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 				for (size_t i = 0; i < rec->nfields; i++)
 					first_bytes += rec->fields[i].n + 1;
 			}
-			if (t->file_records == ESTIMATE_AFTER &&
-			    ec_idset_count(t->seen) > 0)
-				ec_idset_reserve(t->seen, ec_idset_count(t->seen) +
-				    (size_t)((double)size / (double)first_bytes *
-				    ESTIMATE_AFTER));
+			size_t ids = ec_idset_count(t->seen), more = (size_t)
+			    ((double)size / (double)first_bytes * ESTIMATE_AFTER);
+			if (t->file_records != ESTIMATE_AFTER || ids == 0)
+				;
+			else if (t->can_reread && ids + more > t->ids_in_memory)
+				two_passes(t, &sheet);
+			else
+				ec_idset_reserve(t->seen, ids + more);
 		}
 		if (rec->error) {
 			record_problem(t, "csv", ec_csv_rec_strerror(rec->error));
@@ -599,6 +726,10 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	}
 	if (st == EC_CSV_FATAL)
 		tool_reader_fatal(t, r, t->file, "-E");
+	if (t->dups && ec_dups_error(t->dups))
+		tool_fatal(t, "reading back the ID numbers of the first pass "
+		    "(a temporary file in $TMPDIR or /tmp): %s",
+		    strerror(ec_dups_error(t->dups)));
 	ec_diag_finish(&t->diag, t->file);
 	if (t->check) {
 		printf("%s: %zu records, %zu valid, %zu with errors, %zu "
@@ -631,6 +762,20 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 		t->names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
 	/* Duplicates are looked for across all the inputs, as one sheet. */
 	t->seen = ec_idset_new();
+	t->paths = files;
+	t->npaths = nfiles;
+	t->ids_in_memory = IDS_IN_MEMORY;
+	const char *env = getenv("ELDERCARE_TEST_IDS_IN_MEMORY");
+	if (env && *env)
+		t->ids_in_memory = (size_t)strtoull(env, NULL, 10);
+	/* A column the tool makes is not in the file to be read first. */
+	int made = 0;
+	for (size_t i = 0; i < f->nappend; i++)
+		made |= f->append[i] == t->unique;
+	double size = t->unique >= 0 && !made ? inputs_size(files, nfiles) : -1;
+	t->can_reread = size >= 0;
+	if (t->can_reread && (size >= BIG_SHEET || t->ids_in_memory == 0))
+		two_passes(t, NULL);
 	for (int i = 0; i < nfiles; i++) {
 		t->file_no = (size_t)i;
 		run_file(t, f, files[i], &first, &first_n);
@@ -639,6 +784,9 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 		free(first[i]);
 	free(first);
 	ec_idset_free(t->seen);
+	ec_dups_free(t->dups);
+	t->seen = NULL;
+	t->dups = NULL;
 	free(t->names);
 }
 

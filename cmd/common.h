@@ -96,7 +96,13 @@ struct tool {
 	const char *file;	/* its name in messages */
 	const char **names;	/* every input's name, for messages */
 	size_t file_no;		/* which one this is */
-	struct ec_idset *seen;	/* IDs seen in every input so far */
+	struct ec_idset *seen;	/* IDs seen in every input so far ... */
+	struct ec_dups *dups;	/* ... or the repeats a first pass found */
+	int unique;		/* the column checked for repeats, or -1 */
+	int can_reread;		/* the inputs are files: a first pass may come */
+	size_t ids_in_memory;	/* IDs the set takes before it does */
+	char **paths;		/* the inputs as given */
+	int npaths;
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
 	struct ec_buf errors;	/* this record's errors, for _errors */

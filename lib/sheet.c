@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dups.h"
 #include "idset.h"
 #include "phone.h"
 #include "text.h"
@@ -359,6 +360,16 @@ ec_sheet_share_seen(struct ec_sheet *s, struct ec_idset *set, size_t file_no,
 	s->own_seen = 0;
 	s->file_no = file_no;
 	s->files = files;
+}
+
+void
+ec_sheet_use_dups(struct ec_sheet *s, struct ec_dups *d)
+{
+	if (s->own_seen)
+		ec_idset_free(s->seen);
+	s->seen = NULL;
+	s->own_seen = 0;
+	s->dups = d;
 }
 
 void
@@ -1112,14 +1123,19 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		struct ec_value v;
 		ec_sheet_value(s, r->unique, &v);
 		if (!v.blank) {
-			if (!s->seen) {
-				s->seen = ec_idset_new();
-				s->own_seen = 1;
-			}
 			/* The file's number rides above the line's 48 bits. */
-			uint64_t first = ec_idset_add(s->seen,
-			    key ? key : ec_sheet_id_key(s, r->unique),
-			    (uint64_t)s->rec->line | (uint64_t)s->file_no << 48);
+			uint64_t pos = (uint64_t)s->rec->line |
+			    (uint64_t)s->file_no << 48, first;
+			if (s->dups) {
+				first = ec_dups_first(s->dups, pos);
+			} else {
+				if (!s->seen) {
+					s->seen = ec_idset_new();
+					s->own_seen = 1;
+				}
+				first = ec_idset_add(s->seen, key ? key :
+				    ec_sheet_id_key(s, r->unique), pos);
+			}
 			if (first) {
 				size_t file = (size_t)(first >> 48);
 				unsigned long long line = first & ((1ULL << 48) - 1);

@@ -53,6 +53,7 @@ struct ec_problem {
 typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
 
 struct ec_idset;
+struct ec_dups;
 struct ec_vmap;
 struct ec_vlast;
 struct ec_sheet_prep;
@@ -96,6 +97,7 @@ struct ec_sheet {
 	struct ec_buf msg;
 
 	struct ec_idset *seen;	/* unique values, when checked */
+	struct ec_dups *dups;	/* or the repeats a first pass found */
 	int own_seen;		/* the sheet made seen and frees it */
 	size_t file_no;		/* which of files this sheet reads */
 	const char *const *files;	/* names, for "first seen in" */
@@ -129,6 +131,13 @@ int ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *header,
  */
 void ec_sheet_share_seen(struct ec_sheet *s, struct ec_idset *set,
 	size_t file_no, const char *const *files);
+
+/*
+ * Checks unique values against the repeats a first pass over the same
+ * records found (dups.h) instead of a set; d is borrowed.  The records
+ * must come in the order that pass read them.
+ */
+void ec_sheet_use_dups(struct ec_sheet *s, struct ec_dups *d);
 
 /* The tool writes col: compute it (from the policy, else from hook). */
 void ec_sheet_own(struct ec_sheet *s, int col, ec_sheet_hook_fn hook,

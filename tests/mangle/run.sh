@@ -6,7 +6,8 @@
 # output, and with --split-by village to one file a village under
 # --out-dir) and on a spoilt visit log, rollup on a spoilt visit list,
 # report on spoilt counts and on a spoilt visit list (its sheets).
-# For every run it asserts what a data officer may count on:
+# For every run it asserts what a data officer may count on (and, of
+# elder-classify, that its two ways of finding repeated IDs agree):
 #
 #   - the tool exits 0, 1 or 2, never by a signal, within two minutes;
 #   - each line of its messages names the file and the line (or is the
@@ -141,10 +142,38 @@ check() {
 	pass=$((pass + 1))
 }
 
+# elder-classify finds repeated ID numbers with a set of those seen, or,
+# when its inputs are files, with a first pass that sorts them: the set
+# alone, the sort from the start, and the sort taking over from the set
+# after 3 IDs must say the same, to the byte, of a spoilt sheet read
+# twice over.
+same_dups() {
+	tool="elder-classify, two passes"
+	for knob in none 0 3; do
+		if [ $knob = none ]; then
+			$limit "$bin/elder-classify" --as-of $asof "$@" \
+			    > "$work/dups-$knob.out" 2>&1 < /dev/null
+		else
+			ELDERCARE_TEST_IDS_IN_MEMORY=$knob $limit \
+			    "$bin/elder-classify" --as-of $asof "$@" \
+			    > "$work/dups-$knob.out" 2>&1
+		fi
+		echo "status $?" >> "$work/dups-$knob.out"
+	done
+	for knob in 0 3; do
+		if ! cmp -s "$work/dups-none.out" "$work/dups-$knob.out"; then
+			failed "ELDERCARE_TEST_IDS_IN_MEMORY=$knob differs"
+			return
+		fi
+	done
+	pass=$((pass + 1))
+}
+
 seed=$first
 while [ $seed -lt $((first + n)) ]; do
 	"$mangle" $seed < "$work/census.csv" > "$work/bad.csv"
 	check elder-classify "$work/bad.csv"
+	same_dups "$work/bad.csv" "$work/bad.csv"
 	"$mangle" $seed < "$work/classified.csv" > "$work/bad.csv"
 	check risk-score "$work/bad.csv"
 	"$mangle" $seed < "$work/scored.csv" > "$work/bad.csv"

@@ -1,0 +1,440 @@
+/*
+ * dups.c - repeated ID numbers by an external sort (dups.h).
+ *
+ * Two sorters of 16-byte pairs do the work.  The first takes (key, pos)
+ * and sorts them by key: a stable radix sort of each memory's worth (a
+ * run, written to disk when more follow), then a merge of the runs that
+ * breaks ties by run.  Positions come in ascending, so each key's come
+ * out ascending and the first is its first sighting.  Every later one
+ * goes to the second sorter as (pos, first), sorted by pos, which the
+ * second pass then reads in order.
+ */
+#define _GNU_SOURCE		/* O_TMPFILE */
+#include "dups.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct pair {
+	uint64_t a, b;		/* sorted by a */
+};
+
+struct run {
+	off_t off;
+	size_t n;
+};
+
+/* A run being merged: a window of it in memory. */
+struct source {
+	struct pair *buf;
+	size_t i, n;		/* the next pair in buf, and how many it holds */
+	off_t off;		/* where the rest of the run starts */
+	size_t left;		/* pairs of the run not read yet */
+};
+
+struct sorter {
+	struct pair *buf, *tmp;
+	size_t n, cap;
+	size_t max;		/* pairs in memory before a run is written */
+	size_t window;		/* pairs merged from memory, all sources */
+	size_t each;		/* of them, one source's */
+	int fd;			/* the runs, one after another, or -1 */
+	struct run *runs;
+	size_t nruns;
+	off_t end;
+	/* the sorted whole, read: from buf when no run was written ... */
+	size_t next;
+	/* ... else by merging the runs, the least source first in heap */
+	struct source *src;
+	size_t *heap;
+	size_t nheap;
+};
+
+struct ec_dups {
+	struct sorter keys;	/* (key, pos) */
+	struct sorter repeats;	/* (pos, first pos) */
+	struct pair cur;	/* the next repeat by position */
+	int have;		/* cur holds it */
+	int err;		/* of the second pass */
+	size_t count;
+	size_t runs;
+};
+
+static void
+sorter_init(struct sorter *s, size_t max, size_t window)
+{
+	memset(s, 0, sizeof *s);
+	s->max = max < 16 ? 16 : max;
+	s->window = window < 16 ? 16 : window;
+	s->fd = -1;
+}
+
+static void
+sorter_release(struct sorter *s)
+{
+	free(s->buf);
+	free(s->tmp);
+	if (s->src)
+		for (size_t i = 0; i < s->nruns; i++)
+			free(s->src[i].buf);
+	free(s->src);
+	free(s->heap);
+	free(s->runs);
+	if (s->fd >= 0)
+		close(s->fd);
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+}
+
+/* Sorts p[0..n) by a, keeping the order of equal ones; tmp holds n. */
+static void
+radix(struct pair *p, struct pair *tmp, size_t n)
+{
+	size_t count[8][256];
+	struct pair *from = p, *to = tmp;
+
+	if (n < 2)
+		return;
+	memset(count, 0, sizeof count);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = p[i].a;
+		for (int d = 0; d < 8; d++)
+			count[d][(a >> (8 * d)) & 0xff]++;
+	}
+	for (int d = 0; d < 8; d++) {
+		size_t *c = count[d], sum = 0;
+		/* A byte all the pairs share orders nothing. */
+		if (c[(from[0].a >> (8 * d)) & 0xff] == n)
+			continue;
+		for (int k = 0; k < 256; k++) {
+			size_t x = c[k];
+			c[k] = sum;
+			sum += x;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[c[(from[i].a >> (8 * d)) & 0xff]++] = from[i];
+		struct pair *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != p)
+		memcpy(p, from, n * sizeof *p);
+}
+
+/* An unnamed file in $TMPDIR (else /tmp): nothing is left behind. */
+static int
+open_temp(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct ec_buf b = EC_BUF_INIT;
+	int fd, e;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	ec_buf_addf(&b, "%s/.eldercare-dups.XXXXXX", dir);
+	fd = mkstemp(b.p);
+	e = errno;
+	if (fd >= 0)
+		unlink(b.p);	/* gone once closed */
+	ec_buf_release(&b);
+	errno = e;
+	return fd;
+}
+
+static int
+write_all(int fd, const void *p, size_t len, off_t off)
+{
+	const char *c = p;
+
+	while (len > 0) {
+		ssize_t w = pwrite(fd, c, len, off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		c += w;
+		len -= (size_t)w;
+		off += w;
+	}
+	return 0;
+}
+
+static int
+read_all(int fd, void *p, size_t len, off_t off)
+{
+	char *c = p;
+
+	while (len > 0) {
+		ssize_t r = pread(fd, c, len, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;	/* the file is shorter */
+			return -1;
+		}
+		c += r;
+		len -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/* Sorts what memory holds and writes it as one more run. */
+static int
+spill(struct sorter *s)
+{
+	if (s->fd < 0 && (s->fd = open_temp()) < 0)
+		return -1;
+	if (!s->tmp)
+		s->tmp = ec_xmalloc(s->max * sizeof *s->tmp);
+	radix(s->buf, s->tmp, s->n);
+	if (write_all(s->fd, s->buf, s->n * sizeof *s->buf, s->end) != 0)
+		return -1;
+	s->runs = ec_xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
+	s->runs[s->nruns].off = s->end;
+	s->runs[s->nruns].n = s->n;
+	s->nruns++;
+	s->end += (off_t)(s->n * sizeof *s->buf);
+	s->n = 0;
+	return 0;
+}
+
+static int
+sorter_put(struct sorter *s, uint64_t a, uint64_t b)
+{
+	if (s->n == s->cap) {
+		if (s->cap < s->max) {
+			s->cap = s->cap ? s->cap * 2 : 1024;
+			if (s->cap > s->max)
+				s->cap = s->max;
+			s->buf = ec_xrealloc(s->buf, s->cap * sizeof *s->buf);
+		} else if (spill(s) != 0) {
+			return -1;
+		}
+	}
+	s->buf[s->n].a = a;
+	s->buf[s->n].b = b;
+	s->n++;
+	return 0;
+}
+
+static int
+refill(struct sorter *s, struct source *src)
+{
+	size_t n = src->left < s->each ? src->left : s->each;
+
+	if (read_all(s->fd, src->buf, n * sizeof *src->buf, src->off) != 0)
+		return -1;
+	src->off += (off_t)(n * sizeof *src->buf);
+	src->left -= n;
+	src->i = 0;
+	src->n = n;
+	return 0;
+}
+
+/* Source x's next pair sorts before y's (ties: the earlier run). */
+static int
+before(const struct sorter *s, size_t x, size_t y)
+{
+	uint64_t ax = s->src[x].buf[s->src[x].i].a;
+	uint64_t ay = s->src[y].buf[s->src[y].i].a;
+
+	return ax < ay || (ax == ay && x < y);
+}
+
+static void
+sift_down(struct sorter *s, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < s->nheap && before(s, s->heap[l], s->heap[m]))
+			m = l;
+		if (l + 1 < s->nheap && before(s, s->heap[l + 1], s->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		size_t t = s->heap[i];
+		s->heap[i] = s->heap[m];
+		s->heap[m] = t;
+		i = m;
+	}
+}
+
+/* The puts are over: ready the sorted whole for sorter_get. */
+static int
+sorter_done(struct sorter *s)
+{
+	if (s->nruns == 0) {
+		if (s->n > 1) {
+			free(s->tmp);
+			s->tmp = ec_xmalloc(s->n * sizeof *s->tmp);
+			radix(s->buf, s->tmp, s->n);
+		}
+		free(s->tmp);
+		s->tmp = NULL;
+		s->next = 0;
+		return 0;
+	}
+	if (s->n > 0 && spill(s) != 0)
+		return -1;
+	free(s->buf);
+	free(s->tmp);
+	s->buf = s->tmp = NULL;
+	s->cap = 0;
+	s->each = s->window / s->nruns;
+	if (s->each < 16)
+		s->each = 16;
+	s->src = ec_xcalloc(s->nruns, sizeof *s->src);
+	s->heap = ec_xmalloc(s->nruns * sizeof *s->heap);
+	for (size_t i = 0; i < s->nruns; i++) {
+		struct source *src = &s->src[i];
+		src->buf = ec_xmalloc(s->each * sizeof *src->buf);
+		src->off = s->runs[i].off;
+		src->left = s->runs[i].n;
+		if (refill(s, src) != 0)
+			return -1;
+		s->heap[i] = i;
+	}
+	s->nheap = s->nruns;
+	for (size_t i = s->nheap / 2; i-- > 0;)
+		sift_down(s, i);
+	return 0;
+}
+
+/* The next pair in order: 1, or 0 at the end, or -1 with errno. */
+static int
+sorter_get(struct sorter *s, struct pair *out)
+{
+	if (s->nruns == 0) {
+		if (s->next == s->n)
+			return 0;
+		*out = s->buf[s->next++];
+		return 1;
+	}
+	if (s->nheap == 0)
+		return 0;
+	size_t top = s->heap[0];
+	struct source *src = &s->src[top];
+	*out = src->buf[src->i++];
+	if (src->i == src->n) {
+		if (src->left == 0) {
+			s->heap[0] = s->heap[--s->nheap];
+		} else if (refill(s, src) != 0) {
+			s->nheap = 0;
+			return -1;
+		}
+	}
+	if (s->nheap > 0)
+		sift_down(s, 0);
+	return 1;
+}
+
+struct ec_dups *
+ec_dups_new(size_t mem)
+{
+	struct ec_dups *d = ec_xcalloc(1, sizeof *d);
+	size_t pairs = mem / sizeof(struct pair);
+
+	/*
+	 * While adding: a run and its sorting room, all of mem.  While
+	 * finishing: the merge's windows and the repeats (a run and its
+	 * room), half each.  While reading: the repeats' windows.
+	 */
+	sorter_init(&d->keys, pairs / 2, pairs / 2);
+	sorter_init(&d->repeats, pairs / 4, pairs / 2);
+	return d;
+}
+
+void
+ec_dups_free(struct ec_dups *d)
+{
+	if (!d)
+		return;
+	sorter_release(&d->keys);
+	sorter_release(&d->repeats);
+	free(d);
+}
+
+int
+ec_dups_add(struct ec_dups *d, uint64_t key, uint64_t pos)
+{
+	return sorter_put(&d->keys, key, pos);
+}
+
+int
+ec_dups_finish(struct ec_dups *d)
+{
+	struct pair p;
+	uint64_t key = 0, first = 0;
+	int any = 0, rc;
+
+	if (sorter_done(&d->keys) != 0)
+		return -1;
+	while ((rc = sorter_get(&d->keys, &p)) == 1) {
+		if (any && p.a == key) {
+			if (sorter_put(&d->repeats, p.b, first) != 0)
+				return -1;
+			d->count++;
+		} else {
+			key = p.a;
+			first = p.b;
+			any = 1;
+		}
+	}
+	if (rc < 0)
+		return -1;
+	d->runs = d->keys.nruns;
+	sorter_release(&d->keys);
+	if (sorter_done(&d->repeats) != 0)
+		return -1;
+	d->runs += d->repeats.nruns;
+	if ((rc = sorter_get(&d->repeats, &d->cur)) < 0)
+		return -1;
+	d->have = rc;
+	return 0;
+}
+
+uint64_t
+ec_dups_first(struct ec_dups *d, uint64_t pos)
+{
+	while (d->have && d->cur.a < pos) {
+		int rc = sorter_get(&d->repeats, &d->cur);
+		if (rc < 0)
+			d->err = errno ? errno : EIO;
+		d->have = rc == 1;
+	}
+	return d->have && d->cur.a == pos ? d->cur.b : 0;
+}
+
+int
+ec_dups_error(const struct ec_dups *d)
+{
+	return d->err;
+}
+
+size_t
+ec_dups_count(const struct ec_dups *d)
+{
+	return d->count;
+}
+
+size_t
+ec_dups_runs(const struct ec_dups *d)
+{
+	return d->runs;
+}
