@@ -11,6 +11,7 @@
 
 #include "dups.h"
 #include "idset.h"
+#include "scan.h"
 #include "text.h"
 #include "width.h"
 
@@ -540,11 +541,34 @@ temp_fatal(struct tool *t, int err)
 	    strerror(err));
 }
 
+/* The first pass's state, for the scan's calls. */
+struct first_pass {
+	struct tool *t;
+	struct ec_dups *d;
+	struct ec_sheet *sheet;
+	size_t file_no;
+};
+
+static int
+scanned_id(void *ctx, size_t line, const char *p, size_t n)
+{
+	struct first_pass *fp = ctx;
+	uint64_t key = ec_sheet_cell_id_key(fp->sheet, fp->t->unique, p, n);
+
+	if (key && ec_dups_add(fp->d, key, (uint64_t)line |
+	    (uint64_t)fp->file_no << 48) != 0)
+		temp_fatal(fp->t, errno);
+	return 0;
+}
+
 /*
  * Adds the IDs of one input to d as run_file will check them: those of
- * each record not rejected before its cells are read.  Returns 0 when
- * the input was read through, else -1: run_file will stop where this
- * stopped (the same bytes, the same reader), and needs no more.
+ * each record not rejected before its cells are read.  A UTF-8 file is
+ * scanned for its ID column alone (scan.h) up to where its framing is
+ * not plain; the reader reads the rest, or all of a file in another
+ * encoding.  Returns 0 when the input was read through, else -1:
+ * run_file will stop where this stopped (the same bytes, the same
+ * reader), and needs no more.
  */
 static int
 first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
@@ -555,8 +579,10 @@ first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
 	struct ec_csv_record *rec;
 	struct ec_sheet sheet;
 	enum ec_csv_status st = EC_CSV_EOF;
+	const char *enc = t->encoding;
 	char err[512];
-	int fd, rc = -1;
+	int fd, rc = -1, col = t->unique;
+	size_t from = 0;	/* the reader's first line to add */
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
@@ -565,25 +591,48 @@ first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
 		return -1;
 	}
 	ec_sheet_init(&sheet, t->pol, t->asof);
-	if (ec_csv_next(r, &rec) == EC_CSV_RECORD && !rec->error &&
-	    ec_sheet_bind(&sheet, rec, err, sizeof err) == 0) {
-		size_t nheader = rec->nfields;
-		int col = t->unique;
-		ec_sheet_prepare(&sheet, r, 1);
-		while (sheet.col_field[col] >= 0 &&
-		    (st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
-			struct ec_value v;
-			if (rec->error || rec->nfields != nheader)
-				continue;
-			ec_sheet_record(&sheet, rec);
-			ec_sheet_value(&sheet, col, &v);
-			if (!v.blank && ec_dups_add(d, ec_sheet_id_key(&sheet,
-			    col), (uint64_t)rec->line |
-			    (uint64_t)file_no << 48) != 0)
-				temp_fatal(t, errno);
-		}
-		rc = st == EC_CSV_FATAL ? -1 : 0;
+	if (ec_csv_next(r, &rec) != EC_CSV_RECORD || rec->error ||
+	    ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
+		goto done;
+	if (sheet.col_field[col] < 0) {
+		rc = 0;		/* no IDs here to check */
+		goto done;
 	}
+	size_t nheader = rec->nfields;
+	if (!enc || ec_ascii_case_eq(enc, strlen(enc), "utf-8", 5) ||
+	    ec_ascii_case_eq(enc, strlen(enc), "utf8", 4)) {
+		struct first_pass fp = { t, d, &sheet, file_no };
+		ec_csv_reader_free(r);
+		r = NULL;
+		if (lseek(fd, 0, SEEK_SET) != 0)
+			goto done;
+		int s = ec_scan_column(fd, t->delim, nheader,
+		    (size_t)sheet.col_field[col], scanned_id, &fp, &from);
+		if (s < 0)
+			goto done;
+		if (s == 0) {
+			rc = 0;
+			goto done;
+		}
+		/* From the line it stopped at, the reader, from the start. */
+		if (lseek(fd, 0, SEEK_SET) != 0 ||
+		    !(r = ec_csv_reader_new(fd, &opt, err, sizeof err)) ||
+		    ec_csv_next(r, &rec) != EC_CSV_RECORD)
+			goto done;
+	}
+	ec_sheet_prepare(&sheet, r, 1);
+	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
+		struct ec_value v;
+		if (rec->line < from || rec->error || rec->nfields != nheader)
+			continue;
+		ec_sheet_record(&sheet, rec);
+		ec_sheet_value(&sheet, col, &v);
+		if (!v.blank && ec_dups_add(d, ec_sheet_id_key(&sheet, col),
+		    (uint64_t)rec->line | (uint64_t)file_no << 48) != 0)
+			temp_fatal(t, errno);
+	}
+	rc = st == EC_CSV_FATAL ? -1 : 0;
+done:
 	ec_csv_reader_free(r);
 	ec_sheet_release(&sheet);
 	close(fd);

@@ -904,6 +904,17 @@ ec_sheet_id_key(struct ec_sheet *s, int col)
 }
 
 uint64_t
+ec_sheet_cell_id_key(struct ec_sheet *s, int col, const char *p, size_t n)
+{
+	struct ec_value v;
+	struct ec_idcell idc;
+
+	if (parse_cell(s, s->vlast, col, p, n, &v, NULL, &idc) != 0 || v.blank)
+		return 0;
+	return idc.key;
+}
+
+uint64_t
 ec_sheet_next_id_key(const struct ec_sheet *s, int col)
 {
 	int f = s->col_field[col];

@@ -176,6 +176,13 @@ void ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out);
 uint64_t ec_sheet_id_key(struct ec_sheet *s, int col);
 
 /*
+ * The same key of a cell p[0..n) of column col read without a record (a
+ * scan for that column alone, scan.h), parsed as a record's would be.
+ */
+uint64_t ec_sheet_cell_id_key(struct ec_sheet *s, int col, const char *p,
+	size_t n);
+
+/*
  * The same key of the next record, when the reading thread has made it
  * already, else 0: to prefetch where it will be looked up.
  */
