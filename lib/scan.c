@@ -6,10 +6,15 @@
  * is found between them.  Any other line goes through a small parser of
  * quoted fields that gives up, rather than guess, wherever the reader's
  * own recovery would decide (csv.c).
+ *
+ * The scan runs in a thread of its own and hands the cells it finds over
+ * in batches; the caller's thread parses them (an ID number's check takes
+ * about as long as finding it), so the two take a core each.
  */
 #include "scan.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -159,9 +164,10 @@ count_fields(const char *p, size_t len, char delim)
 	return n;
 }
 
-int
-ec_scan_column(int fd, char delim, size_t nfields, size_t col,
-    ec_scan_fn *fn, void *ctx, size_t *line)
+/* The scan itself: ec_scan_column, in one thread. */
+static int
+scan(int fd, char delim, size_t nfields, size_t col, ec_scan_fn *fn,
+    void *ctx, size_t *line)
 {
 	struct scan s = { fd, ec_xmalloc(CAP), 0, 0, 0 };
 	struct ec_buf unq = EC_BUF_INIT;
@@ -275,4 +281,168 @@ fail:
 		errno = e;
 	}
 	return -1;
+}
+
+/* ---- the scan in its own thread ---- */
+
+#define BATCH	4096		/* cells handed over at a time */
+#define BATCHES	3
+
+struct batch {
+	size_t n;
+	size_t line[BATCH], off[BATCH], len[BATCH];
+	struct ec_buf text;
+	struct batch *next;
+};
+
+struct relay {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *free;		/* to be filled */
+	struct batch *full, *full_tail;	/* to be read, in order */
+	struct batch *cur;		/* the scan's, being filled */
+	int done, cancel;
+	/* the scan's work, and what came of it */
+	int fd;
+	char delim;
+	size_t nfields, col;
+	int rc, err;
+	size_t line;
+};
+
+static void
+hand_over(struct relay *rl, struct batch *b)
+{
+	pthread_mutex_lock(&rl->mu);
+	b->next = NULL;
+	if (rl->full_tail)
+		rl->full_tail->next = b;
+	else
+		rl->full = b;
+	rl->full_tail = b;
+	pthread_cond_broadcast(&rl->cv);
+	pthread_mutex_unlock(&rl->mu);
+}
+
+/* The scan's ec_scan_fn: a cell into the batch being filled. */
+static int
+to_batch(void *ctx, size_t line, const char *p, size_t n)
+{
+	struct relay *rl = ctx;
+	struct batch *b = rl->cur;
+
+	if (!b || b->n == BATCH) {
+		if (b)
+			hand_over(rl, b);
+		rl->cur = NULL;
+		pthread_mutex_lock(&rl->mu);
+		while (!rl->free && !rl->cancel)
+			pthread_cond_wait(&rl->cv, &rl->mu);
+		b = rl->cancel ? NULL : rl->free;
+		if (b)
+			rl->free = b->next;
+		pthread_mutex_unlock(&rl->mu);
+		if (!b)
+			return -1;	/* the caller stopped reading */
+		b->n = 0;
+		ec_buf_reset(&b->text);
+		rl->cur = b;
+	}
+	b->line[b->n] = line;
+	b->off[b->n] = b->text.len;
+	b->len[b->n] = n;
+	ec_buf_add(&b->text, p, n);
+	b->n++;
+	return 0;
+}
+
+static void *
+scanning(void *arg)
+{
+	struct relay *rl = arg;
+	size_t line = 0;
+	int rc = scan(rl->fd, rl->delim, rl->nfields, rl->col, to_batch, rl,
+	    &line);
+	int err = errno;
+
+	if (rl->cur)
+		hand_over(rl, rl->cur);
+	rl->cur = NULL;
+	pthread_mutex_lock(&rl->mu);
+	rl->rc = rc;
+	rl->err = err;
+	rl->line = line;
+	rl->done = 1;
+	pthread_cond_broadcast(&rl->cv);
+	pthread_mutex_unlock(&rl->mu);
+	return NULL;
+}
+
+int
+ec_scan_column(int fd, char delim, size_t nfields, size_t col,
+    ec_scan_fn *fn, void *ctx, size_t *line)
+{
+	struct relay rl;
+	struct batch *b;
+	pthread_t th;
+	int stopped = 0, err = 0;
+
+	memset(&rl, 0, sizeof rl);
+	rl.fd = fd;
+	rl.delim = delim;
+	rl.nfields = nfields;
+	rl.col = col;
+	pthread_mutex_init(&rl.mu, NULL);
+	pthread_cond_init(&rl.cv, NULL);
+	for (int i = 0; i < BATCHES; i++) {
+		b = ec_xcalloc(1, sizeof *b);
+		b->next = rl.free;
+		rl.free = b;
+	}
+	if (pthread_create(&th, NULL, scanning, &rl) != 0) {
+		/* no thread to be had: the scan in this one */
+		rl.rc = scan(fd, delim, nfields, col, fn, ctx, &rl.line);
+		rl.err = errno;
+		goto out;
+	}
+	for (;;) {
+		pthread_mutex_lock(&rl.mu);
+		while (!rl.full && !rl.done)
+			pthread_cond_wait(&rl.cv, &rl.mu);
+		b = rl.full;
+		if (b && !(rl.full = b->next))
+			rl.full_tail = NULL;
+		pthread_mutex_unlock(&rl.mu);
+		if (!b)
+			break;		/* done, and every batch read */
+		for (size_t i = 0; i < b->n && !stopped; i++) {
+			if (fn(ctx, b->line[i], b->text.p ? b->text.p +
+			    b->off[i] : "", b->len[i]) != 0) {
+				stopped = 1;
+				err = errno;
+			}
+		}
+		pthread_mutex_lock(&rl.mu);
+		b->next = rl.free;
+		rl.free = b;
+		rl.cancel = stopped;
+		pthread_cond_broadcast(&rl.cv);
+		pthread_mutex_unlock(&rl.mu);
+	}
+	pthread_join(th, NULL);
+out:
+	while ((b = rl.free) != NULL) {
+		rl.free = b->next;
+		ec_buf_release(&b->text);
+		free(b);
+	}
+	pthread_cond_destroy(&rl.cv);
+	pthread_mutex_destroy(&rl.mu);
+	if (stopped) {
+		errno = err;
+		return -1;
+	}
+	*line = rl.line;
+	errno = rl.err;
+	return rl.rc;
 }

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -286,6 +287,40 @@ test_long_file(void **state)
 	ec_buf_release(&b);
 }
 
+/* A caller that stops at the 5000th cell: the scan stops with it. */
+static int
+stop_at_5000(void *ctx, size_t line, const char *p, size_t n)
+{
+	size_t *k = ctx;
+
+	(void)line, (void)p, (void)n;
+	if (++*k < 5000)
+		return 0;
+	errno = ENOSPC;
+	return -1;
+}
+
+static void
+test_caller_stops(void **state)
+{
+	struct ec_buf b = EC_BUF_INIT;
+	size_t stop = 0, k = 0;
+	int fd;
+
+	(void)state;
+	ec_buf_adds(&b, "id\n");
+	for (int i = 1; i <= 100000; i++)
+		ec_buf_addf(&b, "%d\n", i);
+	fd = file_of(b.p, b.len);
+	errno = 0;
+	assert_int_equal(ec_scan_column(fd, ',', 1, 0, stop_at_5000, &k,
+	    &stop), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_int_equal(k, 5000);
+	close(fd);
+	ec_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -293,6 +328,7 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_random_sheets),
 		cmocka_unit_test(test_long_file),
+		cmocka_unit_test(test_caller_stops),
 	};
 
 	return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
