@@ -155,7 +155,7 @@ careful(const char *p, const char *end, int eof, char delim, size_t col,
 
 /* The fields of a plain line of len bytes. */
 static size_t
-count_fields(const char *p, size_t len, char delim)
+count_fields_portable(const char *p, size_t len, char delim)
 {
 	size_t n = 1;
 
@@ -163,6 +163,44 @@ count_fields(const char *p, size_t len, char delim)
 		n += p[i] == delim;
 	return n;
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+/* The same, 32 bytes a step. */
+__attribute__((target("avx2,popcnt"))) static size_t
+count_fields_avx2(const char *p, size_t len, char delim)
+{
+	const __m256i d = _mm256_set1_epi8(delim);
+	size_t n = 1, i = 0;
+
+	for (; i + 32 <= len; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+		n += (size_t)__builtin_popcount((unsigned)
+		    _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, d)));
+	}
+	for (; i < len; i++)
+		n += p[i] == delim;
+	return n;
+}
+
+static size_t
+count_fields(const char *p, size_t len, char delim)
+{
+	static int avx2 = -1;
+	int has = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+
+	if (has < 0) {
+		__builtin_cpu_init();
+		has = __builtin_cpu_supports("avx2") != 0;
+		__atomic_store_n(&avx2, has, __ATOMIC_RELAXED);
+	}
+	return has ? count_fields_avx2(p, len, delim) :
+	    count_fields_portable(p, len, delim);
+}
+#else
+#define count_fields count_fields_portable
+#endif
 
 /* The scan itself: ec_scan_column, in one thread. */
 static int
