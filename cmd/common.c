@@ -534,10 +534,8 @@ inputs_size(char **files, int nfiles)
 static void __attribute__((noreturn))
 temp_fatal(struct tool *t, int err)
 {
-	const char *dir = getenv("TMPDIR");
-
 	tool_fatal(t, "the ID numbers of a large sheet are sorted in a "
-	    "temporary file in %s (TMPDIR): %s", dir && *dir ? dir : "/tmp",
+	    "temporary file in %s (TMPDIR): %s", ec_scratch_dir(),
 	    strerror(err));
 }
 

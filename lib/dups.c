@@ -9,16 +9,15 @@
  * goes to the second sorter as (pos, first), sorted by pos, which the
  * second pass then reads in order.
  */
-#define _GNU_SOURCE		/* O_TMPFILE */
 #include "dups.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "util.h"
 
 struct pair {
@@ -127,31 +126,6 @@ radix(struct pair *p, struct pair *tmp, size_t n)
 		memcpy(p, from, n * sizeof *p);
 }
 
-/* An unnamed file in $TMPDIR (else /tmp): nothing is left behind. */
-static int
-open_temp(void)
-{
-	const char *dir = getenv("TMPDIR");
-	struct ec_buf b = EC_BUF_INIT;
-	int fd, e;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-#ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-#endif
-	ec_buf_addf(&b, "%s/.eldercare-dups.XXXXXX", dir);
-	fd = mkstemp(b.p);
-	e = errno;
-	if (fd >= 0)
-		unlink(b.p);	/* gone once closed */
-	ec_buf_release(&b);
-	errno = e;
-	return fd;
-}
-
 static int
 write_all(int fd, const void *p, size_t len, off_t off)
 {
@@ -198,7 +172,7 @@ read_all(int fd, void *p, size_t len, off_t off)
 static int
 spill(struct sorter *s)
 {
-	if (s->fd < 0 && (s->fd = open_temp()) < 0)
+	if (s->fd < 0 && (s->fd = ec_scratch_open()) < 0)
 		return -1;
 	if (!s->tmp)
 		s->tmp = ec_xmalloc(s->max * sizeof *s->tmp);

@@ -315,3 +315,33 @@ ec_outfile_sweep(const char *dir, const char *suffix, long min_age)
 	closedir(d);
 	return removed;
 }
+
+const char *
+ec_scratch_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/tmp";
+}
+
+int
+ec_scratch_open(void)
+{
+	const char *dir = ec_scratch_dir();
+	struct ec_buf b = EC_BUF_INIT;
+	int fd, e;
+
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	ec_buf_addf(&b, "%s/.eldercare.XXXXXX", dir);
+	fd = mkstemp(b.p);
+	e = errno;
+	if (fd >= 0)
+		unlink(b.p);	/* gone once closed */
+	ec_buf_release(&b);
+	errno = e;
+	return fd;
+}

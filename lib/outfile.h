@@ -55,6 +55,17 @@ int ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen);
 void ec_outfile_abort(struct ec_outfile *o);
 
 /*
+ * A scratch file for a tool's own use (records waiting to be sorted, say)
+ * in ec_scratch_dir(): with no name where O_TMPFILE works, else removed
+ * as soon as made, so that it is gone once closed, whatever way the
+ * process ends.  Returns its descriptor, or -1 with errno.
+ */
+int ec_scratch_open(void);
+
+/* Where scratch files go: $TMPDIR, else /tmp. */
+const char *ec_scratch_dir(void);
+
+/*
  * Removes every temporary file still open: for signal handlers and
  * atexit(3), so that no exit leaves one behind.
  */

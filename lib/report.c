@@ -8,17 +8,16 @@
  * each repeat the key columns; HTML is one file with its CSS and SVG
  * inline, and nothing that would reach the network.
  */
-#define _GNU_SOURCE		/* O_TMPFILE, mkstemp */
 #include "report.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "outfile.h"
 #include "sheet.h"
 #include "text.h"
 #include "width.h"
@@ -1734,26 +1733,13 @@ village_of(struct ec_reporter *r, const struct ec_csv_record *rec)
 
 /* ---- the people waiting in a temporary file ---- */
 
-/* An unnamed file in $TMPDIR (else /tmp): nothing is left behind. */
+/* A scratch file (outfile.h): nothing is left behind. */
 static int
 spill_open(struct spill *sp)
 {
-	const char *dir = getenv("TMPDIR");
-	struct ec_buf b = EC_BUF_INIT;
-
-	sp->dir = dir && *dir ? dir : "/tmp";
-#ifdef O_TMPFILE
-	sp->fd = open(sp->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (sp->fd >= 0)
-		return 0;
-#endif
-	ec_buf_addf(&b, "%s/.report.XXXXXX", sp->dir);
-	sp->fd = mkstemp(b.p);
-	if (sp->fd >= 0)
-		unlink(b.p);	/* gone once closed */
-	else
+	sp->dir = ec_scratch_dir();
+	if ((sp->fd = ec_scratch_open()) < 0)
 		sp->err = errno;
-	ec_buf_release(&b);
 	return sp->fd >= 0 ? 0 : -1;
 }
 
