@@ -31,6 +31,7 @@ tool_init(struct tool *t, const char *prog, const char *usage)
 	t->usage = usage;
 	t->delim = ',';
 	t->unique = -1;
+	t->stdin_no = t->stdin_copy = t->stdin_fd = -1;
 	if (ec_date_today(&t->asof) != 0)
 		t->asof = 0;
 	ec_diag_init(&t->diag, prog, stderr, EC_DIAG_CAP);
@@ -452,6 +453,8 @@ tool_reader(struct tool *t, int fd, const char *file, const char *encoding,
 	if (!(r = ec_csv_reader_new(fd, &opt, err, sizeof err)))
 		tool_fatal(t, "%s: %s (eldercare reads UTF-8, GB18030 and GBK)",
 		    option, err);
+	if (fd == STDIN_FILENO && t->stdin_copy >= 0 && !t->stdin_again)
+		ec_csv_reader_tee(r, t->stdin_copy);
 	st = ec_csv_next(r, header);
 	if (st == EC_CSV_FATAL)
 		tool_reader_fatal(t, r, file, option);
@@ -515,20 +518,48 @@ tool_check_width(const struct tool *t, const struct filter *f,
 #define BIG_SHEET	(24u << 20)	/* more records than that, usually */
 #define DUPS_MEMORY	(2u << 20)
 
-/* The inputs' bytes, or -1 when one is not a file (stdin, a pipe). */
-static double
-inputs_size(char **files, int nfiles)
+/*
+ * Whether every input can be read twice: files can, and so can standard
+ * input, from where it begins when it is a file, and from a copy made as
+ * it is read when it is a pipe (if a scratch file can be made for it).
+ * *size is then the inputs' bytes, or -1 when a pipe's are not known.
+ */
+static int
+can_reread(struct tool *t, char **files, int nfiles, double *size)
 {
 	struct stat st;
-	double size = 0;
 
+	*size = 0;
 	for (int i = 0; i < nfiles; i++) {
-		if (strcmp(files[i], "-") == 0 || stat(files[i], &st) != 0 ||
-		    !S_ISREG(st.st_mode))
-			return -1;
-		size += (double)st.st_size;
+		if (strcmp(files[i], "-") != 0) {
+			if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
+				return 0;
+			*size += *size < 0 ? 0 : (double)st.st_size;
+			continue;
+		}
+		if (t->stdin_no >= 0)	/* read twice over already */
+			return 0;
+		t->stdin_no = i;
+		if (fstat(STDIN_FILENO, &st) != 0)
+			return 0;
+		if (S_ISREG(st.st_mode)) {
+			if ((t->stdin_start = lseek(STDIN_FILENO, 0,
+			    SEEK_CUR)) < 0)
+				return 0;
+			t->stdin_fd = STDIN_FILENO;
+			*size += *size < 0 ? 0 :
+			    (double)(st.st_size - t->stdin_start);
+		} else {
+			*size = -1;
+		}
 	}
-	return size;
+	if (t->stdin_no >= 0 && t->stdin_fd < 0) {
+		if ((t->stdin_copy = ec_scratch_open()) < 0)
+			return 0;
+		t->stdin_fd = t->stdin_copy;
+		t->stdin_start = 0;
+	}
+	return 1;
 }
 
 static void __attribute__((noreturn))
@@ -537,6 +568,40 @@ temp_fatal(struct tool *t, int err)
 	tool_fatal(t, "the ID numbers of a large sheet are sorted in a "
 	    "temporary file in %s (TMPDIR): %s", ec_scratch_dir(),
 	    strerror(err));
+}
+
+static void __attribute__((noreturn))
+copy_fatal(struct tool *t, int err)
+{
+	tool_fatal(t, "standard input is copied to a temporary file in %s "
+	    "(TMPDIR) to be read twice: %s", ec_scratch_dir(), strerror(err));
+}
+
+/* The rest of a pipe on stdin, into its copy (which then holds it all). */
+static void
+copy_rest_of_stdin(struct tool *t)
+{
+	size_t size = 1 << 20;
+	char *buf = ec_xmalloc(size);
+	ssize_t got;
+
+	while ((got = read(STDIN_FILENO, buf, size)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			tool_fatal(t, "<stdin>: read error: %s",
+			    strerror(errno));
+		for (char *p = buf; got > 0; ) {
+			ssize_t w = write(t->stdin_copy, p, (size_t)got);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				copy_fatal(t, w < 0 ? errno : EIO);
+			p += w;
+			got -= w;
+		}
+	}
+	free(buf);
 }
 
 /* The first pass's state, for the scan's calls. */
@@ -569,7 +634,7 @@ scanned_id(void *ctx, size_t line, const char *p, size_t n)
  * reader), and needs no more.
  */
 static int
-first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
+first_pass_file(struct tool *t, struct ec_dups *d, int fd, off_t start,
     size_t file_no)
 {
 	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
@@ -579,15 +644,12 @@ first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
 	enum ec_csv_status st = EC_CSV_EOF;
 	const char *enc = t->encoding;
 	char err[512];
-	int fd, rc = -1, col = t->unique;
+	int rc = -1, col = t->unique;
 	size_t from = 0;	/* the reader's first line to add */
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (lseek(fd, start, SEEK_SET) != start ||
+	    !(r = ec_csv_reader_new(fd, &opt, err, sizeof err)))
 		return -1;
-	if (!(r = ec_csv_reader_new(fd, &opt, err, sizeof err))) {
-		close(fd);
-		return -1;
-	}
 	ec_sheet_init(&sheet, t->pol, t->asof);
 	if (ec_csv_next(r, &rec) != EC_CSV_RECORD || rec->error ||
 	    ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
@@ -602,7 +664,7 @@ first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
 		struct first_pass fp = { t, d, &sheet, file_no };
 		ec_csv_reader_free(r);
 		r = NULL;
-		if (lseek(fd, 0, SEEK_SET) != 0)
+		if (lseek(fd, start, SEEK_SET) != start)
 			goto done;
 		int s = ec_scan_column(fd, t->delim, nheader,
 		    (size_t)sheet.col_field[col], scanned_id, &fp, &from);
@@ -613,7 +675,7 @@ first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
 			goto done;
 		}
 		/* From the line it stopped at, the reader, from the start. */
-		if (lseek(fd, 0, SEEK_SET) != 0 ||
+		if (lseek(fd, start, SEEK_SET) != start ||
 		    !(r = ec_csv_reader_new(fd, &opt, err, sizeof err)) ||
 		    ec_csv_next(r, &rec) != EC_CSV_RECORD)
 			goto done;
@@ -633,7 +695,6 @@ first_pass_file(struct tool *t, struct ec_dups *d, const char *path,
 done:
 	ec_csv_reader_free(r);
 	ec_sheet_release(&sheet);
-	close(fd);
 	return rc;
 }
 
@@ -652,14 +713,70 @@ two_passes(struct tool *t, struct ec_sheet *sheet)
 	if (sheet)
 		ec_sheet_use_dups(sheet, NULL);
 	d = ec_dups_new(DUPS_MEMORY);
-	for (int i = 0; i < t->npaths; i++)
-		if (first_pass_file(t, d, t->paths[i], (size_t)i) != 0)
+	if (t->stdin_copy >= 0 && !t->stdin_again)
+		copy_rest_of_stdin(t);
+	t->stdin_again = t->stdin_no >= 0;
+	for (int i = 0; i < t->npaths; i++) {
+		int rc;
+		if (i == t->stdin_no) {
+			rc = first_pass_file(t, d, t->stdin_fd, t->stdin_start,
+			    (size_t)i);
+		} else {
+			int fd = open(t->paths[i], O_RDONLY | O_CLOEXEC);
+			rc = fd < 0 ? -1 : first_pass_file(t, d, fd, 0,
+			    (size_t)i);
+			if (fd >= 0)
+				close(fd);
+		}
+		if (rc != 0)
 			break;
+	}
 	if (ec_dups_finish(d) != 0)
 		temp_fatal(t, errno);
 	if (sheet)
 		ec_sheet_use_dups(sheet, d);
 	t->dups = d;
+}
+
+/*
+ * The first pass, when it comes while standard input is being read: it
+ * is read again, from its copy if a pipe, by a new reader brought to the
+ * record in hand.  Returns the reader to go on with (r, when a copy
+ * failed to be made: the IDs then stay in the set).
+ */
+static struct ec_csv_reader *
+two_passes_in_stdin(struct tool *t, struct ec_sheet *sheet,
+    struct ec_csv_reader *r, struct ec_csv_record **rec, int *fd)
+{
+	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
+	size_t line = (*rec)->line;
+	char err[512];
+	int e;
+
+	if (t->stdin_copy >= 0 && ec_csv_reader_tee_error(r) != 0) {
+		t->can_reread = 0;
+		return r;
+	}
+	ec_csv_reader_stop(r);
+	e = t->stdin_copy >= 0 ? ec_csv_reader_tee_error(r) : 0;
+	ec_csv_reader_free(r);
+	if (e != 0)
+		copy_fatal(t, e);
+	two_passes(t, sheet);
+	*fd = t->stdin_fd;
+	if (lseek(*fd, t->stdin_start, SEEK_SET) != t->stdin_start)
+		tool_fatal(t, "<stdin>: %s", strerror(errno));
+	if (!(r = ec_csv_reader_new(*fd, &opt, err, sizeof err)))
+		tool_fatal(t, "%s", err);
+	ec_sheet_reprepare(sheet, r);
+	enum ec_csv_status st;
+	while ((st = ec_csv_next(r, rec)) == EC_CSV_RECORD && (*rec)->line < line)
+		;
+	if (st == EC_CSV_FATAL)
+		tool_reader_fatal(t, r, t->file, "-E");
+	if (st != EC_CSV_RECORD || (*rec)->line != line)
+		tool_fatal(t, "<stdin>: changed while it was read again");
+	return r;
 }
 
 static void
@@ -671,6 +788,13 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	char err[512];
 	int fd = tool_open_input(t, path);
 	enum ec_csv_status st;
+
+	if (fd == STDIN_FILENO && t->stdin_again) {
+		/* a first pass read it: from where it began, or its copy */
+		fd = t->stdin_fd;
+		if (lseek(fd, t->stdin_start, SEEK_SET) != t->stdin_start)
+			tool_fatal(t, "<stdin>: %s", strerror(errno));
+	}
 
 	t->file = t->names[t->file_no];
 	struct ec_csv_reader *r = tool_reader(t, fd, t->file, t->encoding,
@@ -719,14 +843,14 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	t->file_records = t->file_valid = t->file_invalid = 0;
 	t->file_warnings = 0;
 	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
-		t->rec = rec;
 		t->rec_errors = 0;
 		ec_buf_reset(&t->errors);
 		t->nread++;
 		t->file_records++;
-		if (t->can_reread && ec_idset_count(t->seen) >= t->ids_in_memory)
-			two_passes(t, &sheet);
-		if (size > 0 && t->file_records <= ESTIMATE_AFTER && t->seen) {
+		int again = t->can_reread &&
+		    ec_idset_count(t->seen) >= t->ids_in_memory;
+		if (!again && size > 0 && t->file_records <= ESTIMATE_AFTER &&
+		    t->seen) {
 			/* its bytes, or near enough: quotes are not counted */
 			if (rec->raw) {
 				first_bytes += rec->raw_len + 1;
@@ -739,10 +863,16 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 			if (t->file_records != ESTIMATE_AFTER || ids == 0)
 				;
 			else if (t->can_reread && ids + more > t->ids_in_memory)
-				two_passes(t, &sheet);
+				again = 1;
 			else
 				ec_idset_reserve(t->seen, ids + more);
 		}
+		if (again && t->file_no == (size_t)t->stdin_no &&
+		    !t->stdin_again)
+			r = two_passes_in_stdin(t, &sheet, r, &rec, &fd);
+		else if (again)
+			two_passes(t, &sheet);
+		t->rec = rec;
 		if (rec->error) {
 			record_problem(t, "csv", ec_csv_rec_strerror(rec->error));
 			reject(t, rec);
@@ -786,7 +916,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	t->sheet = NULL;
 	ec_csv_reader_free(r);	/* its thread may read the sheet */
 	ec_sheet_release(&sheet);
-	if (fd != STDIN_FILENO)
+	if (fd != STDIN_FILENO && fd != t->stdin_copy)
 		close(fd);
 }
 
@@ -819,8 +949,9 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 	int made = 0;
 	for (size_t i = 0; i < f->nappend; i++)
 		made |= f->append[i] == t->unique;
-	double size = t->unique >= 0 && !made ? inputs_size(files, nfiles) : -1;
-	t->can_reread = size >= 0;
+	double size = -1;
+	t->can_reread = t->unique >= 0 && !made &&
+	    can_reread(t, files, nfiles, &size);
 	if (t->can_reread && (size >= BIG_SHEET || t->ids_in_memory == 0))
 		two_passes(t, NULL);
 	for (int i = 0; i < nfiles; i++) {
@@ -834,6 +965,9 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 	ec_dups_free(t->dups);
 	t->seen = NULL;
 	t->dups = NULL;
+	if (t->stdin_copy >= 0)
+		close(t->stdin_copy);
+	t->stdin_copy = -1;
 	free(t->names);
 }
 

@@ -7,6 +7,8 @@
 #ifndef EC_COMMON_H
 #define EC_COMMON_H
 
+#include <sys/types.h>
+
 #include <getopt.h>
 #include <stdio.h>
 
@@ -103,6 +105,17 @@ struct tool {
 	size_t ids_in_memory;	/* IDs the set takes before it does */
 	char **paths;		/* the inputs as given */
 	int npaths;
+	/*
+	 * Standard input among them ("-", once) is read again from where
+	 * it began when it is a file; from a pipe, the bytes are copied as
+	 * they are read to an unnamed file, stdin_copy, which is read in
+	 * their place once a first pass has come.
+	 */
+	int stdin_no;		/* its place among the inputs, or -1 */
+	int stdin_copy;		/* the copy of a pipe, or -1 */
+	int stdin_fd;		/* where it is read again: 0 or stdin_copy */
+	off_t stdin_start;	/* from there */
+	int stdin_again;	/* a first pass came: read it from stdin_fd */
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
 	struct ec_buf errors;	/* this record's errors, for _errors */

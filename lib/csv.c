@@ -68,6 +68,8 @@ struct batch {
 
 struct ec_csv_reader {
 	int fd;
+	int tee;		/* -1, or where every byte read is copied */
+	int tee_err;		/* the copy's errno (under mu) */
 	size_t read_max;	/* largest read(2), for tests of boundaries */
 	char delim;
 	char term;		/* line end: '\n' or '\r', 0 until seen */
@@ -244,6 +246,7 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 	const char *enc = opt ? opt->encoding : NULL;
 
 	r->fd = fd;
+	r->tee = -1;
 	grow_pipe(fd);
 	r->delim = opt && opt->delim ? opt->delim : ',';
 	r->read_max = opt && opt->read_max ? opt->read_max : READ_SIZE;
@@ -273,21 +276,28 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 }
 
 void
+ec_csv_reader_stop(struct ec_csv_reader *r)
+{
+	if (!r->running)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	pthread_cond_broadcast(&r->cv);
+	int done = r->done;
+	pthread_mutex_unlock(&r->mu);
+	/* A thread still reading may wait on a pipe forever. */
+	if (!done)
+		pthread_cancel(r->thread);
+	pthread_join(r->thread, NULL);
+	r->running = 0;
+}
+
+void
 ec_csv_reader_free(struct ec_csv_reader *r)
 {
 	if (!r)
 		return;
-	if (r->running) {
-		pthread_mutex_lock(&r->mu);
-		r->stop = 1;
-		pthread_cond_broadcast(&r->cv);
-		int done = r->done;
-		pthread_mutex_unlock(&r->mu);
-		/* A thread still reading may wait on a pipe forever. */
-		if (!done)
-			pthread_cancel(r->thread);
-		pthread_join(r->thread, NULL);
-	}
+	ec_csv_reader_stop(r);
 	csv_free(&r->p);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
@@ -658,6 +668,45 @@ cancellable_read(int fd, void *buf, size_t n)
 	return got;
 }
 
+/*
+ * The bytes just read, copied to r->tee.  A failed copy stops the
+ * copying and is kept for ec_csv_reader_tee_error: the reading goes on.
+ */
+static void
+copy_read(struct ec_csv_reader *r, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(r->tee, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int e = w < 0 ? errno : EIO;
+			pthread_mutex_lock(&r->mu);
+			r->tee_err = e;
+			pthread_mutex_unlock(&r->mu);
+			r->tee = -1;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+void
+ec_csv_reader_tee(struct ec_csv_reader *r, int fd)
+{
+	r->tee = fd;
+}
+
+int
+ec_csv_reader_tee_error(struct ec_csv_reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	int e = r->tee_err;
+	pthread_mutex_unlock(&r->mu);
+	return e;
+}
+
 /* read(2) of at most want bytes (and read_max); -1 after fatal(). */
 static ssize_t
 read_some(struct ec_csv_reader *r, char *buf, size_t want)
@@ -674,6 +723,8 @@ read_some(struct ec_csv_reader *r, char *buf, size_t want)
 		snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
 		fatal(r, 0, msg);
 	}
+	if (got > 0 && r->tee >= 0)
+		copy_read(r, buf, (size_t)got);
 	return got;
 }
 

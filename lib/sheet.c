@@ -220,6 +220,23 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 	}
 }
 
+static void
+prep_free(struct ec_sheet *s)
+{
+	if (!s->prep)
+		return;
+	for (size_t i = 0; i < s->pol->ncolumns; i++)
+		free(s->prep->vlast[i].dates);
+	free(s->prep->vlast);
+	free(s->prep->id_slot);
+	free(s->prep->want);
+	free(s->prep);
+	free(s->read);
+	s->prep = NULL;
+	s->read = NULL;
+	s->prow = NULL;
+}
+
 void
 ec_sheet_release(struct ec_sheet *s)
 {
@@ -257,15 +274,7 @@ ec_sheet_release(struct ec_sheet *s)
 		free(s->vlast[i].dates);
 	free(s->vlast);
 	free(s->idcell);
-	if (s->prep) {
-		for (size_t i = 0; i < s->pol->ncolumns; i++)
-			free(s->prep->vlast[i].dates);
-		free(s->prep->vlast);
-		free(s->prep->id_slot);
-		free(s->prep->want);
-		free(s->prep);
-		free(s->read);
-	}
+	prep_free(s);
 }
 
 /* The columns the tools write besides elder-classify's (CONTRACT §5, §6). */
@@ -816,6 +825,15 @@ ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r, int balance)
 	pp->countdown = PREPARE_AFTER;
 	s->prep = pp;
 	s->read = ec_xcalloc(s->pol->ncolumns, 1);
+}
+
+void
+ec_sheet_reprepare(struct ec_sheet *s, struct ec_csv_reader *r)
+{
+	int balance = s->prep ? s->prep->balance : 0;
+
+	prep_free(s);
+	ec_sheet_prepare(s, r, balance);
 }
 
 /* Hands the reading thread the cells seen read so far to parse. */

@@ -163,6 +163,12 @@ size_t ec_sheet_missing(struct ec_sheet *s, const struct ec_sheet_rules *r,
 void ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r,
 	int balance);
 
+/*
+ * After the reader was freed and another made for the same bytes (a
+ * pipe read again from a copy): the new one does the work, as before.
+ */
+void ec_sheet_reprepare(struct ec_sheet *s, struct ec_csv_reader *r);
+
 /* Starts on a record (with as many fields as the header). */
 void ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec);
 

@@ -7,7 +7,8 @@
 # --out-dir) and on a spoilt visit log, rollup on a spoilt visit list,
 # report on spoilt counts and on a spoilt visit list (its sheets).
 # For every run it asserts what a data officer may count on (and, of
-# elder-classify, that its two ways of finding repeated IDs agree):
+# elder-classify, that its two ways of finding repeated IDs agree, on
+# files and on standard input):
 #
 #   - the tool exits 0, 1 or 2, never by a signal, within two minutes;
 #   - each line of its messages names the file and the line (or is the
@@ -169,11 +170,36 @@ same_dups() {
 	pass=$((pass + 1))
 }
 
+# The same with the sheet on standard input, then again from a file: a
+# pipe read twice over from its copy, and a file on stdin from where it
+# began, when the sort takes over part way through stdin.
+same_dups_stdin() {
+	tool="elder-classify, two passes of stdin"
+	cat "$1" | $limit "$bin/elder-classify" --as-of $asof - "$1" \
+	    > "$work/dups-set.out" 2>&1
+	echo "status $?" >> "$work/dups-set.out"
+	cat "$1" | ELDERCARE_TEST_IDS_IN_MEMORY=3 $limit \
+	    "$bin/elder-classify" --as-of $asof - "$1" \
+	    > "$work/dups-pipe.out" 2>&1
+	echo "status $?" >> "$work/dups-pipe.out"
+	ELDERCARE_TEST_IDS_IN_MEMORY=3 $limit "$bin/elder-classify" \
+	    --as-of $asof - "$1" < "$1" > "$work/dups-file.out" 2>&1
+	echo "status $?" >> "$work/dups-file.out"
+	for way in pipe file; do
+		if ! cmp -s "$work/dups-set.out" "$work/dups-$way.out"; then
+			failed "stdin ($way) read twice differs"
+			return
+		fi
+	done
+	pass=$((pass + 1))
+}
+
 seed=$first
 while [ $seed -lt $((first + n)) ]; do
 	"$mangle" $seed < "$work/census.csv" > "$work/bad.csv"
 	check elder-classify "$work/bad.csv"
 	same_dups "$work/bad.csv" "$work/bad.csv"
+	same_dups_stdin "$work/bad.csv"
 	"$mangle" $seed < "$work/classified.csv" > "$work/bad.csv"
 	check risk-score "$work/bad.csv"
 	"$mangle" $seed < "$work/scored.csv" > "$work/bad.csv"
