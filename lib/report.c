@@ -159,6 +159,7 @@ struct ec_reporter {
 	struct village *vil;
 	size_t nvil, capvil;
 	struct spill spill;
+	int csv_started;	/* the sheets' CSV header is written */
 
 	void (*flush)(void *ctx, struct ec_buf *out);
 	void *flush_ctx;
@@ -935,7 +936,7 @@ text_title(struct ec_buf *b, const char *title)
 /* ---- Markdown ---- */
 
 static void
-md_table(struct ec_buf *b, const struct table *t)
+md_table_head(struct ec_buf *b, const struct table *t)
 {
 	ec_buf_addc(b, '|');
 	for (size_t c = 0; c < t->ncols; c++) {
@@ -950,6 +951,11 @@ md_table(struct ec_buf *b, const struct table *t)
 		if (!t->cols[c].csv_only)
 			ec_buf_adds(b, t->cols[c].right ? " ---: |" : " --- |");
 	ec_buf_addc(b, '\n');
+}
+
+static void
+md_rows(struct ec_buf *b, const struct table *t)
+{
 	for (size_t r = 0; r < t->nrows; r++) {
 		ec_buf_addc(b, '|');
 		for (size_t c = 0; c < t->ncols; c++) {
@@ -971,6 +977,13 @@ md_table(struct ec_buf *b, const struct table *t)
 		}
 		ec_buf_addc(b, '\n');
 	}
+}
+
+static void
+md_table(struct ec_buf *b, const struct table *t)
+{
+	md_table_head(b, t);
+	md_rows(b, t);
 }
 
 /* ---- CSV ---- */
@@ -1073,7 +1086,7 @@ html_head(const struct ec_reporter *r, struct ec_buf *b, const char *title)
 }
 
 static void
-html_table(struct ec_buf *b, const struct table *t)
+html_table_head(struct ec_buf *b, const struct table *t)
 {
 	ec_buf_adds(b, "<table");
 	if (t->cls)
@@ -1087,6 +1100,11 @@ html_table(struct ec_buf *b, const struct table *t)
 		ec_buf_adds(b, "</th>");
 	}
 	ec_buf_adds(b, "</tr>\n</thead>\n<tbody>\n");
+}
+
+static void
+html_rows(struct ec_buf *b, const struct table *t)
+{
 	for (size_t r = 0; r < t->nrows; r++) {
 		if (t->kind[r] == ROW_TOTAL)
 			ec_buf_adds(b, "<tr class=\"total\">");
@@ -1114,7 +1132,20 @@ html_table(struct ec_buf *b, const struct table *t)
 		}
 		ec_buf_adds(b, "</tr>\n");
 	}
+}
+
+static void
+html_table_end(struct ec_buf *b)
+{
 	ec_buf_adds(b, "</tbody>\n</table>\n");
+}
+
+static void
+html_table(struct ec_buf *b, const struct table *t)
+{
+	html_table_head(b, t);
+	html_rows(b, t);
+	html_table_end(b);
 }
 
 static void
@@ -1794,69 +1825,95 @@ spill_read(struct spill *sp, uint64_t at, void *p, size_t n)
 }
 
 /*
- * The people of village v, in the order they came: their cells point
- * into *blob, which the caller frees with the array.  NULL (and the
- * spill's err set) when the file cannot be read.
+ * Where the people of a village are in the spill, in the order they came
+ * (12 bytes a person: the only memory of report that grows, and with the
+ * largest village, not with the list).
  */
-static struct person *
-village_people(struct ec_reporter *r, const struct village *v, char **blob)
+struct roll {
+	uint64_t *at;		/* each one's cells */
+	uint32_t *len;		/* and their length */
+	size_t n;
+};
+
+/* Walks village v's chain back; -1 (and the spill's err set) on failure. */
+static int
+village_roll(struct ec_reporter *r, const struct village *v, struct roll *roll)
 {
 	struct spill *sp = &r->spill;
-	uint64_t *at = ec_xcalloc(v->n ? v->n : 1, sizeof *at);
-	uint32_t *len = ec_xcalloc(v->n ? v->n : 1, sizeof *len);
-	struct person *people = NULL;
-	size_t total = 0, pos = 0;
 	uint64_t next = v->last + 1;
 	unsigned char head[SPILL_HEAD];
 
-	*blob = NULL;
+	roll->n = v->n;
+	roll->at = ec_xcalloc(v->n ? v->n : 1, sizeof *roll->at);
+	roll->len = ec_xcalloc(v->n ? v->n : 1, sizeof *roll->len);
 	if (sp->buf.len)
 		spill_flush(sp);
 	for (size_t i = v->n; i-- > 0; ) {
 		if (next == 0 || spill_read(sp, next - 1, head, sizeof head)) {
 			sp->err = sp->err ? sp->err : EIO;
-			goto out;
+			return -1;
 		}
-		at[i] = next - 1 + SPILL_HEAD;
+		roll->at[i] = next - 1 + SPILL_HEAD;
 		memcpy(&next, head, 8);
-		memcpy(&len[i], head + 8, 4);
-		total += len[i];
+		memcpy(&roll->len[i], head + 8, 4);
 	}
+	return 0;
+}
+
+static void
+roll_free(struct roll *roll)
+{
+	free(roll->at);
+	free(roll->len);
+}
+
+/*
+ * People from .. from + n of a roll: their cells point into *blob, which
+ * the caller frees with the array.  NULL (and the spill's err set) when
+ * the file cannot be read.
+ */
+static struct person *
+roll_people(struct ec_reporter *r, const struct roll *roll, size_t from,
+    size_t n, char **blob)
+{
+	struct spill *sp = &r->spill;
+	struct person *people;
+	size_t total = 0, pos = 0;
+
+	for (size_t i = from; i < from + n; i++)
+		total += roll->len[i];
 	*blob = ec_xmalloc(total + 1);
-	people = ec_xcalloc(v->n ? v->n : 1, sizeof *people);
-	for (size_t i = 0; i < v->n; i++) {
+	people = ec_xcalloc(n ? n : 1, sizeof *people);
+	for (size_t i = 0; i < n; i++) {
 		/* Read, then each cell moved back over the lengths, ended by
 		 * a NUL: it always lands on bytes already read. */
-		char *rp = *blob + pos, *wp = rp, *end = rp + len[i];
-		if (spill_read(sp, at[i], rp, len[i]) != 0)
+		size_t len = roll->len[from + i];
+		char *rp = *blob + pos, *wp = rp, *end = rp + len;
+		if (spill_read(sp, roll->at[from + i], rp, len) != 0)
 			goto fail;
-		pos += len[i];
+		pos += len;
 		for (int c = 0; c < V_N; c++) {
-			uint32_t n;
+			uint32_t k;
 			if (end - rp < 4)
 				goto fail;
-			memcpy(&n, rp, 4);
+			memcpy(&k, rp, 4);
 			rp += 4;
-			if ((size_t)(end - rp) < n)
+			if ((size_t)(end - rp) < k)
 				goto fail;
-			memmove(wp, rp, n);
-			wp[n] = '\0';
+			memmove(wp, rp, k);
+			wp[k] = '\0';
 			people[i].cell[c] = wp;
-			rp += n;
-			wp += n + 1;
+			rp += k;
+			wp += k + 1;
 		}
 	}
-	goto out;
+	return people;
 fail:
 	sp->err = sp->err ? sp->err : EIO;
 	free(people);
 	free(*blob);
-	people = NULL;
 	*blob = NULL;
-out:
-	free(at);
-	free(len);
-	return people;
+	return NULL;
 }
 
 static int
@@ -1953,11 +2010,13 @@ village_path(const struct village *v, struct ec_buf *b)
 	}
 }
 
-/* The sheet of village vil and its people (none: vil NULL); with place,
- * the place columns too (CSV). */
+/*
+ * A sheet of village vil: n of its people, the first numbered from + 1
+ * (none: vil NULL); with place, the place columns too (CSV).
+ */
 static void
 sheet_table(struct ec_reporter *r, struct table *t, struct village *vil,
-    const struct person *people, int place)
+    const struct person *people, size_t n, size_t from, int place)
 {
 	static const char *const cls[V_N] = {
 		NULL, "code", "num", "code", NULL, "code", NULL, "code", "num",
@@ -1983,12 +2042,12 @@ sheet_table(struct ec_reporter *r, struct table *t, struct village *vil,
 	col_fill = table_col(t, label(r, "visit_done_date"), 0, "fill");
 	t->cols[col_fill].fill = 1;
 	t->cols[col_fill].group = 2;
-	for (size_t j = 0; vil && j < vil->n; j++) {
+	for (size_t j = 0; vil && j < n; j++) {
 		size_t row = table_row(t, ROW_PLAIN);
 
 		for (int i = 0; place && i < 3; i++)
 			table_set(t, row, (size_t)i, vil->place[i], NULL, 0);
-		table_set_int(t, row, first, (int64_t)j + 1, 0);
+		table_set_int(t, row, first, (int64_t)(from + j) + 1, 0);
 		for (int i = 0; i < V_N; i++)
 			table_set(t, row, first + 1 + (size_t)i,
 			    people[j].cell[i], NULL, 0);
@@ -2004,6 +2063,98 @@ maybe_flush(struct ec_reporter *r, struct ec_buf *b)
 		r->flush(r->flush_ctx, b);
 }
 
+/*
+ * The sheet of village v (none: NULL) in parts of SHEET_ROWS people, each
+ * made into a table, handed to put, and written out, so that memory does
+ * not grow with the village: a part holds about 1 MB.  Returns -1 when
+ * the spill cannot be read.
+ */
+#define SHEET_ROWS	1024
+
+typedef void put_fn(struct ec_reporter *r, struct ec_buf *b,
+    const struct table *t, size_t from);
+
+static int
+sheet_parts(struct ec_reporter *r, struct ec_buf *b, struct village *v,
+    int place, put_fn *put)
+{
+	struct roll roll;
+	struct table t;
+	size_t from = 0;
+
+	if (!v) {
+		sheet_table(r, &t, NULL, NULL, 0, 0, place);
+		put(r, b, &t, 0);
+		table_free(&t);
+		return 0;
+	}
+	if (village_roll(r, v, &roll) != 0) {
+		roll_free(&roll);
+		return -1;
+	}
+	do {
+		size_t n = v->n - from < SHEET_ROWS ? v->n - from : SHEET_ROWS;
+		char *blob;
+		struct person *people = roll_people(r, &roll, from, n, &blob);
+		if (!people) {
+			roll_free(&roll);
+			return -1;
+		}
+		sheet_table(r, &t, v, people, n, from, place);
+		put(r, b, &t, from);
+		table_free(&t);
+		free(people);
+		free(blob);
+		maybe_flush(r, b);
+		from += n;
+	} while (from < v->n);
+	roll_free(&roll);
+	return 0;
+}
+
+/*
+ * The parts of a sheet in each format: CSV's very first with the header;
+ * each text part laid out by itself, under its own column heads (a page
+ * of a village of thousands); Markdown's and HTML's one table.
+ */
+static void
+put_csv(struct ec_reporter *r, struct ec_buf *b, const struct table *t,
+    size_t from)
+{
+	if (!r->csv_started)
+		csv_table(b, t);
+	else
+		csv_rows(b, t);
+	r->csv_started = 1;
+}
+
+static void
+put_text(struct ec_reporter *r, struct ec_buf *b, const struct table *t,
+    size_t from)
+{
+	if (from)
+		ec_buf_addc(b, '\n');
+	text_table(b, t);
+}
+
+static void
+put_md(struct ec_reporter *r, struct ec_buf *b, const struct table *t,
+    size_t from)
+{
+	if (!from)
+		md_table_head(b, t);
+	md_rows(b, t);
+}
+
+static void
+put_html(struct ec_reporter *r, struct ec_buf *b, const struct table *t,
+    size_t from)
+{
+	if (!from)
+		html_table_head(b, t);
+	html_rows(b, t);
+}
+
 static int
 sheets_write(struct ec_reporter *r, struct ec_buf *b)
 {
@@ -2011,28 +2162,17 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 	    label(r, "visit_sheet_title");
 	const char *sep = r->o.format == EC_FORMAT_TEXT ? "  " : " · ";
 	struct ec_buf meta = EC_BUF_INIT, head = EC_BUF_INIT;
-	struct table t;
 	char date[11], count[24];
+	int rc = 0;
 
 	ec_date_format(r->o.asof, date);
 	if (r->o.format == EC_FORMAT_CSV) {
 		/* one table, written a village at a time */
-		for (size_t k = 0; k < (r->nvil ? r->nvil : 1); k++) {
-			struct village *v = r->nvil ? &r->vil[k] : NULL;
-			struct person *people = NULL;
-			char *blob = NULL;
-			if (v && !(people = village_people(r, v, &blob)))
+		r->csv_started = 0;
+		for (size_t k = 0; k < (r->nvil ? r->nvil : 1); k++)
+			if (sheet_parts(r, b, r->nvil ? &r->vil[k] : NULL, 1,
+			    put_csv) != 0)
 				return -1;
-			sheet_table(r, &t, v, people, 1);
-			if (k == 0)
-				csv_table(b, &t);
-			else
-				csv_rows(b, &t);
-			table_free(&t);
-			free(people);
-			free(blob);
-			maybe_flush(r, b);
-		}
 		return 0;
 	}
 	if (r->o.format == EC_FORMAT_HTML)
@@ -2043,16 +2183,9 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 		ec_buf_adds(b, "\n");
 	}
 	/* No one on the list still says so, dated. */
-	for (size_t k = 0; k < (r->nvil ? r->nvil : 1); k++) {
+	for (size_t k = 0; k < (r->nvil ? r->nvil : 1) && rc == 0; k++) {
 		struct village *v = r->nvil ? &r->vil[k] : NULL;
-		struct person *people = NULL;
-		char *blob = NULL;
 
-		if (v && !(people = village_people(r, v, &blob))) {
-			ec_buf_release(&meta);
-			ec_buf_release(&head);
-			return -1;
-		}
 		ec_buf_reset(&meta);
 		ec_buf_reset(&head);
 		add_meta(r, &meta, "as_of", date);
@@ -2061,8 +2194,6 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 		add_meta(r, &meta, "people", count);
 		if (v)
 			village_path(v, &head);
-		if (v)
-			sheet_table(r, &t, v, people, 0);
 		switch (r->o.format) {
 		case EC_FORMAT_TEXT:
 			if (k)
@@ -2079,7 +2210,7 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 			ec_buf_addc(b, '\n');
 			if (v) {
 				ec_buf_addc(b, '\n');
-				text_table(b, &t);
+				rc = sheet_parts(r, b, v, 0, put_text);
 			}
 			break;
 		case EC_FORMAT_MARKDOWN:
@@ -2093,7 +2224,7 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 			ec_buf_addc(b, '\n');
 			if (v) {
 				ec_buf_addc(b, '\n');
-				md_table(b, &t);
+				rc = sheet_parts(r, b, v, 0, put_md);
 			}
 			break;
 		case EC_FORMAT_HTML:
@@ -2108,24 +2239,22 @@ sheets_write(struct ec_reporter *r, struct ec_buf *b)
 			ec_buf_adds(b, "<p class=\"meta\">");
 			add_html(b, meta.p);
 			ec_buf_adds(b, "</p>\n");
-			if (v)
-				html_table(b, &t);
+			if (v) {
+				rc = sheet_parts(r, b, v, 0, put_html);
+				html_table_end(b);
+			}
 			ec_buf_adds(b, "</section>\n");
 			break;
 		case EC_FORMAT_CSV:
 			break;
 		}
-		if (v)
-			table_free(&t);
-		free(people);
-		free(blob);
 		maybe_flush(r, b);
 	}
 	if (r->o.format == EC_FORMAT_HTML)
 		html_tail(b);
 	ec_buf_release(&meta);
 	ec_buf_release(&head);
-	return 0;
+	return rc;
 }
 
 /* ---- the reporter ---- */
