@@ -509,10 +509,12 @@ tool_check_width(const struct tool *t, const struct filter *f,
  * and 16 bytes an ID in a temporary file), and the records then go
  * through once, each looked up in the repeats the sort found.  It comes
  * before the first record when the inputs have BIG_SHEET bytes or more,
- * else when the set reaches IDS_IN_MEMORY (a sheet of narrow records):
- * a county's sheet never takes it.  Stdin cannot be read twice, so its
- * IDs stay in the set.  The test suite sets ELDERCARE_TEST_IDS_IN_MEMORY
- * (0: every sheet of files takes two passes).
+ * else when the set reaches IDS_IN_MEMORY, or is about to by the size of
+ * the file (a sheet of narrow records): a county's sheet of 10^5 people
+ * never takes it.  Stdin is read twice as well: a file from where it
+ * began, a pipe from a copy made as it is read (tool.stdin_copy); only
+ * when no copy can be made do its IDs stay in the set.  The test suite
+ * sets ELDERCARE_TEST_IDS_IN_MEMORY (0: every sheet takes two passes).
  */
 #define IDS_IN_MEMORY	131072		/* 2 MiB of set */
 #define BIG_SHEET	(24u << 20)	/* more records than that, usually */
@@ -858,8 +860,11 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 				for (size_t i = 0; i < rec->nfields; i++)
 					first_bytes += rec->fields[i].n + 1;
 			}
-			size_t ids = ec_idset_count(t->seen), more = (size_t)
+			/* the file's records in all, and those still to come */
+			size_t ids = ec_idset_count(t->seen), all = (size_t)
 			    ((double)size / (double)first_bytes * ESTIMATE_AFTER);
+			size_t more = all > ESTIMATE_AFTER ?
+			    all - ESTIMATE_AFTER : 0;
 			if (t->file_records != ESTIMATE_AFTER || ids == 0)
 				;
 			else if (t->can_reread && ids + more > t->ids_in_memory)
