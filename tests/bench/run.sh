@@ -4,11 +4,12 @@
 # run: cat (the machine's limit), the libcsv floor (parse with empty
 # callbacks and copy the bytes, the least any libcsv-based filter can
 # cost), and the eldercare tools (report on visit-due --overdue's list
-# and on a rollup, its time and memory only).  Each command runs 3 times (once at
-# national size, where Miller and datamash, which hold the whole sheet,
-# are left out); the best wall time is kept.  A tool's ratio to its floor
-# is the median of 5 ratios of runs side by side.  Results go to stdout
-# and build/bench/results.md.
+# and on a rollup, its time and memory only).  Each command runs 3 times
+# (once at national size, where Miller and datamash, which hold the whole
+# sheet, are left out); the best wall time is kept.  A tool's ratio to
+# its floor is the median of 5 ratios of runs side by side.  Below 10^6
+# records a run is 10^6 / N runs in a row (10 at most), its times divided
+# by that.  Results go to stdout and build/bench/results.md.
 #
 #   BENCH_SIZES="100000 1000000"   sizes (records)
 #   BENCH_NATIONAL=1               also 16000000
@@ -27,14 +28,30 @@ sh tests/deps.sh miller datamash time
 cc -O2 -o "$out/gen" tests/gen/gen.c
 cc -O3 -o "$out/floor" tests/bench/floor.c -lcsv
 
+# /usr/bin/time counts hundredths of a second: below 10^6 records each
+# command is timed over $reps runs in a row, its times divided by $reps
+# (its memory is that of the largest run).
+reps=1
+again() {
+	if [ "$reps" -eq 1 ]; then
+		echo "$1"
+	else
+		echo "for i in \$(seq $reps); do $1; done"
+	fi
+}
+per_run() {	# "wall user sys maxrss_kb" of $reps runs -> of one
+	awk -v k="$reps" '{ printf "%.3f %.3f %.3f %s\n", $1 / k, $2 / k,
+	    $3 / k, $4 }' "$out/time"
+}
+
 # best of $runs (3; 1 at national size): prints "wall user sys maxrss_kb"
 runs=3
 measure() {
 	best=""
 	for i in $(seq $runs); do
-		/usr/bin/time -o "$out/time" -f "%e %U %S %M" sh -c "$1" \
-		    > /dev/null 2>&1
-		r=$(cat "$out/time")
+		/usr/bin/time -o "$out/time" -f "%e %U %S %M" \
+		    sh -c "$(again "$1")" > /dev/null 2>&1
+		r=$(per_run)
 		w=${r%% *}
 		if [ -z "$best" ] || awk "BEGIN{exit !($w < ${best%% *})}"; then
 			best=$r
@@ -56,11 +73,13 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | 
 pairs() {	# floor command, command
 	best="" ratios=""
 	for i in $(seq $((runs == 1 ? 1 : 5))); do
-		/usr/bin/time -o "$out/time" -f "%e" sh -c "$1" > /dev/null 2>&1
-		fw=$(cat "$out/time")
-		/usr/bin/time -o "$out/time" -f "%e %U %S %M" sh -c "$2" \
-		    > /dev/null 2>&1
-		r=$(cat "$out/time")
+		/usr/bin/time -o "$out/time" -f "%e 0 0 0" \
+		    sh -c "$(again "$1")" > /dev/null 2>&1
+		fw=$(per_run)
+		fw=${fw%% *}
+		/usr/bin/time -o "$out/time" -f "%e %U %S %M" \
+		    sh -c "$(again "$2")" > /dev/null 2>&1
+		r=$(per_run)
 		w=${r%% *}
 		ratios="$ratios $(awk "BEGIN{print $w / ($fw > 0 ? $fw : 0.01)}")"
 		if [ -z "$best" ] || awk "BEGIN{exit !($w < ${best%% *})}"; then
@@ -104,6 +123,8 @@ peer() {	# what, eldercare command, peer command
 for n in $sizes; do
 	runs=3
 	[ "$n" -ge 10000000 ] && runs=1
+	reps=$((n >= 1000000 ? 1 : 1000000 / n))
+	[ $reps -gt 10 ] && reps=10
 	census=$out/census-$n.csv
 	visits=$out/visits-$n.csv
 	cls=$out/classified-$n.csv
@@ -125,6 +146,8 @@ for n in $sizes; do
 	echo "same bytes with libcsv and empty callbacks and copies them out)."
 	echo "Wall time is the best run's; wall / floor is the median of five"
 	echo "ratios, each of a run of the tool beside a run of its floor."
+	[ $reps -gt 1 ] &&
+	    echo "Each run here is $reps in a row, its times divided by $reps."
 	echo
 	echo "| command | wall s | user s | sys s | peak MiB | records/s | MiB/s | wall / floor |"
 	echo "|---|---|---|---|---|---|---|---|"
