@@ -919,6 +919,10 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		    t->file_invalid, t->file_warnings);
 	}
 	t->sheet = NULL;
+	/* A pipe whose copy failed part way cannot be read again. */
+	if (fd == STDIN_FILENO && t->stdin_copy >= 0 && !t->stdin_again &&
+	    ec_csv_reader_tee_error(r) != 0)
+		t->can_reread = 0;
 	ec_csv_reader_free(r);	/* its thread may read the sheet */
 	ec_sheet_release(&sheet);
 	if (fd != STDIN_FILENO && fd != t->stdin_copy)
