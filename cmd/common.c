@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -579,31 +580,145 @@ copy_fatal(struct tool *t, int err)
 	    "(TMPDIR) to be read twice: %s", ec_scratch_dir(), strerror(err));
 }
 
-/* The rest of a pipe on stdin, into its copy (which then holds it all). */
+/* Writes all of p[0..n) to fd; 0, or -1 with errno. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+#define FEED_SIZE	(1u << 20)
+
+/*
+ * When the copy of a pipe runs out of room before the first pass, the
+ * pass is given up and the IDs stay in the set; but the bytes read from
+ * the pipe are now in the copy (and rest), not in the pipe.  From then on
+ * stdin is read through a pipe of our own that a thread fills with the
+ * copy, the rest, and what the pipe still holds: the same bytes.
+ */
+struct stdin_feed {
+	char *rest;		/* read from stdin, not written to the copy */
+	size_t rest_len;
+	int copy;		/* the copy, read from its start */
+	int out;		/* our pipe's end the thread writes */
+	int err;		/* the thread's failure to read, or 0 */
+	int running;
+	pthread_t thread;
+};
+
+static void *
+feed(void *arg)
+{
+	struct stdin_feed *f = arg;
+	char *buf = ec_xmalloc(FEED_SIZE);
+	off_t at = 0;
+	ssize_t n;
+
+	while ((n = pread(f->copy, buf, FEED_SIZE, at)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			f->err = errno;
+			goto out;
+		}
+		if (write_all(f->out, buf, (size_t)n) != 0)
+			goto out;	/* the reader is gone */
+		at += n;
+	}
+	if (write_all(f->out, f->rest, f->rest_len) != 0)
+		goto out;
+	while ((n = read(STDIN_FILENO, buf, FEED_SIZE)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			f->err = errno;
+			goto out;
+		}
+		if (write_all(f->out, buf, (size_t)n) != 0)
+			goto out;
+	}
+out:
+	close(f->out);
+	free(buf);
+	return NULL;
+}
+
+/* Starts the thread; returns the end of the pipe to read stdin from. */
+static int
+feed_start(struct tool *t)
+{
+	struct stdin_feed *f = t->feed;
+	int p[2];
+
+	if (pipe(p) != 0)
+		tool_fatal(t, "<stdin>: %s", strerror(errno));
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	f->copy = t->stdin_copy;
+	f->out = p[1];
+	if (pthread_create(&f->thread, NULL, feed, f) != 0)
+		tool_fatal(t, "<stdin>: cannot start a thread");
+	f->running = 1;
+	return p[0];
+}
+
+/* Once stdin is read through: whether all of it came. */
 static void
+feed_finish(struct tool *t)
+{
+	struct stdin_feed *f = t->feed;
+
+	if (!f || !f->running)
+		return;
+	pthread_join(f->thread, NULL);
+	f->running = 0;
+	if (f->err)
+		tool_fatal(t, "<stdin>: read error: %s", strerror(f->err));
+}
+
+/*
+ * The rest of a pipe on stdin, into its copy (which then holds it all).
+ * Returns -1 when the copy runs out of room: t->feed then holds what was
+ * read and not written.
+ */
+static int
 copy_rest_of_stdin(struct tool *t)
 {
-	size_t size = 1 << 20;
-	char *buf = ec_xmalloc(size);
+	char *buf = ec_xmalloc(FEED_SIZE);
 	ssize_t got;
 
-	while ((got = read(STDIN_FILENO, buf, size)) != 0) {
+	while ((got = read(STDIN_FILENO, buf, FEED_SIZE)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			tool_fatal(t, "<stdin>: read error: %s",
 			    strerror(errno));
-		for (char *p = buf; got > 0; ) {
-			ssize_t w = write(t->stdin_copy, p, (size_t)got);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				copy_fatal(t, w < 0 ? errno : EIO);
-			p += w;
-			got -= w;
-		}
+		off_t end = lseek(t->stdin_copy, 0, SEEK_END);
+		if (end >= 0 && write_all(t->stdin_copy, buf,
+		    (size_t)got) == 0)
+			continue;
+		/* Whatever part was written is taken back. */
+		if (end < 0 || ftruncate(t->stdin_copy, end) != 0)
+			copy_fatal(t, errno);
+		t->feed = ec_xcalloc(1, sizeof *t->feed);
+		t->feed->rest = buf;
+		t->feed->rest_len = (size_t)got;
+		return -1;
 	}
 	free(buf);
+	return 0;
 }
 
 /* The first pass's state, for the scan's calls. */
@@ -702,21 +817,24 @@ done:
 
 /*
  * The first pass, over every input from the start; then the sheet being
- * read, if any, looks its records up in the repeats found.
+ * read, if any, looks its records up in the repeats found.  Returns -1,
+ * the IDs left in the set, when a pipe on stdin could not all be copied
+ * (t->feed: stdin is read through it from then on).
  */
-static void
+static int
 two_passes(struct tool *t, struct ec_sheet *sheet)
 {
 	struct ec_dups *d;
 
 	t->can_reread = 0;
+	if (t->stdin_copy >= 0 && !t->stdin_again &&
+	    copy_rest_of_stdin(t) != 0)
+		return -1;
 	ec_idset_free(t->seen);	/* first: its room is the sort's */
 	t->seen = NULL;
 	if (sheet)
 		ec_sheet_use_dups(sheet, NULL);
 	d = ec_dups_new(DUPS_MEMORY);
-	if (t->stdin_copy >= 0 && !t->stdin_again)
-		copy_rest_of_stdin(t);
 	t->stdin_again = t->stdin_no >= 0;
 	for (int i = 0; i < t->npaths; i++) {
 		int rc;
@@ -738,13 +856,16 @@ two_passes(struct tool *t, struct ec_sheet *sheet)
 	if (sheet)
 		ec_sheet_use_dups(sheet, d);
 	t->dups = d;
+	return 0;
 }
 
 /*
  * The first pass, when it comes while standard input is being read: it
  * is read again, from its copy if a pipe, by a new reader brought to the
- * record in hand.  Returns the reader to go on with (r, when a copy
- * failed to be made: the IDs then stay in the set).
+ * record in hand.  Returns the reader to go on with (r, when the copy
+ * had failed: the IDs then stay in the set).  When the copy runs out of
+ * room now, the IDs stay in the set too, and the new reader reads the
+ * same bytes through t->feed.
  */
 static struct ec_csv_reader *
 two_passes_in_stdin(struct tool *t, struct ec_sheet *sheet,
@@ -764,10 +885,13 @@ two_passes_in_stdin(struct tool *t, struct ec_sheet *sheet,
 	ec_csv_reader_free(r);
 	if (e != 0)
 		copy_fatal(t, e);
-	two_passes(t, sheet);
-	*fd = t->stdin_fd;
-	if (lseek(*fd, t->stdin_start, SEEK_SET) != t->stdin_start)
-		tool_fatal(t, "<stdin>: %s", strerror(errno));
+	if (two_passes(t, sheet) != 0) {
+		*fd = feed_start(t);
+	} else {
+		*fd = t->stdin_fd;
+		if (lseek(*fd, t->stdin_start, SEEK_SET) != t->stdin_start)
+			tool_fatal(t, "<stdin>: %s", strerror(errno));
+	}
 	if (!(r = ec_csv_reader_new(*fd, &opt, err, sizeof err)))
 		tool_fatal(t, "%s", err);
 	ec_sheet_reprepare(sheet, r);
@@ -796,6 +920,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		fd = t->stdin_fd;
 		if (lseek(fd, t->stdin_start, SEEK_SET) != t->stdin_start)
 			tool_fatal(t, "<stdin>: %s", strerror(errno));
+	} else if (fd == STDIN_FILENO && t->feed) {
+		fd = feed_start(t);	/* its copy, then the pipe */
 	}
 
 	t->file = t->names[t->file_no];
@@ -906,6 +1032,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		t->nwritten++;
 		write_record(t, f, &sheet, rec, keep_all);
 	}
+	if (st == EC_CSV_EOF)
+		feed_finish(t);
 	if (st == EC_CSV_FATAL)
 		tool_reader_fatal(t, r, t->file, "-E");
 	if (t->dups && ec_dups_error(t->dups))
@@ -977,6 +1105,10 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 	if (t->stdin_copy >= 0)
 		close(t->stdin_copy);
 	t->stdin_copy = -1;
+	if (t->feed)
+		free(t->feed->rest);
+	free(t->feed);
+	t->feed = NULL;
 	free(t->names);
 }
 

@@ -116,6 +116,7 @@ struct tool {
 	int stdin_fd;		/* where it is read again: 0 or stdin_copy */
 	off_t stdin_start;	/* from there */
 	int stdin_again;	/* a first pass came: read it from stdin_fd */
+	struct stdin_feed *feed;	/* the copy ran out of room: see common.c */
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
 	struct ec_buf errors;	/* this record's errors, for _errors */
