@@ -236,7 +236,7 @@ static void
 test_consecutive_ids(void **state)
 {
 	struct ec_idset *s = ec_idset_new();
-	char id[19];
+	char id[64];
 	size_t added = 0;
 
 	for (int day = 1; day <= 28; day++) {

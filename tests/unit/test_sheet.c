@@ -542,7 +542,7 @@ test_prepared_same(void **state)
 	char path[] = "/tmp/test_sheet.XXXXXX";
 	int fd = mkstemp(path);
 	FILE *fp = fdopen(fd, "w");
-	char id[19], birth[9], seq[4];
+	char id[19], birth[16], seq[16];
 
 	assert_non_null(fp);
 	for (size_t i = 0; i < NCENSUS; i++)

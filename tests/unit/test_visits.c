@@ -647,7 +647,7 @@ test_split_commit_all_or_nothing(void **state)
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 2);
 
 	for (int g = 0; g < 5; g++) {
-		char name[8];
+		char name[24];
 		snprintf(name, sizeof name, "g%d.csv", g);
 		put_file(dir, name, "old\n");
 	}
@@ -664,7 +664,7 @@ test_split_commit_all_or_nothing(void **state)
 	assert_string_equal(listing(dir),
 	    "g0.csv\ng1.csv\ng2.csv\ng3.csv\ng4.csv\n");
 	for (int g = 0; g < 5; g++) {
-		char name[8];
+		char name[24];
 		snprintf(name, sizeof name, "g%d.csv", g);
 		assert_string_equal(slurp(dir, name), "old\n");
 	}
