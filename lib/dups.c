@@ -49,10 +49,19 @@ struct sorter {
 	off_t end;
 	/* the sorted whole, read: from buf when no run was written ... */
 	size_t next;
-	/* ... else by merging the runs, the least source first in heap */
+	/*
+	 * ... else by merging the runs in a tree of losers: tree[0] is the
+	 * source whose next pair comes first, tree[1 .. nruns) each the
+	 * one that lost there (node t plays 2t and 2t + 1, and source x
+	 * sits at nruns + x).  head holds each source's next key, so that
+	 * a pair takes one comparison a level, and a source run dry sorts
+	 * after every other.
+	 */
 	struct source *src;
-	size_t *heap;
-	size_t nheap;
+	size_t *tree;
+	uint64_t *head;
+	unsigned char *live;
+	size_t nlive;
 };
 
 struct ec_dups {
@@ -83,7 +92,9 @@ sorter_release(struct sorter *s)
 		for (size_t i = 0; i < s->nruns; i++)
 			free(s->src[i].buf);
 	free(s->src);
-	free(s->heap);
+	free(s->tree);
+	free(s->head);
+	free(s->live);
 	free(s->runs);
 	if (s->fd >= 0)
 		close(s->fd);
@@ -222,31 +233,44 @@ refill(struct sorter *s, struct source *src)
 }
 
 /* Source x's next pair sorts before y's (ties: the earlier run). */
-static int
+static inline int
 before(const struct sorter *s, size_t x, size_t y)
 {
-	uint64_t ax = s->src[x].buf[s->src[x].i].a;
-	uint64_t ay = s->src[y].buf[s->src[y].i].a;
-
-	return ax < ay || (ax == ay && x < y);
+	if (!s->live[x] || !s->live[y])
+		return s->live[x];
+	return s->head[x] < s->head[y] ||
+	    (s->head[x] == s->head[y] && x < y);
 }
 
+/* Source w's next pair changed: it plays its way up from its leaf. */
 static void
-sift_down(struct sorter *s, size_t i)
+replay(struct sorter *s, size_t w)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		if (l < s->nheap && before(s, s->heap[l], s->heap[m]))
-			m = l;
-		if (l + 1 < s->nheap && before(s, s->heap[l + 1], s->heap[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		size_t t = s->heap[i];
-		s->heap[i] = s->heap[m];
-		s->heap[m] = t;
-		i = m;
+	for (size_t t = (s->nruns + w) / 2; t > 0; t /= 2) {
+		if (before(s, s->tree[t], w)) {
+			size_t x = s->tree[t];
+			s->tree[t] = w;
+			w = x;
+		}
 	}
+	s->tree[0] = w;
+}
+
+/* The first games, from the leaves up; win is scratch of 2 nruns. */
+static void
+tree_build(struct sorter *s, size_t *win)
+{
+	size_t k = s->nruns;
+
+	for (size_t x = 0; x < k; x++)
+		win[k + x] = x;
+	for (size_t t = k - 1; t > 0; t--) {
+		size_t l = win[2 * t], r = win[2 * t + 1];
+		int lw = before(s, l, r);
+		win[t] = lw ? l : r;
+		s->tree[t] = lw ? r : l;
+	}
+	s->tree[0] = k > 1 ? win[1] : 0;
 }
 
 /* The puts are over: ready the sorted whole for sorter_get. */
@@ -274,7 +298,9 @@ sorter_done(struct sorter *s)
 	if (s->each < 16)
 		s->each = 16;
 	s->src = ec_xcalloc(s->nruns, sizeof *s->src);
-	s->heap = ec_xmalloc(s->nruns * sizeof *s->heap);
+	s->tree = ec_xcalloc(s->nruns, sizeof *s->tree);
+	s->head = ec_xcalloc(s->nruns, sizeof *s->head);
+	s->live = ec_xcalloc(s->nruns, 1);
 	for (size_t i = 0; i < s->nruns; i++) {
 		struct source *src = &s->src[i];
 		src->buf = ec_xmalloc(s->each * sizeof *src->buf);
@@ -282,11 +308,13 @@ sorter_done(struct sorter *s)
 		src->left = s->runs[i].n;
 		if (refill(s, src) != 0)
 			return -1;
-		s->heap[i] = i;
+		s->live[i] = src->n > 0;
+		s->nlive += s->live[i];
+		s->head[i] = src->n > 0 ? src->buf[0].a : 0;
 	}
-	s->nheap = s->nruns;
-	for (size_t i = s->nheap / 2; i-- > 0;)
-		sift_down(s, i);
+	size_t *win = ec_xmalloc(2 * s->nruns * sizeof *win);
+	tree_build(s, win);
+	free(win);
 	return 0;
 }
 
@@ -300,21 +328,23 @@ sorter_get(struct sorter *s, struct pair *out)
 		*out = s->buf[s->next++];
 		return 1;
 	}
-	if (s->nheap == 0)
+	if (s->nlive == 0)
 		return 0;
-	size_t top = s->heap[0];
-	struct source *src = &s->src[top];
+	size_t w = s->tree[0];
+	struct source *src = &s->src[w];
 	*out = src->buf[src->i++];
 	if (src->i == src->n) {
 		if (src->left == 0) {
-			s->heap[0] = s->heap[--s->nheap];
+			s->live[w] = 0;
+			s->nlive--;
 		} else if (refill(s, src) != 0) {
-			s->nheap = 0;
+			s->nlive = 0;
 			return -1;
 		}
 	}
-	if (s->nheap > 0)
-		sift_down(s, 0);
+	if (s->live[w])
+		s->head[w] = src->buf[src->i].a;
+	replay(s, w);
 	return 1;
 }
 
