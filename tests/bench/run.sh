@@ -7,7 +7,8 @@
 # and on a rollup, its time and memory only).  Each command runs 3 times
 # (once at national size, where Miller and datamash, which hold the whole
 # sheet, are left out); the best wall time is kept.  A tool's ratio to
-# its floor is the median of 5 ratios of runs side by side.  Below 10^6
+# its floor is the median of 5 ratios of runs side by side (3 at national
+# size: one pair there swings by a tenth either way).  Below 10^6
 # records a run is 10^6 / N runs in a row (10 at most), its times divided
 # by that.  Results go to stdout and build/bench/results.md.
 #
@@ -72,7 +73,7 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | 
 # better than one of bests taken minutes apart.
 pairs() {	# floor command, command
 	best="" ratios=""
-	for i in $(seq $((runs == 1 ? 1 : 5))); do
+	for i in $(seq $((runs == 1 ? 3 : 5))); do
 		/usr/bin/time -o "$out/time" -f "%e 0 0 0" \
 		    sh -c "$(again "$1")" > /dev/null 2>&1
 		fw=$(per_run)
@@ -144,7 +145,8 @@ for n in $sizes; do
 	echo
 	echo "Each tool beside the floor on its own input (the floor parses the"
 	echo "same bytes with libcsv and empty callbacks and copies them out)."
-	echo "Wall time is the best run's; wall / floor is the median of five"
+	echo "Wall time is the best run's; wall / floor is the median of" \
+	    "$((runs == 1 ? 3 : 5))"
 	echo "ratios, each of a run of the tool beside a run of its floor."
 	[ $reps -gt 1 ] &&
 	    echo "Each run here is $reps in a row, its times divided by $reps."
