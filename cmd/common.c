@@ -580,25 +580,6 @@ copy_fatal(struct tool *t, int err)
 	    "(TMPDIR) to be read twice: %s", ec_scratch_dir(), strerror(err));
 }
 
-/* Writes all of p[0..n) to fd; 0, or -1 with errno. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 #define FEED_SIZE	(1u << 20)
 
 /*
@@ -618,38 +599,42 @@ struct stdin_feed {
 	pthread_t thread;
 };
 
+/*
+ * Passes fd on to our pipe to its end: read from *at on when at is not
+ * NULL, else from where it stands.  Returns -1 when reading failed
+ * (f->err) or the reader is gone.
+ */
+static int
+pass_on(struct stdin_feed *f, int fd, off_t *at, char *buf)
+{
+	for (;;) {
+		ssize_t n = at ? pread(fd, buf, FEED_SIZE, *at) :
+		    read(fd, buf, FEED_SIZE);
+		if (n == 0)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			f->err = errno;
+			return -1;
+		}
+		if (ec_write_all(f->out, buf, (size_t)n) != 0)
+			return -1;
+		if (at)
+			*at += n;
+	}
+}
+
 static void *
 feed(void *arg)
 {
 	struct stdin_feed *f = arg;
 	char *buf = ec_xmalloc(FEED_SIZE);
 	off_t at = 0;
-	ssize_t n;
 
-	while ((n = pread(f->copy, buf, FEED_SIZE, at)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			f->err = errno;
-			goto out;
-		}
-		if (write_all(f->out, buf, (size_t)n) != 0)
-			goto out;	/* the reader is gone */
-		at += n;
-	}
-	if (write_all(f->out, f->rest, f->rest_len) != 0)
-		goto out;
-	while ((n = read(STDIN_FILENO, buf, FEED_SIZE)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			f->err = errno;
-			goto out;
-		}
-		if (write_all(f->out, buf, (size_t)n) != 0)
-			goto out;
-	}
-out:
+	if (pass_on(f, f->copy, &at, buf) == 0 &&
+	    ec_write_all(f->out, f->rest, f->rest_len) == 0)
+		pass_on(f, STDIN_FILENO, NULL, buf);
 	close(f->out);
 	free(buf);
 	return NULL;
@@ -706,7 +691,7 @@ copy_rest_of_stdin(struct tool *t)
 			tool_fatal(t, "<stdin>: read error: %s",
 			    strerror(errno));
 		off_t end = lseek(t->stdin_copy, 0, SEEK_END);
-		if (end >= 0 && write_all(t->stdin_copy, buf,
+		if (end >= 0 && ec_write_all(t->stdin_copy, buf,
 		    (size_t)got) == 0)
 			continue;
 		/* Whatever part was written is taken back. */

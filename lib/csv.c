@@ -675,20 +675,13 @@ cancellable_read(int fd, void *buf, size_t n)
 static void
 copy_read(struct ec_csv_reader *r, const char *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(r->tee, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = w < 0 ? errno : EIO;
-			pthread_mutex_lock(&r->mu);
-			r->tee_err = e;
-			pthread_mutex_unlock(&r->mu);
-			r->tee = -1;
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
+	int e = ec_write_all(r->tee, p, n);
+
+	if (e != 0) {
+		pthread_mutex_lock(&r->mu);
+		r->tee_err = e;
+		pthread_mutex_unlock(&r->mu);
+		r->tee = -1;
 	}
 }
 
@@ -1262,18 +1255,8 @@ ec_csv_writer_release(struct ec_csv_writer *w)
 int
 ec_csv_writer_flush(struct ec_csv_writer *w)
 {
-	size_t off = 0;
-
-	while (off < w->len && !w->err) {
-		ssize_t n = write(w->fd, w->buf + off, w->len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			w->err = errno;
-			break;
-		}
-		off += (size_t)n;
-	}
+	if (!w->err)
+		w->err = ec_write_all(w->fd, w->buf, w->len);
 	w->len = 0;
 	return w->err ? -1 : 0;
 }

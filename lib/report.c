@@ -1777,17 +1777,8 @@ spill_open(struct spill *sp)
 static void
 spill_flush(struct spill *sp)
 {
-	size_t off = 0;
-
-	while (off < sp->buf.len && !sp->err) {
-		ssize_t w = write(sp->fd, sp->buf.p + off, sp->buf.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			sp->err = errno;
-		else
-			off += (size_t)w;
-	}
+	if (!sp->err)
+		sp->err = ec_write_all(sp->fd, sp->buf.p, sp->buf.len);
 	ec_buf_reset(&sp->buf);
 }
 

@@ -1,9 +1,11 @@
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 oom(size_t n)
@@ -149,4 +151,21 @@ ec_fmt_int(char *out, int64_t v)
 		out[len++] = tmp[--n];
 	out[len] = '\0';
 	return len;
+}
+
+int
+ec_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }

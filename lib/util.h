@@ -44,6 +44,12 @@ void ec_buf_addf(struct ec_buf *b, const char *fmt, ...)
 void ec_buf_reset(struct ec_buf *b);
 void ec_buf_release(struct ec_buf *b);
 
+/*
+ * Writes all of p[0..n) to fd, again after a short write or EINTR.
+ * Returns 0, or the errno of the failure (EIO for a write of nothing).
+ */
+int ec_write_all(int fd, const void *p, size_t n);
+
 /* Mixes the bits of x (MurmurHash3's finaliser), for hash tables. */
 static inline uint64_t
 ec_hash64(uint64_t x)
