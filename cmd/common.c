@@ -865,7 +865,10 @@ two_passes_in_stdin(struct tool *t, struct ec_sheet *sheet,
 		t->can_reread = 0;
 		return r;
 	}
-	ec_csv_reader_stop(r);
+	if (t->stdin_copy >= 0)
+		ec_csv_reader_read_to_end(r);
+	else
+		ec_csv_reader_stop(r);
 	e = t->stdin_copy >= 0 ? ec_csv_reader_tee_error(r) : 0;
 	ec_csv_reader_free(r);
 	if (e != 0)

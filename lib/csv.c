@@ -70,6 +70,7 @@ struct ec_csv_reader {
 	int fd;
 	int tee;		/* -1, or where every byte read is copied */
 	int tee_err;		/* the copy's errno (under mu) */
+	int to_end;		/* stopped: read the rest only to copy it */
 	size_t read_max;	/* largest read(2), for tests of boundaries */
 	char delim;
 	char term;		/* line end: '\n' or '\r', 0 until seen */
@@ -288,6 +289,20 @@ ec_csv_reader_stop(struct ec_csv_reader *r)
 	/* A thread still reading may wait on a pipe forever. */
 	if (!done)
 		pthread_cancel(r->thread);
+	pthread_join(r->thread, NULL);
+	r->running = 0;
+}
+
+void
+ec_csv_reader_read_to_end(struct ec_csv_reader *r)
+{
+	if (!r->running)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	r->to_end = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
 	pthread_join(r->thread, NULL);
 	r->running = 0;
 }
@@ -698,6 +713,20 @@ ec_csv_reader_tee_error(struct ec_csv_reader *r)
 	int e = r->tee_err;
 	pthread_mutex_unlock(&r->mu);
 	return e;
+}
+
+/* read(2) of at most want bytes (and read_max); -1 after fatal(). */
+static ssize_t read_some(struct ec_csv_reader *r, char *buf, size_t want);
+
+/* Stopped by ec_csv_reader_read_to_end: the rest, only to copy it. */
+static void
+read_rest(struct ec_csv_reader *r)
+{
+	char *buf = ec_xmalloc(READ_SIZE);
+
+	while (r->tee >= 0 && read_some(r, buf, READ_SIZE) > 0)
+		;
+	free(buf);
 }
 
 /* read(2) of at most want bytes (and read_max); -1 after fatal(). */
@@ -1170,7 +1199,10 @@ produce(void *arg)
 			} else
 				finish(r);
 		}
-		if (hand_over(r, end) != 0 || end)
+		int stopped = hand_over(r, end) != 0;
+		if (stopped && r->to_end)
+			read_rest(r);
+		if (stopped || end)
 			return NULL;
 	}
 }

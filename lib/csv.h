@@ -115,6 +115,14 @@ int ec_csv_reader_tee_error(struct ec_csv_reader *r);
  */
 void ec_csv_reader_stop(struct ec_csv_reader *r);
 
+/*
+ * The same for a reader copying its input (ec_csv_reader_tee): its
+ * thread first reads the rest of the input to its end, only to copy it,
+ * so that no byte read is lost to the copy (stopping a thread inside
+ * read(2) may lose what that read took).  Waits for the end of input.
+ */
+void ec_csv_reader_read_to_end(struct ec_csv_reader *r);
+
 enum ec_csv_status ec_csv_next(struct ec_csv_reader *r,
 	struct ec_csv_record **rec);
 
