@@ -276,35 +276,38 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 	return r;
 }
 
-void
-ec_csv_reader_stop(struct ec_csv_reader *r)
+/*
+ * Ends the reading thread: with to_end once it has read the rest of the
+ * input only to copy it (never cancelled, so no read is lost), else at
+ * once, cancelled if it is still reading (it may wait on a pipe forever).
+ */
+static void
+halt(struct ec_csv_reader *r, int to_end)
 {
 	if (!r->running)
 		return;
 	pthread_mutex_lock(&r->mu);
 	r->stop = 1;
+	r->to_end = to_end;
 	pthread_cond_broadcast(&r->cv);
 	int done = r->done;
 	pthread_mutex_unlock(&r->mu);
-	/* A thread still reading may wait on a pipe forever. */
-	if (!done)
+	if (!done && !to_end)
 		pthread_cancel(r->thread);
 	pthread_join(r->thread, NULL);
 	r->running = 0;
 }
 
 void
+ec_csv_reader_stop(struct ec_csv_reader *r)
+{
+	halt(r, 0);
+}
+
+void
 ec_csv_reader_read_to_end(struct ec_csv_reader *r)
 {
-	if (!r->running)
-		return;
-	pthread_mutex_lock(&r->mu);
-	r->stop = 1;
-	r->to_end = 1;
-	pthread_cond_broadcast(&r->cv);
-	pthread_mutex_unlock(&r->mu);
-	pthread_join(r->thread, NULL);
-	r->running = 0;
+	halt(r, 1);
 }
 
 void
