@@ -18,8 +18,8 @@
 #define BATCHES		4	/* in flight at most */
 #define READ_SIZE	EC_CSV_READ_SIZE
 #ifndef EC_CSV_SMALL
-#define BATCH_ROWS	1024	/* records handed over at a time ... */
-#define BATCH_BYTES	(512 * 1024)	/* ... or this much field text */
+#define BATCH_ROWS	256	/* records handed over at a time ... */
+#define BATCH_BYTES	(128 * 1024)	/* ... or this much field text */
 #define MARKS_LINE_MAX	4096	/* lines shorter are cut at the scan's marks */
 #else	/* (see csv.h) */
 #define BATCH_ROWS	4
