@@ -4,7 +4,10 @@
  * Two sorters of 16-byte pairs do the work.  The first takes (key, pos)
  * and sorts them by key: a stable radix sort of each memory's worth (a
  * run, written to disk when more follow), then a merge of the runs that
- * breaks ties by run.  Positions come in ascending, so each key's come
+ * breaks ties by run.  A run is sorted and written by a thread of its
+ * own while the caller fills the next one: the first pass's reading
+ * leaves a core half idle, and the writing alone took a quarter of its
+ * time.  Positions come in ascending, so each key's come
  * out ascending and the first is its first sighting.  Every later one
  * goes to the second sorter as (pos, first), sorted by pos, which the
  * second pass then reads in order.
@@ -12,6 +15,7 @@
 #include "dups.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -37,10 +41,23 @@ struct source {
 	size_t left;		/* pairs of the run not read yet */
 };
 
+/* A run being sorted and written by a thread of its own. */
+struct spill_job {
+	struct pair *p, *tmp;
+	size_t n;
+	int fd;
+	off_t off;
+	int err;		/* errno of a failed write, else 0 */
+};
+
 struct sorter {
 	struct pair *buf, *tmp;
 	size_t n, cap;
 	size_t max;		/* pairs in memory before a run is written */
+	struct pair *out;	/* the run the thread writes, or to write */
+	pthread_t th;
+	int running;		/* th is writing out */
+	struct spill_job job;
 	size_t window;		/* pairs merged from memory, all sources */
 	size_t each;		/* of them, one source's */
 	int fd;			/* the runs, one after another, or -1 */
@@ -83,10 +100,14 @@ sorter_init(struct sorter *s, size_t max, size_t window)
 	s->fd = -1;
 }
 
+static int spill_wait(struct sorter *s);
+
 static void
 sorter_release(struct sorter *s)
 {
+	(void)spill_wait(s);
 	free(s->buf);
+	free(s->out);
 	free(s->tmp);
 	if (s->src)
 		for (size_t i = 0; i < s->nruns; i++)
@@ -179,23 +200,68 @@ read_all(int fd, void *p, size_t len, off_t off)
 	return 0;
 }
 
-/* Sorts what memory holds and writes it as one more run. */
+static void *
+spill_run(void *arg)
+{
+	struct spill_job *j = arg;
+
+	radix(j->p, j->tmp, j->n);
+	j->err = write_all(j->fd, j->p, j->n * sizeof *j->p, j->off) != 0 ?
+	    errno : 0;
+	return NULL;
+}
+
+/* The run being written is on disk.  0, or -1 with errno. */
+static int
+spill_wait(struct sorter *s)
+{
+	if (!s->running)
+		return 0;
+	pthread_join(s->th, NULL);
+	s->running = 0;
+	if (s->job.err) {
+		errno = s->job.err;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Sorts what memory holds and writes it as one more run: in a thread
+ * of its own when one can be made (then buf changes places with the
+ * run it writes), else here.
+ */
 static int
 spill(struct sorter *s)
 {
 	if (s->fd < 0 && (s->fd = ec_scratch_open()) < 0)
 		return -1;
+	if (spill_wait(s) != 0)
+		return -1;
 	if (!s->tmp)
 		s->tmp = ec_xmalloc(s->max * sizeof *s->tmp);
-	radix(s->buf, s->tmp, s->n);
-	if (write_all(s->fd, s->buf, s->n * sizeof *s->buf, s->end) != 0)
-		return -1;
+	s->job = (struct spill_job){ s->buf, s->tmp, s->n, s->fd, s->end, 0 };
 	s->runs = ec_xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
 	s->runs[s->nruns].off = s->end;
 	s->runs[s->nruns].n = s->n;
 	s->nruns++;
 	s->end += (off_t)(s->n * sizeof *s->buf);
 	s->n = 0;
+	if (!s->out)
+		s->out = ec_xmalloc(s->max * sizeof *s->out);
+	if (pthread_create(&s->th, NULL, spill_run, &s->job) == 0) {
+		struct pair *t = s->buf;
+		s->buf = s->out;
+		s->out = t;
+		s->cap = s->max;
+		s->running = 1;
+		return 0;
+	}
+	spill_run(&s->job);
+	if (s->job.err) {
+		errno = s->job.err;
+		return -1;
+	}
 	return 0;
 }
 
@@ -288,11 +354,12 @@ sorter_done(struct sorter *s)
 		s->next = 0;
 		return 0;
 	}
-	if (s->n > 0 && spill(s) != 0)
+	if ((s->n > 0 && spill(s) != 0) || spill_wait(s) != 0)
 		return -1;
 	free(s->buf);
 	free(s->tmp);
-	s->buf = s->tmp = NULL;
+	free(s->out);
+	s->buf = s->tmp = s->out = NULL;
 	s->cap = 0;
 	s->each = s->window / s->nruns;
 	if (s->each < 16)
@@ -355,7 +422,8 @@ ec_dups_new(size_t mem)
 	size_t pairs = mem / sizeof(struct pair);
 
 	/*
-	 * While adding: a run and its sorting room, all of mem.  While
+	 * While adding: a run and its sorting room, all of mem, and the
+	 * run before, being written (half of mem more).  While
 	 * finishing: the merge's windows and the repeats (a run and its
 	 * room), half each.  While reading: the repeats' windows.
 	 */

@@ -23,7 +23,8 @@ struct ec_dups;
 
 /*
  * About mem bytes at most, whatever the number of IDs (4 MiB keeps a
- * run of 131072 IDs); more are written to an unnamed file in $TMPDIR,
+ * run of 131072 IDs), and half as much again while a run is written by
+ * a thread of its own; more are written to an unnamed file in $TMPDIR,
  * else /tmp, 16 bytes an ID.
  */
 struct ec_dups *ec_dups_new(size_t mem);

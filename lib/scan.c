@@ -323,7 +323,7 @@ fail:
 
 /* ---- the scan in its own thread ---- */
 
-#define BATCH	4096		/* cells handed over at a time */
+#define BATCH	16384		/* cells handed over at a time */
 #define BATCHES	3
 
 struct batch {

@@ -1,10 +1,13 @@
+#include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <cmocka.h>
 
@@ -196,6 +199,39 @@ test_no_temporary_file(void **state)
 	}
 }
 
+/*
+ * A run written in its own thread that does not fit the file size
+ * limit: the error comes back by a later add, or by finishing, with the
+ * write's errno, never as a short sort.
+ */
+static void
+test_run_not_written(void **state)
+{
+	struct rlimit old, lim;
+	struct ec_dups *d = ec_dups_new(1024);	/* runs of 32 pairs */
+	int rc = 0;
+	uint64_t line;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 3 * 32 * 16;	/* three runs, and no more */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	for (line = 1; line <= 1000 && rc == 0; line++)
+		rc = ec_dups_add(d, line % 7 + 1, line);
+	if (rc == 0)
+		rc = ec_dups_finish(d);
+	int err = errno;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(rc, -1);
+	assert_int_equal(err, EFBIG);
+	/* the fourth run fails in its thread; the sixth add of a run waits */
+	assert_true(line > 4 * 32 && line <= 6 * 32 + 1);
+	ec_dups_free(d);
+}
+
 int
 main(void)
 {
@@ -204,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_spilled),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_no_temporary_file),
+		cmocka_unit_test(test_run_not_written),
 	};
 
 	return cmocka_run_group_tests_name("dups", tests, NULL, NULL);
