@@ -50,6 +50,16 @@ struct spill_job {
 	int err;		/* errno of a failed write, else 0 */
 };
 
+/*
+ * A source's next key, and its rank: its run's number, which breaks ties
+ * (the earlier run's first), and nruns more once the run is dry (then
+ * the key is all ones, and it sorts after every live source).
+ */
+struct head {
+	uint64_t key;
+	size_t rank;
+};
+
 struct sorter {
 	struct pair *buf, *tmp;
 	size_t n, cap;
@@ -70,14 +80,14 @@ struct sorter {
 	 * ... else by merging the runs in a tree of losers: tree[0] is the
 	 * source whose next pair comes first, tree[1 .. nruns) each the
 	 * one that lost there (node t plays 2t and 2t + 1, and source x
-	 * sits at nruns + x).  head holds each source's next key, so that
-	 * a pair takes one comparison a level, and a source run dry sorts
-	 * after every other.
+	 * sits at nruns + x).  head holds each source's next key and its
+	 * rank among equal keys, so that a pair takes one comparison a
+	 * level, made without a branch: which way it goes is a toss-up,
+	 * and branches guessed wrong took most of the merge's time.
 	 */
 	struct source *src;
 	size_t *tree;
-	uint64_t *head;
-	unsigned char *live;
+	struct head *head;
 	size_t nlive;
 };
 
@@ -115,7 +125,6 @@ sorter_release(struct sorter *s)
 	free(s->src);
 	free(s->tree);
 	free(s->head);
-	free(s->live);
 	free(s->runs);
 	if (s->fd >= 0)
 		close(s->fd);
@@ -298,28 +307,40 @@ refill(struct sorter *s, struct source *src)
 	return 0;
 }
 
-/* Source x's next pair sorts before y's (ties: the earlier run). */
+/* Source x's next pair sorts before y's: 1 or 0, computed, not branched. */
 static inline int
 before(const struct sorter *s, size_t x, size_t y)
 {
-	if (!s->live[x] || !s->live[y])
-		return s->live[x];
-	return s->head[x] < s->head[y] ||
-	    (s->head[x] == s->head[y] && x < y);
+	const struct head *a = &s->head[x], *b = &s->head[y];
+
+	return (a->key < b->key) | ((a->key == b->key) & (a->rank < b->rank));
+}
+
+/* Source x's head: its next pair's key, or the mark of a run dry. */
+static void
+set_head(struct sorter *s, size_t x)
+{
+	const struct source *src = &s->src[x];
+	int live = src->i < src->n;
+
+	s->head[x].key = live ? src->buf[src->i].a : UINT64_MAX;
+	s->head[x].rank = live ? x : s->nruns + x;
 }
 
 /* Source w's next pair changed: it plays its way up from its leaf. */
 static void
 replay(struct sorter *s, size_t w)
 {
+	size_t *tree = s->tree;
+
 	for (size_t t = (s->nruns + w) / 2; t > 0; t /= 2) {
-		if (before(s, s->tree[t], w)) {
-			size_t x = s->tree[t];
-			s->tree[t] = w;
-			w = x;
-		}
+		size_t x = tree[t];
+		/* with b, x won: w stays at the node, x goes on */
+		size_t mask = (size_t)0 - (size_t)before(s, x, w);
+		tree[t] = (w & mask) | (x & ~mask);
+		w = (x & mask) | (w & ~mask);
 	}
-	s->tree[0] = w;
+	tree[0] = w;
 }
 
 /* The first games, from the leaves up; win is scratch of 2 nruns. */
@@ -367,7 +388,6 @@ sorter_done(struct sorter *s)
 	s->src = ec_xcalloc(s->nruns, sizeof *s->src);
 	s->tree = ec_xcalloc(s->nruns, sizeof *s->tree);
 	s->head = ec_xcalloc(s->nruns, sizeof *s->head);
-	s->live = ec_xcalloc(s->nruns, 1);
 	for (size_t i = 0; i < s->nruns; i++) {
 		struct source *src = &s->src[i];
 		src->buf = ec_xmalloc(s->each * sizeof *src->buf);
@@ -375,9 +395,8 @@ sorter_done(struct sorter *s)
 		src->left = s->runs[i].n;
 		if (refill(s, src) != 0)
 			return -1;
-		s->live[i] = src->n > 0;
-		s->nlive += s->live[i];
-		s->head[i] = src->n > 0 ? src->buf[0].a : 0;
+		s->nlive += src->n > 0;
+		set_head(s, i);
 	}
 	size_t *win = ec_xmalloc(2 * s->nruns * sizeof *win);
 	tree_build(s, win);
@@ -402,15 +421,13 @@ sorter_get(struct sorter *s, struct pair *out)
 	*out = src->buf[src->i++];
 	if (src->i == src->n) {
 		if (src->left == 0) {
-			s->live[w] = 0;
 			s->nlive--;
 		} else if (refill(s, src) != 0) {
 			s->nlive = 0;
 			return -1;
 		}
 	}
-	if (s->live[w])
-		s->head[w] = src->buf[src->i].a;
+	set_head(s, w);
 	replay(s, w);
 	return 1;
 }
