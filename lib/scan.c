@@ -153,53 +153,143 @@ careful(const char *p, const char *end, int eof, char delim, size_t col,
 	}
 }
 
-/* The fields of a plain line of len bytes. */
-static size_t
-count_fields_portable(const char *p, size_t len, char delim)
-{
-	size_t n = 1;
+/*
+ * What a look at the line at p finds: its length up to its LF (or all
+ * left, when no LF is there); whether it is plain, that is free of quotes
+ * and of CRs but one before the LF; and, when it is, its fields, and
+ * where column col's field starts (cs) and ends (ce), as offsets from p
+ * (cs past len: the line has no such field; ce past len: it ends the
+ * line).
+ */
+struct line {
+	size_t len;
+	int lf;			/* an LF ends it */
+	int plain;
+	size_t nf;
+	size_t cs, ce;
+};
 
-	for (size_t i = 0; i < len; i++)
-		n += p[i] == delim;
-	return n;
+#define NONE ((size_t)-1)
+
+/* Byte by byte: for any machine, and for a delimiter the others cannot. */
+static void
+look_portable(const char *p, size_t left, char delim, size_t col,
+    struct line *out)
+{
+	const char *nl = memchr(p, '\n', left);
+	size_t len = nl ? (size_t)(nl - p) : left, l = len;
+
+	out->len = len;
+	out->lf = nl != NULL;
+	if (l && p[l - 1] == '\r')
+		l--;
+	out->plain = !memchr(p, '"', l) && !memchr(p, '\r', l);
+	out->nf = 1;
+	out->cs = col == 0 ? 0 : NONE;
+	out->ce = NONE;
+	if (!out->plain)
+		return;
+	for (size_t i = 0; i < l; i++) {
+		if (p[i] != delim)
+			continue;
+		if (out->nf == col)
+			out->cs = i + 1;
+		else if (out->nf == col + 1)
+			out->ce = i;
+		out->nf++;
+	}
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
-/* The same, 32 bytes a step. */
-__attribute__((target("avx2,popcnt"))) static size_t
-count_fields_avx2(const char *p, size_t len, char delim)
-{
-	const __m256i d = _mm256_set1_epi8(delim);
-	size_t n = 1, i = 0;
+#define SLACK 32	/* the buffer's bytes past its end a look may load */
 
-	for (; i + 32 <= len; i += 32) {
+/*
+ * The same, 32 bytes a step, each step finding line end, quotes, CRs
+ * and delimiters at once (a line took four passes of memchr before).
+ * It loads up to SLACK bytes past p + left, and ignores them.
+ */
+__attribute__((target("avx2,popcnt,bmi"))) static void
+look_avx2(const char *p, size_t left, char delim, size_t col,
+    struct line *out)
+{
+	const __m256i vd = _mm256_set1_epi8(delim), vq = _mm256_set1_epi8('"'),
+	    vr = _mm256_set1_epi8('\r'), vn = _mm256_set1_epi8('\n');
+	size_t delims = 0, crs = 0, cs = col == 0 ? 0 : NONE, ce = NONE;
+	int quote = 0;
+
+	for (size_t i = 0; i < left; i += 32) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
-		n += (size_t)__builtin_popcount((unsigned)
-		    _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, d)));
+		uint32_t valid = left - i >= 32 ? ~0u :
+		    ((uint32_t)1 << (left - i)) - 1;
+		uint32_t mn = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, vn)) & valid;
+		uint32_t before = mn ? (mn & -mn) - 1 : valid;
+		uint32_t md = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, vd)) & before;
+		quote |= (_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vq)) &
+		    before) != 0;
+		crs += (size_t)__builtin_popcount((uint32_t)
+		    _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, vr)) & before);
+		if (md && ce == NONE) {
+			/* the delimiters number delims + 1 on from here */
+			for (uint32_t m = md; m; m &= m - 1) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+				size_t k = ++delims;	/* fields before it */
+				if (k == col)
+					cs = at + 1;
+				else if (k == col + 1) {
+					ce = at;
+					delims += (size_t)__builtin_popcount(
+					    m & (m - 1));
+					break;
+				}
+			}
+		} else {
+			delims += (size_t)__builtin_popcount(md);
+		}
+		if (mn) {
+			size_t len = i + (size_t)__builtin_ctz(mn);
+			out->len = len;
+			out->lf = 1;
+			out->plain = !quote && (crs == 0 ||
+			    (crs == 1 && len > 0 && p[len - 1] == '\r'));
+			out->nf = delims + 1;
+			out->cs = cs;
+			out->ce = ce;
+			return;
+		}
 	}
-	for (; i < len; i++)
-		n += p[i] == delim;
-	return n;
+	out->len = left;
+	out->lf = 0;
+	out->plain = !quote && (crs == 0 ||
+	    (crs == 1 && left > 0 && p[left - 1] == '\r'));
+	out->nf = delims + 1;
+	out->cs = cs;
+	out->ce = ce;
 }
 
-static size_t
-count_fields(const char *p, size_t len, char delim)
+static void
+look(const char *p, size_t left, char delim, size_t col, struct line *out)
 {
 	static int avx2 = -1;
 	int has = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
 
 	if (has < 0) {
 		__builtin_cpu_init();
-		has = __builtin_cpu_supports("avx2") != 0;
+		has = __builtin_cpu_supports("avx2") &&
+		    __builtin_cpu_supports("bmi") != 0;
 		__atomic_store_n(&avx2, has, __ATOMIC_RELAXED);
 	}
-	return has ? count_fields_avx2(p, len, delim) :
-	    count_fields_portable(p, len, delim);
+	if (has && delim != '"' && delim != '\r' && delim != '\n')
+		look_avx2(p, left, delim, col, out);
+	else
+		look_portable(p, left, delim, col, out);
 }
 #else
-#define count_fields count_fields_portable
+#define SLACK 0
+#define look look_portable
 #endif
 
 /* The scan itself: ec_scan_column, in one thread. */
@@ -207,7 +297,7 @@ static int
 scan(int fd, char delim, size_t nfields, size_t col, ec_scan_fn *fn,
     void *ctx, size_t *line)
 {
-	struct scan s = { fd, ec_xmalloc(CAP), 0, 0, 0 };
+	struct scan s = { fd, ec_xcalloc(1, CAP + SLACK), 0, 0, 0 };
 	struct ec_buf unq = EC_BUF_INIT;
 	int header = 1, rc;
 
@@ -227,20 +317,21 @@ scan(int fd, char delim, size_t nfields, size_t col, ec_scan_fn *fn,
 				goto fail;
 			continue;
 		}
-		const char *nl = memchr(p, '\n', left);
-		if (!nl && !s.eof) {
+		struct line ln;
+		look(p, left, delim, col, &ln);
+		if (!ln.lf && !s.eof) {
 			if ((rc = more(&s)) < 0)
 				goto fail;
 			if (rc == 2)
 				goto stop;
 			continue;
 		}
-		size_t len = nl ? (size_t)(nl - p) : left, l = len;
+		size_t len = ln.len, l = len;
 		if (l && p[l - 1] == '\r')
 			l--;
 		if (l == 0) {
 			/* a blank line */
-			s.start += len + (nl != NULL);
+			s.start += len + (size_t)ln.lf;
 			++*line;
 			continue;
 		}
@@ -248,21 +339,16 @@ scan(int fd, char delim, size_t nfields, size_t col, ec_scan_fn *fn,
 			goto stop;
 		const char *cs;
 		size_t cn, nf, used, lines = 0;
-		if (!memchr(p, '"', l) && !memchr(p, '\r', l)) {
-			nf = count_fields(p, l, delim);
-			cs = p;
-			for (size_t i = 0; i < col && cs; i++) {
-				cs = memchr(cs, delim, (size_t)(p + l - cs));
-				cs = cs ? cs + 1 : NULL;
-			}
-			if (cs) {
-				const char *d = memchr(cs, delim,
-				    (size_t)(p + l - cs));
-				cn = (size_t)((d ? d : p + l) - cs);
+		if (ln.plain) {
+			nf = ln.nf;
+			if (ln.cs <= l) {
+				cs = p + ln.cs;
+				cn = (ln.ce == NONE ? l : ln.ce) - ln.cs;
 			} else {
+				cs = NULL;
 				cn = 0;
 			}
-			used = len + (nl != NULL);
+			used = len + (size_t)ln.lf;
 			if (nf >= EC_CSV_FIELDS_MAX)
 				goto stop;
 		} else {

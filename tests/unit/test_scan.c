@@ -127,12 +127,14 @@ rnd(unsigned n)
 	return (unsigned)((rng_state * UINT64_C(0x2545f4914f6cdd1d)) >> 33) % n;
 }
 
+static unsigned plain_bits = 5;	/* a plain stretch has fewer bits */
+
 static void
 add_plain(struct ec_buf *b)
 {
 	static const char *const bits[] = { "a", "b", "1", "é", " ", "张",
 	    "5120", "" };
-	for (unsigned i = rnd(5); i > 0; i--)
+	for (unsigned i = rnd(plain_bits); i > 0; i--)
 		ec_buf_adds(b, bits[rnd(EC_ARRAY_LEN(bits))]);
 }
 
@@ -215,6 +217,33 @@ test_random_sheets(void **state)
 	/* the scan has to do its work, not leave all of it to the reader */
 	assert_true(through > cases / 2);	/* 3109 */
 	assert_true(emitted > cases * 2);	/* 16209 */
+	ec_buf_release(&b);
+}
+
+/*
+ * The same with fields up to 200 bytes: lines the scan looks at 32 bytes
+ * a step, with line ends, quotes, CRs and the column's delimiters on
+ * either side of each step's edge.
+ */
+static void
+test_random_long_sheets(void **state)
+{
+	struct ec_buf b = EC_BUF_INIT;
+	size_t through = 0, emitted = 0, cases = 3000;
+
+	(void)state;
+	rng_state = 0x2545f4914f6cdd1dULL;
+	plain_bits = 60;
+	for (size_t i = 0; i < cases; i++) {
+		int odd = i % 3 == 2;
+		make_sheet(&b, 1 + rnd(8), odd);
+		through += agree(b.p, b.len, rnd(8), &emitted);
+	}
+	plain_bits = 5;
+	print_message("%zu of %zu sheets through, %zu records\n", through,
+	    cases, emitted);
+	assert_true(through > cases / 3);
+	assert_true(emitted > cases * 2);
 	ec_buf_release(&b);
 }
 
@@ -325,6 +354,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_long_sheets),
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_random_sheets),
 		cmocka_unit_test(test_long_file),
