@@ -853,15 +853,20 @@ prepare_start(struct ec_sheet *s)
 
 /* The value a cell of column col parsed by the reading thread holds. */
 static inline struct ec_value
-pcell_value(const struct ec_sheet *s, int col, const struct pcell *pc)
+pcell_value_of(enum ec_type t, const struct pcell *pc)
 {
-	enum ec_type t = (enum ec_type)s->vtype[col];
 
 	if (pc->blank)
 		return ec_value_blank(t);
 	if (t == EC_T_STR || t == EC_T_LIST)
 		return ec_value_str(t, pc->u.s, pc->n);
 	return ec_value_int(t, pc->u.i);
+}
+
+static inline struct ec_value
+pcell_value(const struct ec_sheet *s, int col, const struct pcell *pc)
+{
+	return pcell_value_of((enum ec_type)s->vtype[col], pc);
 }
 
 /*
@@ -1087,21 +1092,34 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 			s->req[r->required[i]] = 1;
 		s->req_rules = r;
 	}
-	for (size_t f = 0; f < s->nfields; f++) {
-		int col = s->field_col[f];
-		if (col < 0 || s->drop[f])
+	/*
+	 * The sheet's arrays, held here: a store to bad[] may alias
+	 * anything, and would have every one loaded again from s.
+	 */
+	const int *field_col = s->field_col;
+	const unsigned char *drop = s->drop, *vtype = s->vtype;
+	const struct pcell *prow = s->prow;
+	const int *id_slot = prow ? s->prep->id_slot : NULL;
+	struct ec_value *val = s->val;
+	unsigned char *bad = s->bad;
+	uint32_t *stamp = s->stamp, gen = s->gen;
+	const unsigned char *req = s->req;
+	size_t nfields = s->nfields;
+	for (size_t f = 0; f < nfields; f++) {
+		int col = field_col[f];
+		if (col < 0 || drop[f])
 			continue;
-		if (s->prow && s->prow[f].rc == 0) {
+		if (prow && prow[f].rc == 0) {
 			/* A good cell parsed there: the common case, inline. */
-			const struct pcell *pc = &s->prow[f];
-			s->val[col] = pcell_value(s, col, pc);
-			s->bad[col] = 0;
-			s->stamp[col] = s->gen;
+			const struct pcell *pc = &prow[f];
+			val[col] = pcell_value_of((enum ec_type)vtype[col], pc);
+			bad[col] = 0;
+			stamp[col] = gen;
 			if (!pc->blank) {
-				if (s->prep->id_slot[f] >= 0)
-					id_cached(s, &id_cells(s, s->prow)
-					    [s->prep->id_slot[f]]);
-			} else if (s->req[col]) {
+				if (id_slot[f] >= 0)
+					id_cached(s, &id_cells(s, prow)
+					    [id_slot[f]]);
+			} else if (req[col]) {
 				/* a good blank is an empty cell */
 				ec_buf_adds(&s->msg, "required value is blank");
 				errors++;
