@@ -132,6 +132,9 @@ test_spilled(void **state)
 	check(4000, 10, 1024, 0, &runs);
 	/* few repeats: the repeats stay in memory */
 	check(3000, UINT64_C(1) << 40, 1024, 0, &runs);
+	/* one key: the merges' split is it, and one merge has none */
+	check(2000, 1, 1024, 0, &runs);
+	check(2000, 2, 1024, 1, &runs);
 	/* keys of every size: a's rises take from 1 byte to 10 */
 	wide_keys = 1;
 	check(5000, 1000, 1024, 0, &runs);
