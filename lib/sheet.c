@@ -646,7 +646,7 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 		int k = 0, hit = 0;
 		for (unsigned i = 0; i < last->nspell && !hit; i++) {
 			const struct spelling *sp = &last->spell[i];
-			if (sp->n == n && memcmp(p, sp->s, n) == 0) {
+			if (sp->n == n && ec_short_eq(p, sp->s, n)) {
 				k = sp->value;
 				hit = 1;
 			}

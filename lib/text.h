@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * Narrows s[0..*n) to drop surrounding white space: ASCII space, tab, CR,
@@ -27,6 +28,43 @@ ec_trim(const char *s, size_t *n)
 	    (unsigned char)s[len - 1] > ' ' && (unsigned char)s[len - 1] != 0x80)
 		return s;
 	return ec_trim_slow(s, n);
+}
+
+/*
+ * 1 when a[0..n) and b[0..n) are equal, n at most 24: inline loads,
+ * overlapping at the ends, for short texts compared often, where
+ * memcmp's call and its checks cost more than the comparison.
+ */
+static inline int
+ec_short_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	uint32_t h, k, h2, k2;
+
+	if (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		if ((x ^ y) | (u ^ v))
+			return 0;
+		if (n <= 16)
+			return 1;
+		memcpy(&x, a + 8, 8);
+		memcpy(&y, b + 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&h, a, 4);
+		memcpy(&k, b, 4);
+		memcpy(&h2, a + n - 4, 4);
+		memcpy(&k2, b + n - 4, 4);
+		return h == k && h2 == k2;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
 }
 
 /* 1 when a[0..an) and b[0..bn) are equal with ASCII letters in any case. */

@@ -102,6 +102,39 @@ test_trim_not_space(void **state)
 	}
 }
 
+/*
+ * Every length up to 24, equal, and differing in one byte at each place
+ * (by one bit, low or high): the answer memcmp gives.
+ */
+static void
+test_short_eq(void **state)
+{
+	char a[24], b[24];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof a; i++)
+		a[i] = (char)(0x41 + i * 7);
+	for (size_t n = 0; n <= sizeof a; n++) {
+		memcpy(b, a, sizeof a);
+		assert_int_equal(ec_short_eq(a, b, n), 1);
+		for (size_t at = 0; at < n; at++) {
+			for (int bit = 0; bit < 8; bit += 7) {
+				memcpy(b, a, sizeof a);
+				b[at] = (char)(b[at] ^ (1 << bit));
+				if (ec_short_eq(a, b, n) != 0)
+					fail_msg("n %zu, byte %zu bit %d: equal",
+					    n, at, bit);
+			}
+		}
+		/* bytes past n do not count */
+		memcpy(b, a, sizeof a);
+		if (n < sizeof a) {
+			b[n] ^= 1;
+			assert_int_equal(ec_short_eq(a, b, n), 1);
+		}
+	}
+}
+
 static void
 test_ascii_case_eq(void **state)
 {
@@ -491,6 +524,7 @@ main(void)
 		cmocka_unit_test(test_trim_ideographic_space),
 		cmocka_unit_test(test_trim_blank),
 		cmocka_unit_test(test_trim_not_space),
+		cmocka_unit_test(test_short_eq),
 		cmocka_unit_test(test_ascii_case_eq),
 		cmocka_unit_test(test_all_digits),
 		cmocka_unit_test(test_utf8_valid),
