@@ -507,7 +507,7 @@ tool_check_width(const struct tool *t, const struct filter *f,
  * with the sheet (16 bytes an ID: 266 MiB for 1.6 x 10^7 people), and
  * elder-classify's memory must not.  Files can be read twice: a first
  * pass reads every input for its IDs and sorts them (dups.h: DUPS_MEMORY,
- * and 16 bytes an ID in a temporary file), and the records then go
+ * and about 5 bytes an ID in a temporary file), and the records then go
  * through once, each looked up in the repeats the sort found.  It comes
  * before the first record when the inputs have BIG_SHEET bytes or more,
  * else when the set reaches IDS_IN_MEMORY, or is about to by the size of
