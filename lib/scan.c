@@ -217,7 +217,8 @@ look_avx2(const char *p, size_t left, char delim, size_t col,
 	const __m256i vd = _mm256_set1_epi8(delim), vq = _mm256_set1_epi8('"'),
 	    vr = _mm256_set1_epi8('\r'), vn = _mm256_set1_epi8('\n');
 	size_t delims = 0, crs = 0, cs = col == 0 ? 0 : NONE, ce = NONE;
-	int quote = 0;
+	size_t len = left;	/* no LF within left, unless one is found */
+	int quote = 0, lf = 0;
 
 	for (size_t i = 0; i < left; i += 32) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
@@ -250,21 +251,15 @@ look_avx2(const char *p, size_t left, char delim, size_t col,
 			delims += (size_t)__builtin_popcount(md);
 		}
 		if (mn) {
-			size_t len = i + (size_t)__builtin_ctz(mn);
-			out->len = len;
-			out->lf = 1;
-			out->plain = !quote && (crs == 0 ||
-			    (crs == 1 && len > 0 && p[len - 1] == '\r'));
-			out->nf = delims + 1;
-			out->cs = cs;
-			out->ce = ce;
-			return;
+			len = i + (size_t)__builtin_ctz(mn);
+			lf = 1;
+			break;
 		}
 	}
-	out->len = left;
-	out->lf = 0;
+	out->len = len;
+	out->lf = lf;
 	out->plain = !quote && (crs == 0 ||
-	    (crs == 1 && left > 0 && p[left - 1] == '\r'));
+	    (crs == 1 && len > 0 && p[len - 1] == '\r'));
 	out->nf = delims + 1;
 	out->cs = cs;
 	out->ce = ce;
