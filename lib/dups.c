@@ -690,6 +690,7 @@ find_repeats(void *arg)
 	if (merge_init(&pt->m, &pt->d->keys, pt->window, pt->lo, pt->hi,
 	    pt->bounded) != 0) {
 		pt->err = errno ? errno : EIO;
+		merge_release(&pt->m);
 		return NULL;
 	}
 	while ((rc = merge_get(&pt->m, &p)) == 1) {
