@@ -391,12 +391,12 @@ spill(struct sorter *s)
 		return -1;
 	if (spill_wait(s) != 0)
 		return -1;
-	if (!s->tmp) {
+	if (!s->tmp)
 		s->tmp = ec_xmalloc(s->max * sizeof *s->tmp);
+	if (!s->enc)
 		s->enc = ec_xmalloc(ENC_SIZE);
-	}
-	s->job = (struct spill_job){ s->buf, s->tmp, s->n, s->enc, s->fd,
-	    s->end, 0, 0, 0 };
+	s->job = (struct spill_job){ .p = s->buf, .tmp = s->tmp, .n = s->n,
+	    .enc = s->enc, .fd = s->fd, .off = s->end };
 	s->runs = ec_xrealloc(s->runs, (s->nruns + 1) * sizeof *s->runs);
 	s->runs[s->nruns].off = s->end;
 	s->runs[s->nruns].n = s->n;

@@ -265,6 +265,8 @@ look_avx2(const char *p, size_t left, char delim, size_t col,
 	out->ce = ce;
 }
 
+static int portable_only;	/* ec_scan_use_portable */
+
 static void
 look(const char *p, size_t left, char delim, size_t col, struct line *out)
 {
@@ -277,14 +279,27 @@ look(const char *p, size_t left, char delim, size_t col, struct line *out)
 		    __builtin_cpu_supports("bmi") != 0;
 		__atomic_store_n(&avx2, has, __ATOMIC_RELAXED);
 	}
-	if (has && delim != '"' && delim != '\r' && delim != '\n')
+	if (has && !__atomic_load_n(&portable_only, __ATOMIC_RELAXED) &&
+	    delim != '"' && delim != '\r' && delim != '\n')
 		look_avx2(p, left, delim, col, out);
 	else
 		look_portable(p, left, delim, col, out);
 }
+
+void
+ec_scan_use_portable(int yes)
+{
+	__atomic_store_n(&portable_only, yes != 0, __ATOMIC_RELAXED);
+}
 #else
 #define SLACK 0
 #define look look_portable
+
+void
+ec_scan_use_portable(int yes)
+{
+	(void)yes;	/* it is the only one here */
+}
 #endif
 
 /* The scan itself: ec_scan_column, in one thread. */

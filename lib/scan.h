@@ -35,4 +35,10 @@ typedef int ec_scan_fn(void *ctx, size_t line, const char *p, size_t n);
 int ec_scan_column(int fd, char delim, size_t nfields, size_t col,
 	ec_scan_fn *fn, void *ctx, size_t *line);
 
+/*
+ * For tests: with yes, lines are looked at byte by byte, as on a machine
+ * without AVX2, rather than 32 bytes a step.
+ */
+void ec_scan_use_portable(int yes);
+
 #endif

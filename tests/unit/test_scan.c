@@ -235,6 +235,25 @@ test_random_sheets(void **state)
 	assert_true(emitted > cases * 2);	/* 16209 */
 }
 
+/* The same sheets, each line looked at byte by byte: the same answers. */
+static void
+test_random_sheets_portable(void **state)
+{
+	size_t through, emitted, t2, e2;
+
+	(void)state;
+	sweep(0x9e3779b97f4a7c15ULL, 6000, 5, &through, &emitted);
+	ec_scan_use_portable(1);
+	sweep(0x9e3779b97f4a7c15ULL, 6000, 5, &t2, &e2);
+	assert_int_equal(t2, through);
+	assert_int_equal(e2, emitted);
+	plain_bits = 60;
+	sweep(0x2545f4914f6cdd1dULL, 3000, 8, &through, &emitted);
+	plain_bits = 5;
+	ec_scan_use_portable(0);
+	assert_true(through > 3000 / 3);	/* 1423 */
+}
+
 /*
  * The same with fields up to 200 bytes: lines the scan looks at 32 bytes
  * a step, with line ends, quotes, CRs and the column's delimiters on
@@ -363,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_random_long_sheets),
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_random_sheets),
+		cmocka_unit_test(test_random_sheets_portable),
 		cmocka_unit_test(test_long_file),
 		cmocka_unit_test(test_caller_stops),
 	};
