@@ -83,8 +83,8 @@ struct head {
 struct sorter;
 
 /*
- * A merge of runs, of the keys of each in [lo, hi) when bounded, in a
- * tree of losers: tree[0] is the source whose next pair comes first,
+ * A merge of runs, of the keys of each from merge_init's lo, and below
+ * hi when bounded, in a tree of losers: tree[0] is the source whose next pair comes first,
  * tree[1 .. n) each the one that lost there (node t plays 2t and 2t + 1,
  * and source x sits at n + x).  head holds each source's next key and
  * its rank among equal keys, so that a pair takes one comparison a
@@ -100,7 +100,7 @@ struct merge {
 	size_t nlive;
 	size_t each;		/* pairs decoded of one source's */
 	size_t rcap;		/* bytes of a source's run read at a time */
-	uint64_t lo, hi;
+	uint64_t hi;
 	int bounded;		/* hi bounds the keys */
 };
 
@@ -332,7 +332,6 @@ spill_run(void *arg)
 
 	radix(j->p, j->tmp, j->n);
 	j->mid = j->n ? j->p[j->n / 2].a : 0;
-	j->err = 0;
 	for (size_t i = 0; i < j->n; i++) {
 		if (len > ENC_SIZE - PAIR_MAX) {
 			if (write_all(j->fd, j->enc, len, off) != 0)
@@ -553,7 +552,6 @@ merge_init(struct merge *m, const struct sorter *s, size_t window,
 	memset(m, 0, sizeof *m);
 	m->s = s;
 	m->n = s->nruns;
-	m->lo = lo;
 	m->hi = hi;
 	m->bounded = bounded;
 	/* half the window for pairs decoded, half for bytes read */

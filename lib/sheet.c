@@ -855,7 +855,6 @@ prepare_start(struct ec_sheet *s)
 static inline struct ec_value
 pcell_value_of(enum ec_type t, const struct pcell *pc)
 {
-
 	if (pc->blank)
 		return ec_value_blank(t);
 	if (t == EC_T_STR || t == EC_T_LIST)
