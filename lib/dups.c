@@ -83,13 +83,14 @@ struct head {
 struct sorter;
 
 /*
- * A merge of runs, of the keys of each from merge_init's lo, and below
- * hi when bounded, in a tree of losers: tree[0] is the source whose next pair comes first,
- * tree[1 .. n) each the one that lost there (node t plays 2t and 2t + 1,
- * and source x sits at n + x).  head holds each source's next key and
- * its rank among equal keys, so that a pair takes one comparison a
- * level, made without a branch: which way it goes is a toss-up, and
- * branches guessed wrong took most of the merge's time.
+ * A merge of runs (of the keys of each from merge_init's lo on, and
+ * below hi when bounded) in a tree of losers: tree[0] is the source
+ * whose next pair comes first, tree[1 .. n) each the one that lost there
+ * (node t plays 2t and 2t + 1, and source x sits at n + x).  head holds
+ * each source's next key and its rank among equal keys, so that a pair
+ * takes one comparison a level, made without a branch: which way it goes
+ * is a toss-up, and branches guessed wrong took most of the merge's
+ * time.
  */
 struct merge {
 	const struct sorter *s;	/* whose runs */
