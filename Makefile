@@ -155,14 +155,9 @@ deps:
 bench: all
 	sh tests/bench/run.sh
 
-# The cases of elder-classify run again with its first pass for repeated
-# IDs, which only a sheet too large for a set of them takes by itself.
-CLASSIFY_CASES = $(notdir $(patsubst %/cmd,%,$(shell grep -l elder-classify tests/cli/cases/*/cmd)))
-
 check: all $(UNIT_BIN)
 	sh tests/run-unit.sh $(UNIT_BIN)
 	sh tests/cli/run.sh
-	ELDERCARE_TEST_IDS_IN_MEMORY=0 sh tests/cli/run.sh $(CLASSIFY_CASES)
 	sh tests/cli/man-examples.sh
 	sh tests/mangle/run.sh 200
 

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,9 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dups.h"
 #include "idset.h"
-#include "scan.h"
 #include "text.h"
 #include "width.h"
 
@@ -32,7 +29,6 @@ tool_init(struct tool *t, const char *prog, const char *usage)
 	t->usage = usage;
 	t->delim = ',';
 	t->unique = -1;
-	t->stdin_no = t->stdin_copy = t->stdin_fd = -1;
 	if (ec_date_today(&t->asof) != 0)
 		t->asof = 0;
 	ec_diag_init(&t->diag, prog, stderr, EC_DIAG_CAP);
@@ -454,8 +450,6 @@ tool_reader(struct tool *t, int fd, const char *file, const char *encoding,
 	if (!(r = ec_csv_reader_new(fd, &opt, err, sizeof err)))
 		tool_fatal(t, "%s: %s (eldercare reads UTF-8, GB18030 and GBK)",
 		    option, err);
-	if (fd == STDIN_FILENO && t->stdin_copy >= 0 && !t->stdin_again)
-		ec_csv_reader_tee(r, t->stdin_copy);
 	st = ec_csv_next(r, header);
 	if (st == EC_CSV_FATAL)
 		tool_reader_fatal(t, r, file, option);
@@ -500,398 +494,11 @@ tool_check_width(const struct tool *t, const struct filter *f,
 	return -1;
 }
 
+/*
+ * Repeated IDs are found with a set of the IDs seen in every input
+ * (idset.h), which grows with the sheet: see elder-classify(1), BUGS.
+ */
 #define ESTIMATE_AFTER 65536	/* records, before the set of IDs is sized */
-
-/*
- * Repeated IDs.  A set of the IDs seen finds them in one pass, but grows
- * with the sheet (16 bytes an ID: 266 MiB for 1.6 x 10^7 people), and
- * elder-classify's memory must not.  Files can be read twice: a first
- * pass reads every input for its IDs and sorts them (dups.h: DUPS_MEMORY,
- * and about 5 bytes an ID in a temporary file), and the records then go
- * through once, each looked up in the repeats the sort found.  It comes
- * before the first record when the inputs have BIG_SHEET bytes or more,
- * else when the set reaches IDS_IN_MEMORY, or is about to by the size of
- * the file (a sheet of narrow records): a county's sheet of 10^5 people
- * never takes it.  Stdin is read twice as well: a file from where it
- * began, a pipe from a copy made as it is read (tool.stdin_copy); only
- * when no copy can be made do its IDs stay in the set.  The test suite
- * sets ELDERCARE_TEST_IDS_IN_MEMORY (0: every sheet takes two passes).
- */
-#define IDS_IN_MEMORY	131072		/* 2 MiB of set */
-#define BIG_SHEET	(24u << 20)	/* more records than that, usually */
-#define DUPS_MEMORY	(2u << 20)
-
-/*
- * Whether every input can be read twice: files can, and so can standard
- * input, from where it begins when it is a file, and from a copy made as
- * it is read when it is a pipe (if a scratch file can be made for it).
- * *size is then the inputs' bytes, or -1 when a pipe's are not known.
- */
-static int
-can_reread(struct tool *t, char **files, int nfiles, double *size)
-{
-	struct stat st;
-
-	*size = 0;
-	for (int i = 0; i < nfiles; i++) {
-		if (strcmp(files[i], "-") != 0) {
-			if (stat(files[i], &st) != 0 || !S_ISREG(st.st_mode))
-				return 0;
-			*size += *size < 0 ? 0 : (double)st.st_size;
-			continue;
-		}
-		if (t->stdin_no >= 0)	/* read twice over already */
-			return 0;
-		t->stdin_no = i;
-		if (fstat(STDIN_FILENO, &st) != 0)
-			return 0;
-		if (S_ISREG(st.st_mode)) {
-			if ((t->stdin_start = lseek(STDIN_FILENO, 0,
-			    SEEK_CUR)) < 0)
-				return 0;
-			t->stdin_fd = STDIN_FILENO;
-			*size += *size < 0 ? 0 :
-			    (double)(st.st_size - t->stdin_start);
-		} else {
-			*size = -1;
-		}
-	}
-	if (t->stdin_no >= 0 && t->stdin_fd < 0) {
-		if ((t->stdin_copy = ec_scratch_open()) < 0)
-			return 0;
-		t->stdin_fd = t->stdin_copy;
-		t->stdin_start = 0;
-	}
-	return 1;
-}
-
-static void __attribute__((noreturn))
-temp_fatal(struct tool *t, int err)
-{
-	tool_fatal(t, "the ID numbers of a large sheet are sorted in a "
-	    "temporary file in %s (TMPDIR): %s", ec_scratch_dir(),
-	    strerror(err));
-}
-
-static void __attribute__((noreturn))
-copy_fatal(struct tool *t, int err)
-{
-	tool_fatal(t, "standard input is copied to a temporary file in %s "
-	    "(TMPDIR) to be read twice: %s", ec_scratch_dir(), strerror(err));
-}
-
-#define FEED_SIZE	(1u << 20)
-
-/*
- * When the copy of a pipe runs out of room before the first pass, the
- * pass is given up and the IDs stay in the set; but the bytes read from
- * the pipe are now in the copy (and rest), not in the pipe.  From then on
- * stdin is read through a pipe of our own that a thread fills with the
- * copy, the rest, and what the pipe still holds: the same bytes.
- */
-struct stdin_feed {
-	char *rest;		/* read from stdin, not written to the copy */
-	size_t rest_len;
-	int copy;		/* the copy, read from its start */
-	int out;		/* our pipe's end the thread writes */
-	int err;		/* the thread's failure to read, or 0 */
-	int running;
-	pthread_t thread;
-};
-
-/*
- * Passes fd on to our pipe to its end: read from *at on when at is not
- * NULL, else from where it stands.  Returns -1 when reading failed
- * (f->err) or the reader is gone.
- */
-static int
-pass_on(struct stdin_feed *f, int fd, off_t *at, char *buf)
-{
-	for (;;) {
-		ssize_t n = at ? pread(fd, buf, FEED_SIZE, *at) :
-		    read(fd, buf, FEED_SIZE);
-		if (n == 0)
-			return 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			f->err = errno;
-			return -1;
-		}
-		if (ec_write_all(f->out, buf, (size_t)n) != 0)
-			return -1;
-		if (at)
-			*at += n;
-	}
-}
-
-static void *
-feed(void *arg)
-{
-	struct stdin_feed *f = arg;
-	char *buf = ec_xmalloc(FEED_SIZE);
-	off_t at = 0;
-
-	if (pass_on(f, f->copy, &at, buf) == 0 &&
-	    ec_write_all(f->out, f->rest, f->rest_len) == 0)
-		pass_on(f, STDIN_FILENO, NULL, buf);
-	close(f->out);
-	free(buf);
-	return NULL;
-}
-
-/* Starts the thread; returns the end of the pipe to read stdin from. */
-static int
-feed_start(struct tool *t)
-{
-	struct stdin_feed *f = t->feed;
-	int p[2];
-
-	if (pipe(p) != 0)
-		tool_fatal(t, "<stdin>: %s", strerror(errno));
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	fcntl(p[1], F_SETFD, FD_CLOEXEC);
-	f->copy = t->stdin_copy;
-	f->out = p[1];
-	if (pthread_create(&f->thread, NULL, feed, f) != 0)
-		tool_fatal(t, "<stdin>: cannot start a thread");
-	f->running = 1;
-	return p[0];
-}
-
-/* Once stdin is read through: whether all of it came. */
-static void
-feed_finish(struct tool *t)
-{
-	struct stdin_feed *f = t->feed;
-
-	if (!f || !f->running)
-		return;
-	pthread_join(f->thread, NULL);
-	f->running = 0;
-	if (f->err)
-		tool_fatal(t, "<stdin>: read error: %s", strerror(f->err));
-}
-
-/*
- * The rest of a pipe on stdin, into its copy (which then holds it all).
- * Returns -1 when the copy runs out of room: t->feed then holds what was
- * read and not written.
- */
-static int
-copy_rest_of_stdin(struct tool *t)
-{
-	char *buf = ec_xmalloc(FEED_SIZE);
-	ssize_t got;
-
-	while ((got = read(STDIN_FILENO, buf, FEED_SIZE)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			tool_fatal(t, "<stdin>: read error: %s",
-			    strerror(errno));
-		off_t end = lseek(t->stdin_copy, 0, SEEK_END);
-		if (end >= 0 && ec_write_all(t->stdin_copy, buf,
-		    (size_t)got) == 0)
-			continue;
-		/* Whatever part was written is taken back. */
-		if (end < 0 || ftruncate(t->stdin_copy, end) != 0)
-			copy_fatal(t, errno);
-		t->feed = ec_xcalloc(1, sizeof *t->feed);
-		t->feed->rest = buf;
-		t->feed->rest_len = (size_t)got;
-		return -1;
-	}
-	free(buf);
-	return 0;
-}
-
-/* The first pass's state, for the scan's calls. */
-struct first_pass {
-	struct tool *t;
-	struct ec_dups *d;
-	struct ec_sheet *sheet;
-	size_t file_no;
-};
-
-static int
-scanned_id(void *ctx, size_t line, const char *p, size_t n)
-{
-	struct first_pass *fp = ctx;
-	uint64_t key = ec_sheet_cell_id_key(fp->sheet, fp->t->unique, p, n);
-
-	if (key && ec_dups_add(fp->d, key, (uint64_t)line |
-	    (uint64_t)fp->file_no << 48) != 0)
-		temp_fatal(fp->t, errno);
-	return 0;
-}
-
-/*
- * Adds the IDs of one input to d as run_file will check them: those of
- * each record not rejected before its cells are read.  A UTF-8 file is
- * scanned for its ID column alone (scan.h) up to where its framing is
- * not plain; the reader reads the rest, or all of a file in another
- * encoding.  Returns 0 when the input was read through, else -1:
- * run_file will stop where this stopped (the same bytes, the same
- * reader), and needs no more.
- */
-static int
-first_pass_file(struct tool *t, struct ec_dups *d, int fd, off_t start,
-    size_t file_no)
-{
-	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
-	struct ec_csv_reader *r;
-	struct ec_csv_record *rec;
-	struct ec_sheet sheet;
-	enum ec_csv_status st = EC_CSV_EOF;
-	const char *enc = t->encoding;
-	char err[512];
-	int rc = -1, col = t->unique;
-	size_t from = 0;	/* the reader's first line to add */
-
-	if (lseek(fd, start, SEEK_SET) != start ||
-	    !(r = ec_csv_reader_new(fd, &opt, err, sizeof err)))
-		return -1;
-	ec_sheet_init(&sheet, t->pol, t->asof);
-	if (ec_csv_next(r, &rec) != EC_CSV_RECORD || rec->error ||
-	    ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
-		goto done;
-	if (sheet.col_field[col] < 0) {
-		rc = 0;		/* no IDs here to check */
-		goto done;
-	}
-	size_t nheader = rec->nfields;
-	if (!enc || ec_ascii_case_eq(enc, strlen(enc), "utf-8", 5) ||
-	    ec_ascii_case_eq(enc, strlen(enc), "utf8", 4)) {
-		struct first_pass fp = { t, d, &sheet, file_no };
-		ec_csv_reader_free(r);
-		r = NULL;
-		if (lseek(fd, start, SEEK_SET) != start)
-			goto done;
-		int s = ec_scan_column(fd, t->delim, nheader,
-		    (size_t)sheet.col_field[col], scanned_id, &fp, &from);
-		if (s < 0)
-			goto done;
-		if (s == 0) {
-			rc = 0;
-			goto done;
-		}
-		/* From the line it stopped at, the reader, from the start. */
-		if (lseek(fd, start, SEEK_SET) != start ||
-		    !(r = ec_csv_reader_new(fd, &opt, err, sizeof err)) ||
-		    ec_csv_next(r, &rec) != EC_CSV_RECORD)
-			goto done;
-	}
-	ec_sheet_prepare(&sheet, r, 1);
-	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
-		struct ec_value v;
-		if (rec->line < from || rec->error || rec->nfields != nheader)
-			continue;
-		ec_sheet_record(&sheet, rec);
-		ec_sheet_value(&sheet, col, &v);
-		if (!v.blank && ec_dups_add(d, ec_sheet_id_key(&sheet, col),
-		    (uint64_t)rec->line | (uint64_t)file_no << 48) != 0)
-			temp_fatal(t, errno);
-	}
-	rc = st == EC_CSV_FATAL ? -1 : 0;
-done:
-	ec_csv_reader_free(r);
-	ec_sheet_release(&sheet);
-	return rc;
-}
-
-/*
- * The first pass, over every input from the start; then the sheet being
- * read, if any, looks its records up in the repeats found.  Returns -1,
- * the IDs left in the set, when a pipe on stdin could not all be copied
- * (t->feed: stdin is read through it from then on).
- */
-static int
-two_passes(struct tool *t, struct ec_sheet *sheet)
-{
-	struct ec_dups *d;
-
-	t->can_reread = 0;
-	if (t->stdin_copy >= 0 && !t->stdin_again &&
-	    copy_rest_of_stdin(t) != 0)
-		return -1;
-	ec_idset_free(t->seen);	/* first: its room is the sort's */
-	t->seen = NULL;
-	if (sheet)
-		ec_sheet_use_dups(sheet, NULL);
-	d = ec_dups_new(DUPS_MEMORY);
-	t->stdin_again = t->stdin_no >= 0;
-	for (int i = 0; i < t->npaths; i++) {
-		int rc;
-		if (i == t->stdin_no) {
-			rc = first_pass_file(t, d, t->stdin_fd, t->stdin_start,
-			    (size_t)i);
-		} else {
-			int fd = open(t->paths[i], O_RDONLY | O_CLOEXEC);
-			rc = fd < 0 ? -1 : first_pass_file(t, d, fd, 0,
-			    (size_t)i);
-			if (fd >= 0)
-				close(fd);
-		}
-		if (rc != 0)
-			break;
-	}
-	if (ec_dups_finish(d) != 0)
-		temp_fatal(t, errno);
-	if (sheet)
-		ec_sheet_use_dups(sheet, d);
-	t->dups = d;
-	return 0;
-}
-
-/*
- * The first pass, when it comes while standard input is being read: it
- * is read again, from its copy if a pipe, by a new reader brought to the
- * record in hand.  Returns the reader to go on with (r, when the copy
- * had failed: the IDs then stay in the set).  When the copy runs out of
- * room now, the IDs stay in the set too, and the new reader reads the
- * same bytes through t->feed.
- */
-static struct ec_csv_reader *
-two_passes_in_stdin(struct tool *t, struct ec_sheet *sheet,
-    struct ec_csv_reader *r, struct ec_csv_record **rec, int *fd)
-{
-	struct ec_csv_options opt = { t->delim, t->encoding, 0 };
-	size_t line = (*rec)->line;
-	char err[512];
-	int e;
-
-	if (t->stdin_copy >= 0 && ec_csv_reader_tee_error(r) != 0) {
-		t->can_reread = 0;
-		return r;
-	}
-	if (t->stdin_copy >= 0)
-		ec_csv_reader_read_to_end(r);
-	else
-		ec_csv_reader_stop(r);
-	e = t->stdin_copy >= 0 ? ec_csv_reader_tee_error(r) : 0;
-	ec_csv_reader_free(r);
-	if (e != 0)
-		copy_fatal(t, e);
-	if (two_passes(t, sheet) != 0) {
-		*fd = feed_start(t);
-	} else {
-		*fd = t->stdin_fd;
-		if (lseek(*fd, t->stdin_start, SEEK_SET) != t->stdin_start)
-			tool_fatal(t, "<stdin>: %s", strerror(errno));
-	}
-	if (!(r = ec_csv_reader_new(*fd, &opt, err, sizeof err)))
-		tool_fatal(t, "%s", err);
-	ec_sheet_reprepare(sheet, r);
-	enum ec_csv_status st;
-	while ((st = ec_csv_next(r, rec)) == EC_CSV_RECORD && (*rec)->line < line)
-		;
-	if (st == EC_CSV_FATAL)
-		tool_reader_fatal(t, r, t->file, "-E");
-	if (st != EC_CSV_RECORD || (*rec)->line != line)
-		tool_fatal(t, "<stdin>: changed while it was read again");
-	return r;
-}
 
 static void
 run_file(struct tool *t, const struct filter *f, const char *path,
@@ -903,23 +510,12 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 	int fd = tool_open_input(t, path);
 	enum ec_csv_status st;
 
-	if (fd == STDIN_FILENO && t->stdin_again) {
-		/* a first pass read it: from where it began, or its copy */
-		fd = t->stdin_fd;
-		if (lseek(fd, t->stdin_start, SEEK_SET) != t->stdin_start)
-			tool_fatal(t, "<stdin>: %s", strerror(errno));
-	} else if (fd == STDIN_FILENO && t->feed) {
-		fd = feed_start(t);	/* its copy, then the pipe */
-	}
-
 	t->file = t->names[t->file_no];
 	struct ec_csv_reader *r = tool_reader(t, fd, t->file, t->encoding,
 	    "-E", &rec);
 
 	ec_sheet_init(&sheet, t->pol, t->asof);
 	ec_sheet_share_seen(&sheet, t->seen, t->file_no, t->names);
-	if (t->dups)
-		ec_sheet_use_dups(&sheet, t->dups);
 	if (ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
 	t->sheet = &sheet;
@@ -963,10 +559,7 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		ec_buf_reset(&t->errors);
 		t->nread++;
 		t->file_records++;
-		int again = t->can_reread &&
-		    ec_idset_count(t->seen) >= t->ids_in_memory;
-		if (!again && size > 0 && t->file_records <= ESTIMATE_AFTER &&
-		    t->seen) {
+		if (size > 0 && t->file_records <= ESTIMATE_AFTER && t->seen) {
 			/* its bytes, or near enough: quotes are not counted */
 			if (rec->raw) {
 				first_bytes += rec->raw_len + 1;
@@ -979,18 +572,9 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 			    ((double)size / (double)first_bytes * ESTIMATE_AFTER);
 			size_t more = all > ESTIMATE_AFTER ?
 			    all - ESTIMATE_AFTER : 0;
-			if (t->file_records != ESTIMATE_AFTER || ids == 0)
-				;
-			else if (t->can_reread && ids + more > t->ids_in_memory)
-				again = 1;
-			else
+			if (t->file_records == ESTIMATE_AFTER && ids > 0)
 				ec_idset_reserve(t->seen, ids + more);
 		}
-		if (again && t->file_no == (size_t)t->stdin_no &&
-		    !t->stdin_again)
-			r = two_passes_in_stdin(t, &sheet, r, &rec, &fd);
-		else if (again)
-			two_passes(t, &sheet);
 		t->rec = rec;
 		if (rec->error) {
 			record_problem(t, "csv", ec_csv_rec_strerror(rec->error));
@@ -1020,14 +604,8 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		t->nwritten++;
 		write_record(t, f, &sheet, rec, keep_all);
 	}
-	if (st == EC_CSV_EOF)
-		feed_finish(t);
 	if (st == EC_CSV_FATAL)
 		tool_reader_fatal(t, r, t->file, "-E");
-	if (t->dups && ec_dups_error(t->dups))
-		tool_fatal(t, "reading back the ID numbers of the first pass "
-		    "(a temporary file in $TMPDIR or /tmp): %s",
-		    strerror(ec_dups_error(t->dups)));
 	ec_diag_finish(&t->diag, t->file);
 	if (t->check) {
 		printf("%s: %zu records, %zu valid, %zu with errors, %zu "
@@ -1035,13 +613,9 @@ run_file(struct tool *t, const struct filter *f, const char *path,
 		    t->file_invalid, t->file_warnings);
 	}
 	t->sheet = NULL;
-	/* A pipe whose copy failed part way cannot be read again. */
-	if (fd == STDIN_FILENO && t->stdin_copy >= 0 && !t->stdin_again &&
-	    ec_csv_reader_tee_error(r) != 0)
-		t->can_reread = 0;
 	ec_csv_reader_free(r);	/* its thread may read the sheet */
 	ec_sheet_release(&sheet);
-	if (fd != STDIN_FILENO && fd != t->stdin_copy)
+	if (fd != STDIN_FILENO)
 		close(fd);
 }
 
@@ -1064,21 +638,6 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 		t->names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
 	/* Duplicates are looked for across all the inputs, as one sheet. */
 	t->seen = ec_idset_new();
-	t->paths = files;
-	t->npaths = nfiles;
-	t->ids_in_memory = IDS_IN_MEMORY;
-	const char *env = getenv("ELDERCARE_TEST_IDS_IN_MEMORY");
-	if (env && *env)
-		t->ids_in_memory = (size_t)strtoull(env, NULL, 10);
-	/* A column the tool makes is not in the file to be read first. */
-	int made = 0;
-	for (size_t i = 0; i < f->nappend; i++)
-		made |= f->append[i] == t->unique;
-	double size = -1;
-	t->can_reread = t->unique >= 0 && !made &&
-	    can_reread(t, files, nfiles, &size);
-	if (t->can_reread && (size >= BIG_SHEET || t->ids_in_memory == 0))
-		two_passes(t, NULL);
 	for (int i = 0; i < nfiles; i++) {
 		t->file_no = (size_t)i;
 		run_file(t, f, files[i], &first, &first_n);
@@ -1087,16 +646,7 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 		free(first[i]);
 	free(first);
 	ec_idset_free(t->seen);
-	ec_dups_free(t->dups);
 	t->seen = NULL;
-	t->dups = NULL;
-	if (t->stdin_copy >= 0)
-		close(t->stdin_copy);
-	t->stdin_copy = -1;
-	if (t->feed)
-		free(t->feed->rest);
-	free(t->feed);
-	t->feed = NULL;
 	free(t->names);
 }
 

@@ -98,25 +98,8 @@ struct tool {
 	const char *file;	/* its name in messages */
 	const char **names;	/* every input's name, for messages */
 	size_t file_no;		/* which one this is */
-	struct ec_idset *seen;	/* IDs seen in every input so far ... */
-	struct ec_dups *dups;	/* ... or the repeats a first pass found */
+	struct ec_idset *seen;	/* IDs seen in every input so far */
 	int unique;		/* the column checked for repeats, or -1 */
-	int can_reread;		/* the inputs are files: a first pass may come */
-	size_t ids_in_memory;	/* IDs the set takes before it does */
-	char **paths;		/* the inputs as given */
-	int npaths;
-	/*
-	 * Standard input among them ("-", once) is read again from where
-	 * it began when it is a file; from a pipe, the bytes are copied as
-	 * they are read to an unnamed file, stdin_copy, which is read in
-	 * their place once a first pass has come.
-	 */
-	int stdin_no;		/* its place among the inputs, or -1 */
-	int stdin_copy;		/* the copy of a pipe, or -1 */
-	int stdin_fd;		/* where it is read again: 0 or stdin_copy */
-	off_t stdin_start;	/* from there */
-	int stdin_again;	/* a first pass came: read it from stdin_fd */
-	struct stdin_feed *feed;	/* the copy ran out of room: see common.c */
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
 	struct ec_buf errors;	/* this record's errors, for _errors */

@@ -68,9 +68,6 @@ struct batch {
 
 struct ec_csv_reader {
 	int fd;
-	int tee;		/* -1, or where every byte read is copied */
-	int tee_err;		/* the copy's errno (under mu) */
-	int to_end;		/* stopped: read the rest only to copy it */
 	size_t read_max;	/* largest read(2), for tests of boundaries */
 	char delim;
 	char term;		/* line end: '\n' or '\r', 0 until seen */
@@ -247,7 +244,6 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 	const char *enc = opt ? opt->encoding : NULL;
 
 	r->fd = fd;
-	r->tee = -1;
 	grow_pipe(fd);
 	r->delim = opt && opt->delim ? opt->delim : ',';
 	r->read_max = opt && opt->read_max ? opt->read_max : READ_SIZE;
@@ -277,37 +273,23 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 }
 
 /*
- * Ends the reading thread: with to_end once it has read the rest of the
- * input only to copy it (never cancelled, so no read is lost), else at
- * once, cancelled if it is still reading (it may wait on a pipe forever).
+ * Ends the reading thread at once, cancelled if it is still reading (it
+ * may wait on a pipe forever).
  */
 static void
-halt(struct ec_csv_reader *r, int to_end)
+halt(struct ec_csv_reader *r)
 {
 	if (!r->running)
 		return;
 	pthread_mutex_lock(&r->mu);
 	r->stop = 1;
-	r->to_end = to_end;
 	pthread_cond_broadcast(&r->cv);
 	int done = r->done;
 	pthread_mutex_unlock(&r->mu);
-	if (!done && !to_end)
+	if (!done)
 		pthread_cancel(r->thread);
 	pthread_join(r->thread, NULL);
 	r->running = 0;
-}
-
-void
-ec_csv_reader_stop(struct ec_csv_reader *r)
-{
-	halt(r, 0);
-}
-
-void
-ec_csv_reader_read_to_end(struct ec_csv_reader *r)
-{
-	halt(r, 1);
 }
 
 void
@@ -315,7 +297,7 @@ ec_csv_reader_free(struct ec_csv_reader *r)
 {
 	if (!r)
 		return;
-	ec_csv_reader_stop(r);
+	halt(r);
 	csv_free(&r->p);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
@@ -686,52 +668,6 @@ cancellable_read(int fd, void *buf, size_t n)
 	return got;
 }
 
-/*
- * The bytes just read, copied to r->tee.  A failed copy stops the
- * copying and is kept for ec_csv_reader_tee_error: the reading goes on.
- */
-static void
-copy_read(struct ec_csv_reader *r, const char *p, size_t n)
-{
-	int e = ec_write_all(r->tee, p, n);
-
-	if (e != 0) {
-		pthread_mutex_lock(&r->mu);
-		r->tee_err = e;
-		pthread_mutex_unlock(&r->mu);
-		r->tee = -1;
-	}
-}
-
-void
-ec_csv_reader_tee(struct ec_csv_reader *r, int fd)
-{
-	r->tee = fd;
-}
-
-int
-ec_csv_reader_tee_error(struct ec_csv_reader *r)
-{
-	pthread_mutex_lock(&r->mu);
-	int e = r->tee_err;
-	pthread_mutex_unlock(&r->mu);
-	return e;
-}
-
-/* read(2) of at most want bytes (and read_max); -1 after fatal(). */
-static ssize_t read_some(struct ec_csv_reader *r, char *buf, size_t want);
-
-/* Stopped by ec_csv_reader_read_to_end: the rest, only to copy it. */
-static void
-read_rest(struct ec_csv_reader *r)
-{
-	char *buf = ec_xmalloc(READ_SIZE);
-
-	while (r->tee >= 0 && read_some(r, buf, READ_SIZE) > 0)
-		;
-	free(buf);
-}
-
 /* read(2) of at most want bytes (and read_max); -1 after fatal(). */
 static ssize_t
 read_some(struct ec_csv_reader *r, char *buf, size_t want)
@@ -748,8 +684,6 @@ read_some(struct ec_csv_reader *r, char *buf, size_t want)
 		snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
 		fatal(r, 0, msg);
 	}
-	if (got > 0 && r->tee >= 0)
-		copy_read(r, buf, (size_t)got);
 	return got;
 }
 
@@ -1202,10 +1136,7 @@ produce(void *arg)
 			} else
 				finish(r);
 		}
-		int stopped = hand_over(r, end) != 0;
-		if (stopped && r->to_end)
-			read_rest(r);
-		if (stopped || end)
+		if (hand_over(r, end) != 0 || end)
 			return NULL;
 	}
 }

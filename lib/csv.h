@@ -100,29 +100,6 @@ struct ec_csv_reader *ec_csv_reader_new(int fd,
 	const struct ec_csv_options *opt, char *err, size_t errlen);
 void ec_csv_reader_free(struct ec_csv_reader *r);
 
-/*
- * Copies every byte read from now on to fd as well (call it before the
- * first ec_csv_next), so that input from a pipe can be read again.  A
- * failed copy stops the copying, not the reading: its errno is then
- * ec_csv_reader_tee_error's (else 0).
- */
-void ec_csv_reader_tee(struct ec_csv_reader *r, int fd);
-int ec_csv_reader_tee_error(struct ec_csv_reader *r);
-
-/*
- * Stops the reading thread, for good: nothing more is read, and only
- * ec_csv_reader_tee_error and ec_csv_reader_free may follow.
- */
-void ec_csv_reader_stop(struct ec_csv_reader *r);
-
-/*
- * The same for a reader copying its input (ec_csv_reader_tee): its
- * thread first reads the rest of the input to its end, only to copy it,
- * so that no byte read is lost to the copy (stopping a thread inside
- * read(2) may lose what that read took).  Waits for the end of input.
- */
-void ec_csv_reader_read_to_end(struct ec_csv_reader *r);
-
 enum ec_csv_status ec_csv_next(struct ec_csv_reader *r,
 	struct ec_csv_record **rec);
 

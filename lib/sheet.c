@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dups.h"
 #include "idset.h"
 #include "phone.h"
 #include "text.h"
@@ -369,16 +368,6 @@ ec_sheet_share_seen(struct ec_sheet *s, struct ec_idset *set, size_t file_no,
 	s->own_seen = 0;
 	s->file_no = file_no;
 	s->files = files;
-}
-
-void
-ec_sheet_use_dups(struct ec_sheet *s, struct ec_dups *d)
-{
-	if (s->own_seen)
-		ec_idset_free(s->seen);
-	s->seen = NULL;
-	s->own_seen = 0;
-	s->dups = d;
 }
 
 void
@@ -827,15 +816,6 @@ ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r, int balance)
 	s->read = ec_xcalloc(s->pol->ncolumns, 1);
 }
 
-void
-ec_sheet_reprepare(struct ec_sheet *s, struct ec_csv_reader *r)
-{
-	int balance = s->prep ? s->prep->balance : 0;
-
-	prep_free(s);
-	ec_sheet_prepare(s, r, balance);
-}
-
 /* Hands the reading thread the cells seen read so far to parse. */
 static void
 prepare_start(struct ec_sheet *s)
@@ -923,17 +903,6 @@ ec_sheet_id_key(struct ec_sheet *s, int col)
 			return c->key;
 	}
 	return ec_idset_key(v.s);
-}
-
-uint64_t
-ec_sheet_cell_id_key(struct ec_sheet *s, int col, const char *p, size_t n)
-{
-	struct ec_value v;
-	struct ec_idcell idc;
-
-	if (parse_cell(s, s->vlast, col, p, n, &v, NULL, &idc) != 0 || v.blank)
-		return 0;
-	return idc.key;
 }
 
 uint64_t
@@ -1172,16 +1141,12 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 			/* The file's number rides above the line's 48 bits. */
 			uint64_t pos = (uint64_t)s->rec->line |
 			    (uint64_t)s->file_no << 48, first;
-			if (s->dups) {
-				first = ec_dups_first(s->dups, pos);
-			} else {
-				if (!s->seen) {
-					s->seen = ec_idset_new();
-					s->own_seen = 1;
-				}
-				first = ec_idset_add(s->seen, key ? key :
-				    ec_sheet_id_key(s, r->unique), pos);
+			if (!s->seen) {
+				s->seen = ec_idset_new();
+				s->own_seen = 1;
 			}
+			first = ec_idset_add(s->seen, key ? key :
+			    ec_sheet_id_key(s, r->unique), pos);
 			if (first) {
 				size_t file = (size_t)(first >> 48);
 				unsigned long long line = first & ((1ULL << 48) - 1);

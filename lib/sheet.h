@@ -53,7 +53,6 @@ struct ec_problem {
 typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
 
 struct ec_idset;
-struct ec_dups;
 struct ec_vmap;
 struct ec_vlast;
 struct ec_sheet_prep;
@@ -97,7 +96,6 @@ struct ec_sheet {
 	struct ec_buf msg;
 
 	struct ec_idset *seen;	/* unique values, when checked */
-	struct ec_dups *dups;	/* or the repeats a first pass found */
 	int own_seen;		/* the sheet made seen and frees it */
 	size_t file_no;		/* which of files this sheet reads */
 	const char *const *files;	/* names, for "first seen in" */
@@ -132,13 +130,6 @@ int ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *header,
 void ec_sheet_share_seen(struct ec_sheet *s, struct ec_idset *set,
 	size_t file_no, const char *const *files);
 
-/*
- * Checks unique values against the repeats a first pass over the same
- * records found (dups.h) instead of a set; d is borrowed.  The records
- * must come in the order that pass read them.
- */
-void ec_sheet_use_dups(struct ec_sheet *s, struct ec_dups *d);
-
 /* The tool writes col: compute it (from the policy, else from hook). */
 void ec_sheet_own(struct ec_sheet *s, int col, ec_sheet_hook_fn hook,
 	void *ctx);
@@ -163,12 +154,6 @@ size_t ec_sheet_missing(struct ec_sheet *s, const struct ec_sheet_rules *r,
 void ec_sheet_prepare(struct ec_sheet *s, struct ec_csv_reader *r,
 	int balance);
 
-/*
- * After the reader was freed and another made for the same bytes (a
- * pipe read again from a copy): the new one does the work, as before.
- */
-void ec_sheet_reprepare(struct ec_sheet *s, struct ec_csv_reader *r);
-
 /* Starts on a record (with as many fields as the header). */
 void ec_sheet_record(struct ec_sheet *s, const struct ec_csv_record *rec);
 
@@ -180,13 +165,6 @@ void ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out);
  * 0 when it is blank (or bad).
  */
 uint64_t ec_sheet_id_key(struct ec_sheet *s, int col);
-
-/*
- * The same key of a cell p[0..n) of column col read without a record (a
- * scan for that column alone, scan.h), parsed as a record's would be.
- */
-uint64_t ec_sheet_cell_id_key(struct ec_sheet *s, int col, const char *p,
-	size_t n);
 
 /*
  * The same key of the next record, when the reading thread has made it

@@ -13,8 +13,6 @@
 # With VALGRIND=1 every eldercare binary runs under valgrind, and any
 # error or leak fails the case.  BLESS=1 writes what a case produced as
 # its expectation (review the diff before committing it).
-# With ELDERCARE_TEST_IDS_IN_MEMORY=0, elder-classify finds repeated ID
-# numbers in files by its first pass, as on a sheet too large for a set.
 # A cmd that exits 77 could not run here (no tmpfs to mount, say): the
 # case is skipped and the first line of its stderr says why.
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -81,8 +79,5 @@ for name in "$@"; do
 	fi
 	if [ $ok -eq 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name"; fi
 done
-label=cli
-[ -n "${ELDERCARE_TEST_IDS_IN_MEMORY:-}" ] &&
-	label="cli, repeated IDs by two passes ($ELDERCARE_TEST_IDS_IN_MEMORY in memory)"
-echo "$label: $pass passed, $fail failed, $skip skipped"
+echo "cli: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

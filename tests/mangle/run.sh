@@ -143,63 +143,10 @@ check() {
 	pass=$((pass + 1))
 }
 
-# elder-classify finds repeated ID numbers with a set of those seen, or,
-# when its inputs are files, with a first pass that sorts them: the set
-# alone, the sort from the start, and the sort taking over from the set
-# after 3 IDs must say the same, to the byte, of a spoilt sheet read
-# twice over.
-same_dups() {
-	tool="elder-classify, two passes"
-	for knob in none 0 3; do
-		if [ $knob = none ]; then
-			$limit "$bin/elder-classify" --as-of $asof "$@" \
-			    > "$work/dups-$knob.out" 2>&1 < /dev/null
-		else
-			ELDERCARE_TEST_IDS_IN_MEMORY=$knob $limit \
-			    "$bin/elder-classify" --as-of $asof "$@" \
-			    > "$work/dups-$knob.out" 2>&1
-		fi
-		echo "status $?" >> "$work/dups-$knob.out"
-	done
-	for knob in 0 3; do
-		if ! cmp -s "$work/dups-none.out" "$work/dups-$knob.out"; then
-			failed "ELDERCARE_TEST_IDS_IN_MEMORY=$knob differs"
-			return
-		fi
-	done
-	pass=$((pass + 1))
-}
-
-# The same with the sheet on standard input, then again from a file: a
-# pipe read twice over from its copy, and a file on stdin from where it
-# began, when the sort takes over part way through stdin.
-same_dups_stdin() {
-	tool="elder-classify, two passes of stdin"
-	cat "$1" | $limit "$bin/elder-classify" --as-of $asof - "$1" \
-	    > "$work/dups-set.out" 2>&1
-	echo "status $?" >> "$work/dups-set.out"
-	cat "$1" | ELDERCARE_TEST_IDS_IN_MEMORY=3 $limit \
-	    "$bin/elder-classify" --as-of $asof - "$1" \
-	    > "$work/dups-pipe.out" 2>&1
-	echo "status $?" >> "$work/dups-pipe.out"
-	ELDERCARE_TEST_IDS_IN_MEMORY=3 $limit "$bin/elder-classify" \
-	    --as-of $asof - "$1" < "$1" > "$work/dups-file.out" 2>&1
-	echo "status $?" >> "$work/dups-file.out"
-	for way in pipe file; do
-		if ! cmp -s "$work/dups-set.out" "$work/dups-$way.out"; then
-			failed "stdin ($way) read twice differs"
-			return
-		fi
-	done
-	pass=$((pass + 1))
-}
-
 seed=$first
 while [ $seed -lt $((first + n)) ]; do
 	"$mangle" $seed < "$work/census.csv" > "$work/bad.csv"
 	check elder-classify "$work/bad.csv"
-	same_dups "$work/bad.csv" "$work/bad.csv"
-	same_dups_stdin "$work/bad.csv"
 	"$mangle" $seed < "$work/classified.csv" > "$work/bad.csv"
 	check risk-score "$work/bad.csv"
 	"$mangle" $seed < "$work/scored.csv" > "$work/bad.csv"

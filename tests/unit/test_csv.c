@@ -763,106 +763,6 @@ test_writer_full(void **state)
  * (or as far as /proc/sys/fs/pipe-max-size lets it), so that a tool and
  * the next in a pipeline take turns at every 1 MiB, not every 64 KiB.
  */
-/* The bytes of a file, for comparing. */
-static char *
-slurp(int fd, size_t *len)
-{
-	struct ec_buf b = EC_BUF_INIT;
-	char chunk[4096];
-	ssize_t got;
-
-	lseek(fd, 0, SEEK_SET);
-	while ((got = read(fd, chunk, sizeof chunk)) > 0)
-		ec_buf_add(&b, chunk, (size_t)got);
-	*len = b.len;
-	return b.p ? b.p : strdup("");
-}
-
-static int
-temp_file(const char *text, size_t len)
-{
-	char path[] = "/tmp/test_csvt.XXXXXX";
-	int fd = mkstemp(path);
-
-	assert_true(fd >= 0);
-	unlink(path);
-	if (len > 0)
-		assert_int_equal(write(fd, text, len), (ssize_t)len);
-	lseek(fd, 0, SEEK_SET);
-	return fd;
-}
-
-/*
- * A tee copies the bytes as read, undecoded: all of them once read
- * through, and once stopped part way at least those of the records
- * handed out, a prefix.  A copy that fails leaves the reading whole.
- */
-static void
-test_tee(void **state)
-{
-	struct ec_buf in = EC_BUF_INIT;
-	struct ec_csv_record *rec;
-	char err[128];
-	size_t n, nrec = 0;
-
-	/* "名" in GB18030: C3 FB */
-	for (int i = 0; i < 50000; i++)
-		ec_buf_addf(&in, "%d,\xC3\xFB%d,\"x\ny\"\r\n", i, i * 7);
-	for (size_t k = 0; k <= 1; k++) {
-		struct ec_csv_options opt = { ',', "GB18030", k ? 1000 : 0 };
-		int fd = temp_file(in.p, in.len), tee = temp_file("", 0);
-		struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err,
-		    sizeof err);
-		ec_csv_reader_tee(r, tee);
-		while (ec_csv_next(r, &rec) == EC_CSV_RECORD)
-			nrec++;
-		assert_int_equal(ec_csv_reader_tee_error(r), 0);
-		ec_csv_reader_free(r);
-		char *got = slurp(tee, &n);
-		assert_int_equal(n, in.len);
-		assert_memory_equal(got, in.p, n);
-		free(got);
-
-		/* stopped part way */
-		lseek(fd, 0, SEEK_SET);
-		ftruncate(tee, 0);
-		lseek(tee, 0, SEEK_SET);
-		r = ec_csv_reader_new(fd, &opt, err, sizeof err);
-		ec_csv_reader_tee(r, tee);
-		for (int i = 0; i < 20000; i++)
-			assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
-		assert_int_equal(rec->line, 2 * 20000 - 1);
-		ec_csv_reader_stop(r);
-		assert_int_equal(ec_csv_reader_tee_error(r), 0);
-		ec_csv_reader_free(r);
-		got = slurp(tee, &n);
-		size_t upto = 0;
-		for (int i = 0; i < 20000; i++)
-			upto = (size_t)(strstr(in.p + upto, "\r\n") - in.p) + 2;
-		assert_true(n >= upto && n <= in.len);
-		assert_memory_equal(got, in.p, n);
-		free(got);
-		close(tee);
-
-		/* a copy that cannot be written */
-		lseek(fd, 0, SEEK_SET);
-		tee = open("/dev/null", O_RDONLY);
-		r = ec_csv_reader_new(fd, &opt, err, sizeof err);
-		ec_csv_reader_tee(r, tee);
-		size_t again = 0;
-		while (ec_csv_next(r, &rec) == EC_CSV_RECORD)
-			again++;
-		assert_int_equal(again, nrec);
-		assert_int_equal(rec->nfields, 3);
-		assert_int_equal(ec_csv_reader_tee_error(r), EBADF);
-		ec_csv_reader_free(r);
-		close(tee);
-		close(fd);
-		nrec = 0;
-	}
-	ec_buf_release(&in);
-}
-
 static void
 test_pipe_grown(void **state)
 {
@@ -926,7 +826,6 @@ main(void)
 		cmocka_unit_test(test_writer_bom),
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_pipe_grown),
-		cmocka_unit_test(test_tee),
 	};
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }
