@@ -113,22 +113,6 @@ report_add_md(struct ec_buf *b, const char *s)
 	}
 }
 
-static void
-add_csv(struct ec_buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		ec_buf_adds(b, s);
-		return;
-	}
-	ec_buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			ec_buf_addc(b, '"');
-		ec_buf_addc(b, *s);
-	}
-	ec_buf_addc(b, '"');
-}
-
 size_t
 report_table_col(struct table *t, const char *head, int right, const char *cls)
 {
@@ -627,9 +611,11 @@ report_csv_rows(struct ec_buf *b, const struct table *t)
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			const struct tcell *x = cell(t, r, c);
+			const char *v = x->csv ? x->csv : text_of(x);
+
 			if (c)
 				ec_buf_addc(b, ',');
-			add_csv(b, x->csv ? x->csv : text_of(x));
+			ec_csv_quote_field(b, v, strlen(v));
 		}
 		ec_buf_addc(b, '\n');
 	}
@@ -641,7 +627,8 @@ report_csv_table(struct ec_buf *b, const struct table *t)
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (c)
 			ec_buf_addc(b, ',');
-		add_csv(b, t->cols[c].head);
+		ec_csv_quote_field(b, t->cols[c].head,
+		    strlen(t->cols[c].head));
 	}
 	ec_buf_addc(b, '\n');
 	report_csv_rows(b, t);
