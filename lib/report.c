@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text.h"
+
 /*
  * Labels a policy of its own may lack (one written before a label was
  * added): the report still has words for them.
@@ -118,6 +120,19 @@ report_add_meta(const struct ec_reporter *r, struct ec_buf *b, const char *key,
 
 /* ---- the reporter ---- */
 
+/* The field of h named name (trimmed, ASCII letters in any case), or -1. */
+static int
+field_named(const struct ec_csv_record *h, const char *name)
+{
+	for (size_t i = 0; i < h->nfields; i++) {
+		size_t n = h->fields[i].n;
+		const char *p = ec_trim(h->fields[i].p, &n);
+		if (ec_ascii_case_eq(p, n, name, strlen(name)))
+			return (int)i;
+	}
+	return -1;
+}
+
 struct ec_reporter *
 ec_reporter_new(const struct ec_policy *p, const struct ec_report_options *o)
 {
@@ -142,10 +157,10 @@ ec_reporter_free(struct ec_reporter *r)
 		free(r->rows[i].names);
 	}
 	free(r->rows);
-	for (size_t i = 0; i < r->nb; i++)
-		free(r->bname[i]);
 	free(r->bname);
 	free(r->bcol);
+	free(r->bcol_name);
+	ec_rollupcsv_release(&r->csv);
 	for (size_t k = 0; k < r->nvil; k++)
 		for (int i = 0; i < 3; i++)
 			free(r->vil[k].place[i]);
@@ -162,13 +177,17 @@ int
 ec_reporter_header(struct ec_reporter *r, const struct ec_csv_record *h,
     char *err, size_t errlen)
 {
-	r->f_level = report_field_named(h, "level");
-	r->f_records = report_field_named(h, "records");
-	if (r->f_level >= 0 && r->f_records >= 0) {
-		report_rollup_header(r, h);
+	struct ec_buf msg = EC_BUF_INIT;
+	int rollup = ec_rollupcsv_header(&r->csv, EC_ROLLUPCSV_LOOSE,
+	    h->fields, h->nfields, &msg) == 0;
+
+	ec_buf_release(&msg);
+	if (rollup) {
+		report_rollup_header(r);
 		return 0;
 	}
-	if (report_field_named(h, "visit_status") >= 0)
+	ec_rollupcsv_release(&r->csv);
+	if (field_named(h, "visit_status") >= 0)
 		return report_visits_header(r, h, err, errlen);
 	snprintf(err, errlen, "not a rollup nor a visit-due output (expected "
 	    "the columns level and records, or visit_status)");

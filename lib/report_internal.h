@@ -13,6 +13,7 @@
 
 #include "csv.h"
 #include "report.h"
+#include "rollupcsv.h"
 #include "sheet.h"
 #include "util.h"
 
@@ -76,10 +77,11 @@ struct ec_reporter {
 	enum ec_report_input input;
 
 	/* a rollup */
+	struct ec_rollupcsv csv;	/* how it is read (rollupcsv.h) */
 	size_t nb;		/* the -b columns: fields 0 .. nb - 1 */
-	char **bname;		/* their headers, trimmed */
+	const char **bname;	/* their headers, trimmed (csv's) */
 	int *bcol;		/* their policy columns, or -1 */
-	int f_level, f_records;
+	const char **bcol_name;	/* those columns' names, or "" */
 	int f_metric[M_N];	/* header index of each count, or -1 */
 	struct urow *rows;
 	size_t nrows, caprows;
@@ -187,10 +189,8 @@ void report_add_html(struct ec_buf *b, const char *s);
 
 /* ---- the summary of a rollup (report_summary.c) ---- */
 
-/* The field of h named name (trimmed, ASCII letters in any case), or -1. */
-int report_field_named(const struct ec_csv_record *h, const char *name);
-void report_rollup_header(struct ec_reporter *r,
-	const struct ec_csv_record *h);
+/* After r->csv has read the header. */
+void report_rollup_header(struct ec_reporter *r);
 int report_rollup_record(struct ec_reporter *r,
 	const struct ec_csv_record *rec, int *field, char *err, size_t errlen);
 void report_summary_write(struct ec_reporter *r, struct ec_buf *b);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "text.h"
 #include "width.h"
 
@@ -176,18 +175,6 @@ svg_chart(struct ec_buf *b, const char *title, char **units, size_t n,
 
 /* ---- the summary ---- */
 
-int
-report_field_named(const struct ec_csv_record *h, const char *name)
-{
-	for (size_t i = 0; i < h->nfields; i++) {
-		size_t n = h->fields[i].n;
-		const char *p = ec_trim(h->fields[i].p, &n);
-		if (ec_ascii_case_eq(p, n, name, strlen(name)))
-			return (int)i;
-	}
-	return -1;
-}
-
 /* The policy column a header names (as ec_sheet_bind matches), or -1. */
 static int
 column_named(const struct ec_policy *pol, const char *p, size_t n)
@@ -206,96 +193,72 @@ column_named(const struct ec_policy *pol, const char *p, size_t n)
 	return -1;
 }
 
+/*
+ * The -b columns, labelled by their policy columns when they are some
+ * (whose names a level may also be), and the counts the summary knows.
+ */
 void
-report_rollup_header(struct ec_reporter *r, const struct ec_csv_record *h)
+report_rollup_header(struct ec_reporter *r)
 {
+	int fields[M_N];
+	size_t nf = 0;
+
 	r->input = EC_INPUT_ROLLUP;
-	r->nb = (size_t)r->f_level;
+	r->nb = r->csv.nb;
 	r->bname = ec_xcalloc(r->nb + 1, sizeof *r->bname);
 	r->bcol = ec_xcalloc(r->nb + 1, sizeof *r->bcol);
+	r->bcol_name = ec_xcalloc(r->nb + 1, sizeof *r->bcol_name);
 	for (size_t i = 0; i < r->nb; i++) {
-		size_t n = h->fields[i].n;
-		const char *p = ec_trim(h->fields[i].p, &n);
-		r->bname[i] = ec_xmemdup(p, n);
-		r->bcol[i] = column_named(r->pol, p, n);
+		const struct ec_str *h = &r->csv.head[i];
+		r->bname[i] = h->p;
+		r->bcol[i] = column_named(r->pol, h->p, h->n);
+		r->bcol_name[i] = r->bcol[i] >= 0 ?
+		    r->pol->columns[r->bcol[i]].name : "";
 	}
-	for (size_t m = 0; m < M_N; m++) {
-		r->f_metric[m] = report_field_named(h, metrics[m].name);
-		if (r->f_metric[m] >= 0 && (size_t)r->f_metric[m] < r->nb)
-			r->f_metric[m] = -1;
-	}
+	r->csv.by_also = r->bcol_name;
+	for (size_t m = 0; m < M_N; m++)
+		if ((r->f_metric[m] = ec_rollupcsv_field(&r->csv,
+		    metrics[m].name)) >= 0)
+			fields[nf++] = r->f_metric[m];
+	ec_rollupcsv_count_fields(&r->csv, fields, nf);
 }
 
-static int
-parse_count(const struct ec_str *f, int64_t *out, char *err, size_t errlen)
-{
-	size_t n = f->n;
-	const char *p = ec_trim(f->p, &n);
-	int64_t v = 0;
+/* Where a row's problem goes: report stops at the first. */
+struct problem {
+	int *field;
+	char *err;
+	size_t errlen;
+};
 
-	if (n == 0 || n > 15 || !ec_all_digits(p, n)) {
-		struct ec_buf q = EC_BUF_INIT;
-		ec_diag_quote(&q, f->p, f->n);
-		/* Rates are computed in doubles: exact to 15 digits. */
-		snprintf(err, errlen, n > 15 && ec_all_digits(p, n) ?
-		    "%s is too large a count for report (at most 15 digits)" :
-		    "%s is not a count (a whole number, 0 or more)", q.p);
-		ec_buf_release(&q);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (p[i] - '0');
-	*out = v;
-	return 0;
+static void
+keep_problem(void *ctx, int field, const char *msg)
+{
+	struct problem *pr = ctx;
+
+	*pr->field = field;
+	snprintf(pr->err, pr->errlen, "%s", msg);
 }
 
 int
 report_rollup_record(struct ec_reporter *r, const struct ec_csv_record *rec,
     int *field, char *err, size_t errlen)
 {
+	struct problem pr = { field, err, errlen };
+	struct ec_rollup_row row;
 	struct urow u;
-	size_t n;
-	const char *lv;
+	size_t k = 1;
 
-	memset(&u, 0, sizeof u);
-	*field = r->f_records;
-	if (parse_count(&rec->fields[r->f_records], &u.records, err,
-	    errlen) != 0)
+	if (ec_rollupcsv_read(&r->csv, rec->fields, &row, keep_problem,
+	    &pr) != 0)
 		return -1;
-	for (size_t m = 0; m < M_N; m++) {
-		u.v[m] = -1;
-		if (r->f_metric[m] < 0)
-			continue;
-		*field = r->f_metric[m];
-		if (parse_count(&rec->fields[r->f_metric[m]], &u.v[m], err,
-		    errlen) != 0)
-			return -1;
-	}
-	n = rec->fields[r->f_level].n;
-	lv = ec_trim(rec->fields[r->f_level].p, &n);
-	u.depth = -2;
-	if (ec_ascii_case_eq(lv, n, "total", 5))
-		u.depth = -1;
-	for (size_t i = 0; i < r->nb && u.depth == -2; i++) {
-		const char *cn = r->bcol[i] >= 0 ?
-		    r->pol->columns[r->bcol[i]].name : "";
-		if (ec_ascii_case_eq(lv, n, r->bname[i], strlen(r->bname[i])) ||
-		    ec_ascii_case_eq(lv, n, cn, strlen(cn)))
-			u.depth = (int)i;
-	}
+	memset(&u, 0, sizeof u);
+	u.records = (int64_t)row.counts[0];
+	for (size_t m = 0; m < M_N; m++)
+		u.v[m] = r->f_metric[m] >= 0 ? (int64_t)row.counts[k++] : -1;
+	u.depth = (int)row.depth - 1;
 	u.names = ec_xcalloc(r->nb + 1, sizeof *u.names);
-	for (size_t i = 0; i < r->nb; i++) {
-		size_t k = rec->fields[i].n;
-		const char *p = ec_trim(rec->fields[i].p, &k);
-		u.names[i] = ec_xmemdup(p, k);
-	}
-	/* A level not named: the deepest value there is says it. */
-	if (u.depth == -2) {
-		u.depth = -1;
-		for (size_t i = 0; i < r->nb; i++)
-			if (*u.names[i])
-				u.depth = (int)i;
-	}
+	for (size_t i = 0; i < r->nb; i++)
+		u.names[i] = ec_xmemdup(row.keys[i].p, row.keys[i].n);
 	if (r->nrows == r->caprows) {
 		r->caprows = r->caprows ? 2 * r->caprows : 32;
 		r->rows = ec_xrealloc(r->rows, r->caprows * sizeof *r->rows);
