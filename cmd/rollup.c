@@ -3,11 +3,12 @@
  * village ...) with a subtotal for every level and a grand total, as SQL's
  * GROUP BY ROLLUP; with --merge, add up rollup outputs instead, so that
  * the rollups of the shards of a sheet merge into the rollup of the whole
- * (CONTRACT §7, §10).
+ * (rollup(1)).
  *
  * The records stream through the common filter and are counted into
  * groups (lib/rollup.h): what is kept is one entry per group, never the
- * records.  Nothing is written until the last input has been read.
+ * records.  Nothing is written until the last input has been read; the
+ * CSV written and merged is lib/rollupcsv.h's.
  */
 #include <errno.h>
 #include <stdlib.h>

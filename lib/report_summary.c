@@ -175,7 +175,10 @@ svg_chart(struct ec_buf *b, const char *title, char **units, size_t n,
 
 /* ---- the summary ---- */
 
-/* The policy column a header names (as ec_sheet_bind matches), or -1. */
+/*
+ * The policy column a header names: the first whose name, zh label or
+ * alias it is, in any case (a column the tools write included), or -1.
+ */
 static int
 column_named(const struct ec_policy *pol, const char *p, size_t n)
 {
