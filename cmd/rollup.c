@@ -3,11 +3,12 @@
  * village ...) with a subtotal for every level and a grand total, as SQL's
  * GROUP BY ROLLUP; with --merge, add up rollup outputs instead, so that
  * the rollups of the shards of a sheet merge into the rollup of the whole
- * (CONTRACT §7, §10).
+ * (rollup(1)).
  *
  * The records stream through the common filter and are counted into
  * groups (lib/rollup.h): what is kept is one entry per group, never the
- * records.  Nothing is written until the last input has been read.
+ * records.  Nothing is written until the last input has been read; the
+ * CSV written and merged is lib/rollupcsv.h's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "common.h"
 #include "risk.h"
 #include "rollup.h"
+#include "rollupcsv.h"
 #include "text.h"
 
 static const char usage[] =
@@ -51,14 +53,11 @@ struct roll {
 	const struct ec_expr **m_when;	/* counting: the condition */
 	int *m_field;		/* merging: the field that holds it */
 
-	/* Merging: the input's own -b columns and where level is. */
-	size_t in_nb;
-	char **in_name;
-	int level_field;
+	/* Merging: the first input's layout (rollupcsv.h). */
+	struct ec_rollupcsv in;
 
 	struct ec_rollup *groups;
 	struct ec_str *keys;
-	uint64_t *add;
 	struct ec_risk risk;
 	struct ec_buf msg;
 	int header_written;
@@ -145,39 +144,14 @@ header_error(struct tool *t, const char *msg)
 	    msg);
 }
 
-/*
- * The output's header must name each column once, and the total's
- * level, "total", must not be the name of a -b column.
- */
+/* The output's header must be one a merge can read back. */
 static int
 check_names(struct tool *t, struct roll *r)
 {
 	struct ec_buf m = EC_BUF_INIT;
-	const char *own[] = { "level", "records", "total" };
 
-	for (size_t k = 0; k < r->nb; k++) {
-		for (size_t i = 0; i < EC_ARRAY_LEN(own); i++)
-			if (strcmp(r->by_name[k], own[i]) == 0)
-				ec_buf_addf(&m, "-b: the column '%s' has the "
-				    "name of rollup's own '%s'", r->by_name[k],
-				    own[i]);
-		for (size_t j = 0; j < k && !m.len; j++)
-			if (strcmp(r->by_name[k], r->by_name[j]) == 0)
-				ec_buf_addf(&m, "-b: the column '%s' is named "
-				    "twice", r->by_name[k]);
-		for (size_t i = 0; i < r->nm && !m.len; i++)
-			if (strcmp(r->by_name[k], r->m_name[i]) == 0)
-				ec_buf_addf(&m, "-b: the column '%s' has the "
-				    "name of a metric", r->by_name[k]);
-		if (m.len)
-			break;
-	}
-	for (size_t i = 0; i < r->nm && !m.len; i++)
-		for (size_t j = 0; j < i && !m.len; j++)
-			if (strcmp(r->m_name[i], r->m_name[j]) == 0)
-				ec_buf_addf(&m, "-m: the metric '%s' is named "
-				    "twice", r->m_name[i]);
-	if (!m.len)
+	if (ec_rollupcsv_check_names(r->by_name, r->nb, r->m_name, r->nm,
+	    &m) == 0)
 		return 0;
 	header_error(t, m.p);
 	ec_buf_release(&m);
@@ -189,7 +163,6 @@ settle(struct roll *r, size_t ncounts)
 {
 	r->groups = ec_rollup_new(r->nb, ncounts);
 	r->keys = ec_xcalloc(r->nb, sizeof *r->keys);
-	r->add = ec_xcalloc(ncounts, sizeof *r->add);
 	r->ready = 1;
 }
 
@@ -384,93 +357,99 @@ same_column(const struct ec_policy *p, const char *a, const char *b)
 	return ca >= 0 && ca == cb;
 }
 
-/*
- * Merging: the input must be a rollup output: its -b columns, level,
- * records, then its metrics.
- */
-static int
-bind_merge(struct tool *t, struct ec_sheet *s)
+/* The header of the input being bound, trimmed as ec_sheet keeps it. */
+static struct ec_str *
+header_of(const struct ec_sheet *s)
 {
-	struct roll *r = t->ctx;
-	size_t n, nf = s->nfields;
-	int level = -1;
-	const char *h;
+	struct ec_str *h = ec_xcalloc(s->nfields + 1, sizeof *h);
 
-	for (size_t f = 0; f < nf && level < 0; f++) {
-		h = header_name(s, (int)f, &n);
-		if (n == 5 && memcmp(h, "level", 5) == 0)
-			level = (int)f;
+	for (size_t f = 0; f < s->nfields; f++) {
+		h[f].p = s->header[f];
+		h[f].n = strlen(s->header[f]);
 	}
-	ec_buf_reset(&r->msg);
-	if (level < 0)
-		ec_buf_adds(&r->msg, "not a rollup output: no column 'level'");
-	else if (level == 0)
-		ec_buf_adds(&r->msg, "not a rollup output: no -b column before "
-		    "'level'");
-	else if ((size_t)level + 1 >= nf ||
-	    (h = header_name(s, level + 1, &n), n != 7 ||
-	    memcmp(h, "records", 7) != 0))
-		ec_buf_adds(&r->msg, "not a rollup output: no column 'records' "
-		    "after 'level'");
-	if (r->msg.len) {
-		header_error(t, r->msg.p);
-		return -1;
-	}
-	if (r->ready)
-		return 0;	/* later files have the first's header */
+	return h;
+}
 
-	r->in_nb = (size_t)level;
-	r->level_field = level;
-	r->in_name = ec_xcalloc(r->in_nb, sizeof *r->in_name);
-	for (size_t j = 0; j < r->in_nb; j++) {
-		h = header_name(s, (int)j, &n);
-		r->in_name[j] = ec_xmemdup(h, n);
-	}
-	r->nb = r->nby_arg ? r->nby_arg : r->in_nb;
+/* Merging: the -b columns asked for among the input's (all: none asked). */
+static int
+merge_by(struct tool *t, struct roll *r)
+{
+	r->nb = r->nby_arg ? r->nby_arg : r->in.nb;
 	r->by_name = ec_xcalloc(r->nb, sizeof *r->by_name);
 	r->by_field = ec_xcalloc(r->nb, sizeof *r->by_field);
 	for (size_t k = 0; k < r->nb; k++) {
 		int found = r->nby_arg ? -1 : (int)k;
-		for (size_t j = 0; j < r->in_nb && found < 0; j++)
-			if (same_column(t->pol, r->by_arg[k], r->in_name[j]))
+		for (size_t j = 0; j < r->in.nb && found < 0; j++)
+			if (same_column(t->pol, r->by_arg[k], r->in.head[j].p))
 				found = (int)j;
 		if (found < 0) {
 			ec_buf_addf(&r->msg, "-b: the input has no -b column "
 			    "'%s' (it has: ", r->by_arg[k]);
-			for (size_t j = 0; j < r->in_nb; j++)
+			for (size_t j = 0; j < r->in.nb; j++)
 				ec_buf_addf(&r->msg, "%s%s", j ? ", " : "",
-				    r->in_name[j]);
+				    r->in.head[j].p);
 			ec_buf_adds(&r->msg, ")");
 			header_error(t, r->msg.p);
 			return -1;
 		}
 		r->by_field[k] = found;
-		r->by_name[k] = ec_xstrdup(r->in_name[found]);
+		r->by_name[k] = ec_xstrdup(r->in.head[found].p);
 	}
+	return 0;
+}
 
-	size_t nin = nf - (size_t)level - 2;
-	r->nm = r->nm_arg ? r->nm_arg : nin;
-	r->m_name = ec_xcalloc(r->nm ? r->nm : 1, sizeof *r->m_name);
-	r->m_field = ec_xcalloc(r->nm ? r->nm : 1, sizeof *r->m_field);
-	for (size_t i = 0; i < r->nm; i++) {
-		int found = r->nm_arg ? -1 : level + 2 + (int)i;
-		for (size_t f = (size_t)level + 2; f < nf && found < 0; f++) {
-			h = header_name(s, (int)f, &n);
-			if (ec_ascii_case_eq(h, n, r->m_arg[i],
-			    strlen(r->m_arg[i])))
-				found = (int)f;
-		}
-		if (found < 0) {
+/* Merging: the metrics asked for among the input's (all: none asked). */
+static int
+merge_metrics(struct tool *t, struct roll *r)
+{
+	if (!r->nm_arg) {
+		r->nm = r->in.nm;
+		r->m_field = ec_xcalloc(r->nm + 1, sizeof *r->m_field);
+		memcpy(r->m_field, r->in.count_field,
+		    r->nm * sizeof *r->m_field);
+	} else {
+		r->nm = r->nm_arg;
+		r->m_field = ec_xcalloc(r->nm + 1, sizeof *r->m_field);
+		for (size_t i = 0; i < r->nm; i++) {
+			r->m_field[i] = ec_rollupcsv_field(&r->in, r->m_arg[i]);
+			if (r->m_field[i] >= 0)
+				continue;
 			ec_buf_addf(&r->msg, "-m: the input has no metric '%s'",
 			    r->m_arg[i]);
 			header_error(t, r->msg.p);
 			return -1;
 		}
-		h = header_name(s, found, &n);
-		r->m_field[i] = found;
-		r->m_name[i] = ec_xmemdup(h, n);
+		ec_rollupcsv_count_fields(&r->in, r->m_field, r->nm);
 	}
-	if (check_names(t, r) != 0)
+	r->m_name = ec_xcalloc(r->nm + 1, sizeof *r->m_name);
+	for (size_t i = 0; i < r->nm; i++)
+		r->m_name[i] = ec_xstrdup(r->in.head[r->m_field[i]].p);
+	return 0;
+}
+
+/* Merging: the input must be a rollup output (rollupcsv.h). */
+static int
+bind_merge(struct tool *t, struct ec_sheet *s)
+{
+	struct roll *r = t->ctx;
+	struct ec_str *h = header_of(s);
+	struct ec_rollupcsv in;
+	int rc;
+
+	ec_buf_reset(&r->msg);
+	rc = ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, h, s->nfields,
+	    &r->msg);
+	free(h);
+	if (rc != 0 || r->ready) {
+		/* later files have the first's header */
+		if (rc != 0)
+			header_error(t, r->msg.p);
+		ec_rollupcsv_release(&in);
+		return rc;
+	}
+	r->in = in;
+	if (merge_by(t, r) != 0 || merge_metrics(t, r) != 0 ||
+	    check_names(t, r) != 0)
 		return -1;
 	settle(r, 1 + r->nm);
 	return 0;
@@ -478,41 +457,11 @@ bind_merge(struct tool *t, struct ec_sheet *s)
 
 /* A problem of field f of the row being merged. */
 static void
-merge_problem(struct tool *t, int f, const char *msg)
+merge_problem(void *ctx, int f, const char *msg)
 {
 	struct ec_problem pr = { EC_ERROR, "merge", f, msg };
 
-	tool_problem(t, &pr);
-}
-
-/* Reads the count in field f into *out; -1 (reported) when it is none. */
-static int
-read_count(struct tool *t, struct roll *r, int f, uint64_t *out)
-{
-	const struct ec_str *cell = &t->rec->fields[f];
-	size_t n = cell->n;
-	const char *p = ec_trim(cell->p, &n);
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-		if (__builtin_mul_overflow(v, 10, &v) ||
-		    __builtin_add_overflow(v, (uint64_t)(p[i] - '0'), &v))
-			break;
-	if (n > 0 && i == n) {
-		*out = v;
-		return 0;
-	}
-	ec_buf_reset(&r->msg);
-	ec_diag_quote(&r->msg, p, n);
-	if (n > 0 && i < n && p[i] >= '0' && p[i] <= '9')
-		ec_buf_addf(&r->msg, " is more than rollup can count (%llu)",
-		    (unsigned long long)UINT64_MAX);
-	else
-		ec_buf_adds(&r->msg, " is not a count (a whole number, 0 or "
-		    "more)");
-	merge_problem(t, f, r->msg.p);
-	return -1;
+	tool_problem(ctx, &pr);
 }
 
 /*
@@ -524,83 +473,20 @@ static int
 merge_record(struct tool *t, struct ec_sheet *s)
 {
 	struct roll *r = t->ctx;
-	const struct ec_str *f = s->rec->fields;
-	size_t n = f[r->level_field].n, depth = 0;
-	const char *level = ec_trim(f[r->level_field].p, &n);
-	int bad = 0;
+	struct ec_rollup_row row;
 
-	if (n == 5 && memcmp(level, "total", 5) == 0) {
-		depth = 0;
-	} else {
-		for (depth = 1; depth <= r->in_nb; depth++)
-			if (strlen(r->in_name[depth - 1]) == n &&
-			    memcmp(r->in_name[depth - 1], level, n) == 0)
-				break;
-		if (depth > r->in_nb) {
-			ec_buf_reset(&r->msg);
-			ec_buf_adds(&r->msg, "unknown level ");
-			ec_diag_quote(&r->msg, level, n);
-			ec_buf_adds(&r->msg, " (one of: ");
-			for (size_t j = 0; j < r->in_nb; j++)
-				ec_buf_addf(&r->msg, "%s, ", r->in_name[j]);
-			ec_buf_adds(&r->msg, "total)");
-			merge_problem(t, r->level_field, r->msg.p);
-			return -1;
-		}
-	}
-	for (size_t j = 0; j < r->in_nb; j++) {
-		size_t vn = f[j].n;
-		ec_trim(f[j].p, &vn);
-		if ((vn == 0) == (j < depth)) {
-			ec_buf_reset(&r->msg);
-			ec_buf_addf(&r->msg, "%s in a row of level '%s'",
-			    vn ? "not blank" : "blank",
-			    depth ? r->in_name[depth - 1] : "total");
-			merge_problem(t, (int)j, r->msg.p);
-			bad = 1;
-		}
-	}
-	bad |= read_count(t, r, r->level_field + 1, &r->add[0]) != 0;
-	for (size_t i = 0; i < r->nm; i++)
-		bad |= read_count(t, r, r->m_field[i], &r->add[1 + i]) != 0;
-	if (bad)
+	if (ec_rollupcsv_read(&r->in, s->rec->fields, &row, merge_problem,
+	    t) != 0)
 		return -1;
-	if (depth != r->in_nb)
+	if (row.depth != r->in.nb)
 		return 0;
-	for (size_t k = 0; k < r->nb; k++) {
-		n = f[r->by_field[k]].n;
-		r->keys[k].p = ec_trim(f[r->by_field[k]].p, &n);
-		r->keys[k].n = n;
-	}
-	if (ec_rollup_add(r->groups, r->keys, r->add) != 0)
+	for (size_t k = 0; k < r->nb; k++)
+		r->keys[k] = row.keys[r->by_field[k]];
+	if (ec_rollup_add(r->groups, r->keys, row.counts) != 0)
 		tool_fatal(t, "%s:%zu: the counts add up to more than rollup "
 		    "can count (%llu)", t->file, s->rec->line,
 		    (unsigned long long)UINT64_MAX);
 	return 0;
-}
-
-static void
-write_count(struct ec_csv_writer *w, uint64_t v)
-{
-	char b[24], *p = b + sizeof b;
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	ec_csv_write_field(w, p, (size_t)(b + sizeof b - p));
-}
-
-static void
-write_header(struct tool *t, struct roll *r)
-{
-	for (size_t k = 0; k < r->nb; k++)
-		ec_csv_write_field(&t->out, r->by_name[k], strlen(r->by_name[k]));
-	ec_csv_write_field(&t->out, "level", 5);
-	ec_csv_write_field(&t->out, "records", 7);
-	for (size_t i = 0; i < r->nm; i++)
-		ec_csv_write_field(&t->out, r->m_name[i], strlen(r->m_name[i]));
-	ec_csv_end_record(&t->out);
 }
 
 static int
@@ -608,24 +494,14 @@ write_row(void *ctx, const struct ec_rollup_row *row)
 {
 	struct tool *t = ctx;
 	struct roll *r = t->ctx;
-	const char *level = row->depth ? r->by_name[row->depth - 1] : "total";
 
 	/* Not before the walk has found that the counts fit. */
 	if (!r->header_written) {
-		write_header(t, r);
+		ec_rollupcsv_write_header(&t->out, r->by_name, r->nb,
+		    r->m_name, r->nm);
 		r->header_written = 1;
 	}
-	for (size_t k = 0; k < r->nb; k++) {
-		if (k < row->depth)
-			ec_csv_write_field(&t->out, row->keys[k].p,
-			    row->keys[k].n);
-		else
-			ec_csv_write_field(&t->out, "", 0);
-	}
-	ec_csv_write_field(&t->out, level, strlen(level));
-	for (size_t i = 0; i < 1 + r->nm; i++)
-		write_count(&t->out, row->counts[i]);
-	ec_csv_end_record(&t->out);
+	ec_rollupcsv_write_row(&t->out, r->by_name, r->nb, row, 1 + r->nm);
 	/* A full disk or a closed pipe: stop; tool_finish reports it. */
 	return t->out.err ? 1 : 0;
 }
@@ -716,7 +592,7 @@ main(int argc, char **argv)
 	free_list(r.by_arg, r.nby_arg);
 	free_list(r.m_arg, r.nm_arg);
 	free_list(r.by_name, r.nb);
-	free_list(r.in_name, r.in_nb);
+	ec_rollupcsv_release(&r.in);
 	if (r.merge)
 		free_list(r.m_name, r.nm);
 	else
@@ -725,7 +601,6 @@ main(int argc, char **argv)
 	free(r.m_when);
 	free(r.m_field);
 	free(r.keys);
-	free(r.add);
 	ec_buf_release(&r.msg);
 	return status;
 }

@@ -1252,21 +1252,50 @@ static const unsigned char special[256] = {
 	['"'] = 1, [','] = 1, ['\r'] = 1, ['\n'] = 1,
 };
 
-void
-ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
+/* Whether p[0..n) needs quotes; *quotes is how many it holds. */
+static int
+needs_quotes(const char *p, size_t n, size_t *quotes)
 {
-	size_t i, quotes = 0;
 	int need = 0;
 
-	for (i = 0; i < n; i++) {
+	*quotes = 0;
+	for (size_t i = 0; i < n; i++) {
 		if (special[(unsigned char)p[i]]) {
 			need = 1;
-			quotes += p[i] == '"';
+			*quotes += p[i] == '"';
 		}
 	}
 	/* A BOM that began the file would be taken for the file's own. */
 	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		need = 1;
+	return need;
+}
+
+void
+ec_csv_quote_field(struct ec_buf *b, const char *p, size_t n)
+{
+	size_t quotes;
+
+	if (!needs_quotes(p, n, &quotes)) {
+		ec_buf_add(b, p, n);
+		return;
+	}
+	ec_buf_grow(b, n + quotes + 3);
+	ec_buf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			ec_buf_addc(b, '"');
+		ec_buf_addc(b, p[i]);
+	}
+	ec_buf_addc(b, '"');
+}
+
+void
+ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
+{
+	size_t i, quotes;
+	int need = needs_quotes(p, n, &quotes);
+
 	reserve(w, n + quotes + 3);
 	w->last_empty = n == 0;
 	if (w->nfields++)

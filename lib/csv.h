@@ -154,6 +154,12 @@ void ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n);
 void ec_csv_write_clean(struct ec_csv_writer *w, const char *p, size_t n);
 void ec_csv_write_fields(struct ec_csv_writer *w, const struct ec_str *f,
 	size_t n);
+/*
+ * Appends p[0..n) to b as the writer would write it as a field, quoted
+ * when it needs to be, with no delimiter: for a caller that gathers a
+ * CSV record in a buffer of its own.
+ */
+void ec_csv_quote_field(struct ec_buf *b, const char *p, size_t n);
 void ec_csv_end_record(struct ec_csv_writer *w);
 /* Raw bytes (a BOM, say), unquoted. */
 void ec_csv_write_raw(struct ec_csv_writer *w, const void *p, size_t n);

@@ -1,5 +1,5 @@
 /*
- * report.h - what a person reads (CONTRACT §8): the supervision summary
+ * report.h - what a person reads (report(1)): the supervision summary
  * of a rollup, and the printable visit sheets of a visit-due output, as
  * text, Markdown, HTML or CSV.
  *

@@ -683,6 +683,37 @@ test_writer(void **state)
 	unlink(path);
 }
 
+/* A field quoted into a buffer is quoted as the writer quotes it. */
+static void
+test_quote_field(void **state)
+{
+	static const char *const fields[] = {
+		"plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", " sp ", "",
+		"\xef\xbb\xbf" "bom",
+	};
+	char path[] = "/tmp/test_csvq.XXXXXX";
+	int fd = mkstemp(path);
+	struct ec_csv_writer w;
+	struct ec_buf b = EC_BUF_INIT;
+	char buf[256];
+
+	assert_true(fd >= 0);
+	unlink(path);
+	ec_csv_writer_init(&w, fd);
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		if (i)
+			ec_buf_addc(&b, ',');
+		ec_csv_write_field(&w, fields[i], strlen(fields[i]));
+		ec_csv_quote_field(&b, fields[i], strlen(fields[i]));
+	}
+	assert_int_equal(ec_csv_writer_flush(&w), 0);
+	ec_csv_writer_release(&w);
+	assert_int_equal(pread(fd, buf, sizeof buf, 0), (ssize_t)b.len);
+	assert_memory_equal(buf, b.p, b.len);
+	ec_buf_release(&b);
+	close(fd);
+}
+
 /* A field starting with a BOM is quoted: at the start of a file, a
  * reader would take it for the file's BOM and drop it. */
 static void
@@ -822,6 +853,7 @@ main(void)
 		cmocka_unit_test(test_record_across_batches),
 		cmocka_unit_test(test_field_count),
 		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_quote_field),
 		cmocka_unit_test(test_writer_full),
 		cmocka_unit_test(test_writer_bom),
 		cmocka_unit_test(test_plain),
