@@ -194,28 +194,13 @@ on_signal(int sig)
 	raise(sig);
 }
 
-/* Appends a field as the CSV writer writes it (csv.h). */
+/* Appends a field, after a comma unless it is the first. */
 static void
 put_field(struct ec_buf *b, const char *p, size_t n, int *nf)
 {
-	int quote = 0;
-
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' ||
-		    p[i] == '\n';
 	if ((*nf)++)
 		ec_buf_addc(b, ',');
-	if (!quote) {
-		ec_buf_add(b, p, n);
-		return;
-	}
-	ec_buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			ec_buf_addc(b, '"');
-		ec_buf_addc(b, p[i]);
-	}
-	ec_buf_addc(b, '"');
+	ec_csv_quote(b, p, n);
 }
 
 static void

@@ -1321,37 +1321,67 @@ static const unsigned char special[256] = {
 	['"'] = 1, [','] = 1, ['\r'] = 1, ['\n'] = 1,
 };
 
-void
-ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
+/* Whether p[0..n) must be quoted; *quotes: the quotes it holds. */
+static int
+needs_quotes(const char *p, size_t n, size_t *quotes)
 {
-	size_t i, quotes = 0;
 	int need = 0;
 
-	for (i = 0; i < n; i++) {
+	*quotes = 0;
+	for (size_t i = 0; i < n; i++) {
 		if (special[(unsigned char)p[i]]) {
 			need = 1;
-			quotes += p[i] == '"';
+			*quotes += p[i] == '"';
 		}
 	}
 	/* A BOM that began the file would be taken for the file's own. */
 	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		need = 1;
+	return need;
+}
+
+/* Puts the field at dst, which has room for it quoted; returns its length. */
+static size_t
+put_field(char *dst, const char *p, size_t n, int need)
+{
+	size_t len = 0;
+
+	if (!need) {
+		memcpy(dst, p, n);
+		return n;
+	}
+	dst[len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			dst[len++] = '"';
+		dst[len++] = p[i];
+	}
+	dst[len++] = '"';
+	return len;
+}
+
+void
+ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
+{
+	size_t quotes;
+	int need = needs_quotes(p, n, &quotes);
+
 	reserve(w, n + quotes + 3);
 	w->last_empty = n == 0;
 	if (w->nfields++)
 		w->buf[w->len++] = ',';
-	if (!need) {
-		memcpy(w->buf + w->len, p, n);
-		w->len += n;
-		return;
-	}
-	w->buf[w->len++] = '"';
-	for (i = 0; i < n; i++) {
-		if (p[i] == '"')
-			w->buf[w->len++] = '"';
-		w->buf[w->len++] = p[i];
-	}
-	w->buf[w->len++] = '"';
+	w->len += put_field(w->buf + w->len, p, n, need);
+}
+
+void
+ec_csv_quote(struct ec_buf *b, const char *p, size_t n)
+{
+	size_t quotes;
+	int need = needs_quotes(p, n, &quotes);
+
+	ec_buf_grow(b, n + quotes + 2);
+	b->len += put_field(b->p + b->len, p, n, need);
+	b->p[b->len] = '\0';
 }
 
 void

@@ -178,6 +178,11 @@ void ec_csv_write_clean(struct ec_csv_writer *w, const char *p, size_t n);
 void ec_csv_write_fields(struct ec_csv_writer *w, const struct ec_str *f,
 	size_t n);
 void ec_csv_end_record(struct ec_csv_writer *w);
+/*
+ * Appends to b the field p[0..n) as ec_csv_write_field writes it, without
+ * the comma before it: for a record put together in memory.
+ */
+void ec_csv_quote(struct ec_buf *b, const char *p, size_t n);
 /* Raw bytes (a BOM, say), unquoted. */
 void ec_csv_write_raw(struct ec_csv_writer *w, const void *p, size_t n);
 /* Writes out the buffer; 0, or -1 with the errno in w->err. */
