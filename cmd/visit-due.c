@@ -82,7 +82,6 @@ struct due {
 	struct ec_visits *index;
 	struct ec_risk risk;
 	struct ec_due rules;
-	struct ec_sheet_rules idrules;	/* the ID number alone */
 
 	/* --split-by */
 	struct ec_split *split;
@@ -122,24 +121,6 @@ on_signal(int sig)
 	ec_split_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-/* Appends a field, after a comma unless it is the first. */
-static void
-put_field(struct ec_buf *b, const char *p, size_t n, int *nf)
-{
-	if ((*nf)++)
-		ec_buf_addc(b, ',');
-	ec_csv_quote(b, p, n);
-}
-
-static void
-end_line(struct ec_buf *b, int nf, int last_empty)
-{
-	/* One empty field alone would be a blank line, which readers skip. */
-	if (nf == 1 && last_empty)
-		ec_buf_add(b, "\"\"", 2);
-	ec_buf_addc(b, '\n');
 }
 
 /* The header of field f of sheet s, trimmed, for messages. */
@@ -341,18 +322,8 @@ static void
 split_head(struct tool *t, struct due *d, struct ec_sheet *s)
 {
 	struct ec_buf b = EC_BUF_INIT;
-	int nf = 0;
 
-	if (t->bom)
-		ec_buf_add(&b, "\xef\xbb\xbf", 3);
-	for (size_t i = 0; i < s->nfields; i++)
-		if (!s->drop[i])
-			put_field(&b, s->header[i], strlen(s->header[i]), &nf);
-	for (size_t i = 0; i < EC_DUE_NCOLS; i++) {
-		const char *name = t->pol->columns[d->rules.cols[i]].name;
-		put_field(&b, name, strlen(name), &nf);
-	}
-	end_line(&b, nf, 0);
+	ec_due_header_text(&d->rules, s, t->bom, &b);
 	d->split = ec_split_new(d->out_dir, b.p, b.len, SPLIT_OPEN);
 	ec_buf_release(&b);
 }
@@ -377,67 +348,21 @@ bind(struct tool *t, struct ec_sheet *s)
 	return 0;
 }
 
-/* Passes on the problems of the ID number only (see id_problem). */
-static void
-id_filter(void *ctx, const struct ec_problem *p)
-{
-	struct tool *t = ctx;
-	struct due *d = t->ctx;
-
-	if (p->sev == EC_ERROR && p->field == t->sheet->col_field[d->rules.id_col])
-		tool_problem(t, p);
-}
-
-/* Says what is wrong with the record's ID number (blank or bad). */
-static void
-id_problem(struct tool *t, struct due *d, struct ec_sheet *s)
-{
-	int f = s->col_field[d->rules.id_col];
-
-	if (s->bad[d->rules.id_col]) {
-		/* The sheet's own words, as elder-classify says them. */
-		ec_sheet_check(s, &d->idrules, 0, id_filter, t);
-	} else {
-		struct ec_problem p = { EC_ERROR, "blank", f,
-		    "required value is blank" };
-		tool_problem(t, &p);
-	}
-}
-
-/* Says why no interval rule holds: a value they read is blank or bad. */
-static void
-interval_problem(struct tool *t, struct due *d, struct ec_sheet *s)
-{
-	struct ec_buf m = EC_BUF_INIT;
-	int field = ec_due_no_interval(&d->rules, s, &m);
-	struct ec_problem pr = { EC_ERROR, "interval", field, m.p };
-
-	tool_problem(t, &pr);
-	ec_buf_release(&m);
-}
-
-/* The text of a column's value, in d->scratch. */
-static void
-value_text(struct due *d, struct ec_sheet *s, int col)
-{
-	struct ec_value v;
-
-	ec_sheet_value(s, col, &v);
-	ec_buf_reset(&d->scratch);
-	ec_value_write(s, &v, &d->scratch);
-}
-
 /* The --split-by group of the current record. */
 static size_t
 split_group(struct due *d, struct ec_sheet *s)
 {
+	struct ec_value v;
+
 	if (d->split_field >= 0) {
 		const struct ec_str *cell = &s->rec->fields[d->split_field];
 		size_t n = cell->n;
 		const char *p = ec_trim(cell->p, &n);
 		return ec_split_group(d->split, p, n);
 	}
-	value_text(d, s, d->split_col);
+	ec_sheet_value(s, d->split_col, &v);
+	ec_buf_reset(&d->scratch);
+	ec_value_write(s, &v, &d->scratch);
 	return ec_split_group(d->split, d->scratch.p ? d->scratch.p : "",
 	    d->scratch.len);
 }
@@ -460,24 +385,10 @@ static void
 take(struct tool *t, struct due *d, struct ec_sheet *s,
     const struct ec_due_result *r, size_t group)
 {
-	const struct ec_csv_record *rec = s->rec;
 	struct ec_buf *b = &d->text;
-	int nf = 0, last_empty = 0;
 
 	ec_buf_reset(b);
-	for (size_t i = 0; i < rec->nfields; i++) {
-		if (s->drop[i])
-			continue;
-		put_field(b, rec->fields[i].p, rec->fields[i].n, &nf);
-		last_empty = rec->fields[i].n == 0;
-	}
-	for (size_t k = 0; k < EC_DUE_NCOLS; k++) {
-		value_text(d, s, d->rules.cols[k]);
-		put_field(b, d->scratch.p ? d->scratch.p : "", d->scratch.len,
-		    &nf);
-		last_empty = d->scratch.len == 0;
-	}
-	end_line(b, nf, last_empty);
+	ec_due_record_text(&d->rules, s, b);
 	d->taken++;
 	if (d->sel != EC_DUE_OVERDUE)
 		split_write(t, d, group, b->p, b->len);
@@ -490,20 +401,12 @@ static int
 record(struct tool *t, struct ec_sheet *s)
 {
 	struct due *d = t->ctx;
-	struct ec_value id;
 	const struct ec_due_result *r;
 	size_t group = SIZE_MAX;
 
-	ec_sheet_value(s, d->rules.id_col, &id);
-	if (id.blank) {
-		id_problem(t, d, s);
+	if (ec_due_check(&d->rules, s, tool_problem, t) != 0)
 		return -1;
-	}
 	r = ec_due_compute(&d->rules, s);
-	if (r->prog && !r->has_interval) {
-		interval_problem(t, d, s);
-		return -1;
-	}
 	/*
 	 * Every value gets its file, selected or not: a village with
 	 * nobody to list today gets a list with nobody on it, not
@@ -729,9 +632,6 @@ main(int argc, char **argv)
 	d.index = ec_visits_new(t.asof, t.pol->alert_window_days,
 	    t.pol->report_within_days);
 	ec_due_init(&d.rules, t.pol, d.index);
-	d.idrules.required = &d.rules.id_col;
-	d.idrules.nrequired = 1;
-	d.idrules.unique = -1;
 	ec_risk_init(&d.risk, t.pol);
 	t.ctx = &d;
 	cleanup_due = &d;

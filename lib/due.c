@@ -58,6 +58,7 @@ ec_due_release(struct ec_due *d)
 {
 	free(d->interval_reads);
 	d->interval_reads = NULL;
+	ec_buf_release(&d->scratch);
 	d->sheet = NULL;
 }
 
@@ -319,14 +320,16 @@ ec_due_missing(struct ec_sheet *s, const struct ec_due *d,
 	return w.count;
 }
 
-int
-ec_due_no_interval(const struct ec_due *d, struct ec_sheet *s,
-    struct ec_buf *msg)
+/* Why no interval rule holds: a value they read is blank or bad. */
+static void
+no_interval(const struct ec_due *d, struct ec_sheet *s, ec_problem_fn fn,
+    void *ctx)
 {
 	const struct ec_policy *p = d->pol;
+	struct ec_buf m = EC_BUF_INIT;
 	int field = -1;
 
-	ec_buf_adds(msg, "no visit interval rule holds");
+	ec_buf_adds(&m, "no visit interval rule holds");
 	/* The first column the rules read that is blank for this record. */
 	for (size_t c = 0; c < p->ncolumns && field < 0; c++) {
 		if (!d->interval_reads[c])
@@ -340,15 +343,123 @@ ec_due_no_interval(const struct ec_due *d, struct ec_sheet *s,
 			const struct ec_str *cell = &s->rec->fields[f];
 			size_t n = cell->n;
 			const char *txt = ec_trim(cell->p, &n);
-			ec_buf_addf(msg, ": %s holds ", p->columns[c].name);
-			ec_diag_quote(msg, txt, n);
-			ec_buf_adds(msg, ", which is not one of its values");
+			ec_buf_addf(&m, ": %s holds ", p->columns[c].name);
+			ec_diag_quote(&m, txt, n);
+			ec_buf_adds(&m, ", which is not one of its values");
 		} else {
-			ec_buf_addf(msg, ": %s is blank", p->columns[c].name);
+			ec_buf_addf(&m, ": %s is blank", p->columns[c].name);
 		}
 		field = f >= 0 ? f : -2;
 	}
-	return field >= 0 ? field : -1;
+	struct ec_problem pr = { EC_ERROR, "interval", field >= 0 ? field : -1,
+	    m.p };
+	fn(ctx, &pr);
+	ec_buf_release(&m);
+}
+
+/* Passes on the errors of one field only. */
+struct only {
+	ec_problem_fn fn;
+	void *ctx;
+	int field;
+};
+
+static void
+only_field(void *ctx, const struct ec_problem *p)
+{
+	struct only *o = ctx;
+
+	if (p->sev == EC_ERROR && p->field == o->field)
+		o->fn(o->ctx, p);
+}
+
+int
+ec_due_check(struct ec_due *d, struct ec_sheet *s, ec_problem_fn fn,
+    void *ctx)
+{
+	struct ec_value id;
+	const struct ec_due_result *r;
+	int f = s->col_field[d->id_col];
+
+	ec_sheet_value(s, d->id_col, &id);
+	if (id.blank && s->bad[d->id_col]) {
+		struct only o = { fn, ctx, f };
+		/* Where d is now: the sheet knows its rules by address. */
+		d->idrules.required = &d->id_col;
+		/* The sheet's own words, as elder-classify says them. */
+		ec_sheet_check(s, &d->idrules, 0, only_field, &o);
+		return -1;
+	}
+	if (id.blank) {
+		struct ec_problem p = { EC_ERROR, "blank", f,
+		    "required value is blank" };
+		fn(ctx, &p);
+		return -1;
+	}
+	r = ec_due_compute(d, s);
+	if (r->prog && !r->has_interval) {
+		no_interval(d, s, fn, ctx);
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends a field, after a comma unless it is the first. */
+static void
+put_field(struct ec_buf *b, const char *p, size_t n, int *nf)
+{
+	if ((*nf)++)
+		ec_buf_addc(b, ',');
+	ec_csv_quote(b, p, n);
+}
+
+static void
+end_line(struct ec_buf *b, int nf, int last_empty)
+{
+	/* One empty field alone would be a blank line, which readers skip. */
+	if (nf == 1 && last_empty)
+		ec_buf_add(b, "\"\"", 2);
+	ec_buf_addc(b, '\n');
+}
+
+void
+ec_due_record_text(struct ec_due *d, struct ec_sheet *s, struct ec_buf *b)
+{
+	const struct ec_csv_record *rec = s->rec;
+	int nf = 0, last_empty = 0;
+
+	for (size_t i = 0; i < rec->nfields; i++) {
+		if (s->drop[i])
+			continue;
+		put_field(b, rec->fields[i].p, rec->fields[i].n, &nf);
+		last_empty = rec->fields[i].n == 0;
+	}
+	for (size_t k = 0; k < EC_DUE_NCOLS; k++) {
+		struct ec_value v;
+		ec_sheet_value(s, d->cols[k], &v);
+		ec_buf_reset(&d->scratch);
+		ec_value_write(s, &v, &d->scratch);
+		put_field(b, d->scratch.p ? d->scratch.p : "", d->scratch.len,
+		    &nf);
+		last_empty = d->scratch.len == 0;
+	}
+	end_line(b, nf, last_empty);
+}
+
+void
+ec_due_header_text(const struct ec_due *d, const struct ec_sheet *s,
+    int bom, struct ec_buf *b)
+{
+	int nf = 0;
+
+	if (bom)
+		ec_buf_add(b, "\xef\xbb\xbf", 3);
+	for (size_t i = 0; i < s->nfields; i++)
+		if (!s->drop[i])
+			put_field(b, s->header[i], strlen(s->header[i]), &nf);
+	for (size_t i = 0; i < EC_DUE_NCOLS; i++)
+		put_field(b, colnames[i], strlen(colnames[i]), &nf);
+	end_line(b, nf, 0);
 }
 
 int

@@ -84,6 +84,8 @@ struct ec_due {
 	const struct ec_vocab *situations;
 	int none_tok;
 	unsigned char *interval_reads;	/* per column: an interval rule reads it */
+	struct ec_sheet_rules idrules;	/* the ID number alone */
+	struct ec_buf scratch;
 
 	/* The result for the record of generation gen of sheet. */
 	const struct ec_sheet *sheet;
@@ -118,12 +120,25 @@ size_t ec_due_missing(struct ec_sheet *s, const struct ec_due *d,
 	const struct ec_risk *risk, struct ec_buf *msg);
 
 /*
- * Why no interval rule holds for a record of the programme: appends the
- * sentence to msg and returns the field it concerns (the first blank or
- * bad column the rules read), or -1.
+ * Whether visit-due can take the current record of s: its ID number is
+ * neither blank nor bad, and for a person of the programme an interval
+ * rule holds.  Returns 0, or -1 after reporting to fn why not: what the
+ * sheet says of a bad ID number, or which column the interval rules read
+ * is blank or bad.
  */
-int ec_due_no_interval(const struct ec_due *d, struct ec_sheet *s,
-	struct ec_buf *msg);
+int ec_due_check(struct ec_due *d, struct ec_sheet *s, ec_problem_fn fn,
+	void *ctx);
+
+/*
+ * Appends the current record of s as the CSV writer would write it: its
+ * fields not dropped, then the columns of d, and the line end.
+ */
+void ec_due_record_text(struct ec_due *d, struct ec_sheet *s,
+	struct ec_buf *b);
+
+/* The same of the header of s, after a UTF-8 BOM when bom. */
+void ec_due_header_text(const struct ec_due *d, const struct ec_sheet *s,
+	int bom, struct ec_buf *b);
 
 /* 1 when sel lists a record with results r (within: --due-within's). */
 int ec_due_selected(const struct ec_due_result *r, enum ec_due_select sel,
