@@ -1252,7 +1252,7 @@ static const unsigned char special[256] = {
 	['"'] = 1, [','] = 1, ['\r'] = 1, ['\n'] = 1,
 };
 
-/* Whether p[0..n) needs quotes; *quotes is how many it holds. */
+/* Whether p[0..n) must be quoted; *quotes: the quotes it holds. */
 static int
 needs_quotes(const char *p, size_t n, size_t *quotes)
 {
@@ -1271,47 +1271,48 @@ needs_quotes(const char *p, size_t n, size_t *quotes)
 	return need;
 }
 
-void
-ec_csv_quote_field(struct ec_buf *b, const char *p, size_t n)
+/* Puts the field at dst, which has room for it quoted; returns its length. */
+static size_t
+put_field(char *dst, const char *p, size_t n, int need)
 {
-	size_t quotes;
+	size_t len = 0;
 
-	if (!needs_quotes(p, n, &quotes)) {
-		ec_buf_add(b, p, n);
-		return;
+	if (!need) {
+		memcpy(dst, p, n);
+		return n;
 	}
-	ec_buf_grow(b, n + quotes + 3);
-	ec_buf_addc(b, '"');
+	dst[len++] = '"';
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '"')
-			ec_buf_addc(b, '"');
-		ec_buf_addc(b, p[i]);
+			dst[len++] = '"';
+		dst[len++] = p[i];
 	}
-	ec_buf_addc(b, '"');
+	dst[len++] = '"';
+	return len;
 }
 
 void
 ec_csv_write_field(struct ec_csv_writer *w, const char *p, size_t n)
 {
-	size_t i, quotes;
+	size_t quotes;
 	int need = needs_quotes(p, n, &quotes);
 
 	reserve(w, n + quotes + 3);
 	w->last_empty = n == 0;
 	if (w->nfields++)
 		w->buf[w->len++] = ',';
-	if (!need) {
-		memcpy(w->buf + w->len, p, n);
-		w->len += n;
-		return;
-	}
-	w->buf[w->len++] = '"';
-	for (i = 0; i < n; i++) {
-		if (p[i] == '"')
-			w->buf[w->len++] = '"';
-		w->buf[w->len++] = p[i];
-	}
-	w->buf[w->len++] = '"';
+	w->len += put_field(w->buf + w->len, p, n, need);
+}
+
+void
+ec_csv_quote_field(struct ec_buf *b, const char *p, size_t n)
+{
+	size_t quotes;
+	int need = needs_quotes(p, n, &quotes);
+
+	ec_buf_grow(b, n + quotes + 2);
+	b->len += put_field(b->p + b->len, p, n, need);
+	b->p[b->len] = '\0';
 }
 
 void

@@ -741,6 +741,30 @@ test_writer_bom(void **state)
 	unlink(path);
 }
 
+/* Exact bytes of fields quoted in memory, after what a buffer held. */
+static void
+test_quote(void **state)
+{
+	static const char *const fields[] = {
+		"plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", " sp ", "",
+		"\xef\xbb\xbfid", "x\xef\xbb\xbf",
+	};
+	static const char *const want[] = {
+		"plain", "\"a,b\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"",
+		"\"cr\r\"", " sp ", "", "\"\xef\xbb\xbfid\"", "x\xef\xbb\xbf",
+	};
+	struct ec_buf b = EC_BUF_INIT;
+
+	for (size_t i = 0; i < EC_ARRAY_LEN(fields); i++) {
+		ec_buf_reset(&b);
+		ec_buf_adds(&b, "<");
+		ec_csv_quote_field(&b, fields[i], strlen(fields[i]));
+		assert_int_equal(b.len, strlen(want[i]) + 1);
+		assert_string_equal(b.p + 1, want[i]);
+	}
+	ec_buf_release(&b);
+}
+
 /* Which records say they are their line cut at the delimiters. */
 static void
 test_plain(void **state)
@@ -856,6 +880,7 @@ main(void)
 		cmocka_unit_test(test_quote_field),
 		cmocka_unit_test(test_writer_full),
 		cmocka_unit_test(test_writer_bom),
+		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_pipe_grown),
 	};
