@@ -14,7 +14,6 @@
 #include "idset.h"
 #include "scan.h"
 #include "text.h"
-#include "width.h"
 
 static void
 on_signal(int sig)

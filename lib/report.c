@@ -20,7 +20,6 @@
 #include "outfile.h"
 #include "sheet.h"
 #include "text.h"
-#include "width.h"
 
 #define TEXT_COLUMNS	80	/* a terminal's width: text fits it */
 #define GAP		2	/* spaces between text columns */
