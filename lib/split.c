@@ -83,11 +83,10 @@ reserved(const char *s, size_t n)
 static size_t
 char_len(const char *s, size_t n)
 {
-	unsigned char c = (unsigned char)s[0];
-	size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 :
-	    c >= 0xc0 ? 2 : 0;
+	size_t len = ec_utf8_len((unsigned char)s[0]);
 
-	if (len == 0 || len > n || ec_utf8_check(s, len) != len)
+	/* A continuation byte claims 1 and fails the check. */
+	if (len > n || ec_utf8_check(s, len) != len)
 		return 0;
 	return len;
 }
@@ -127,11 +126,8 @@ ec_safe_name(const char *s, size_t n, char *out)
 	if (reserved(buf + start, o - start)) {
 		start--;
 		/* Room for the '_': cut the last character. */
-		while (o - start > EC_SAFE_NAME_MAX) {
-			o--;
-			while (((unsigned char)buf[o] & 0xc0) == 0x80)
-				o--;
-		}
+		o = start + ec_utf8_clip(buf + start, o - start,
+		    EC_SAFE_NAME_MAX);
 	}
 	memcpy(out, buf + start, o - start);
 	out[o - start] = '\0';
