@@ -13,6 +13,7 @@
 #include "date.h"
 #include "idnum.h"
 #include "idset.h"
+#include "outfile.h"
 #include "split.h"
 #include "text.h"
 #include "visits.h"
@@ -590,7 +591,7 @@ test_split_cleanup(void **state)
 		    err, sizeof err), 0);
 	}
 	/* What a signal handler does: every temporary file goes. */
-	ec_split_cleanup();
+	ec_outfile_cleanup();
 	assert_string_equal(listing(dir), "");
 	/* The commit then finds its files gone, and says so. */
 	assert_int_equal(ec_split_commit(sp, err, sizeof err), -1);
