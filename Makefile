@@ -41,7 +41,7 @@ ifdef LTO
 ALL_CFLAGS += -flto=auto
 AR        = gcc-ar
 endif
-LDLIBS   += -lcsv -lyaml -lpthread
+LDLIBS   += -lcsv -lyaml -lutf8proc -lpthread
 
 B        ?= build
 LIB_SRC   = $(wildcard lib/*.c)

@@ -11,7 +11,6 @@
 
 #include "idset.h"
 #include "text.h"
-#include "width.h"
 
 static void
 on_signal(int sig)

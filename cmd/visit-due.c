@@ -118,7 +118,6 @@ static void
 on_signal(int sig)
 {
 	ec_outfile_cleanup();
-	ec_split_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

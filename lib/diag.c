@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "text.h"
+
 void
 ec_diag_init(struct ec_diag *d, const char *prog, FILE *out, size_t cap)
 {
@@ -39,12 +41,7 @@ ec_diag_data(struct ec_diag *d, enum ec_severity sev, const char *kind,
 		d->warnings++;
 	if (k->count++ == 0) {
 		/* Keep whole characters: the sample is printed at the end. */
-		size_t n = strlen(msg);
-		if (n >= sizeof k->sample) {
-			n = sizeof k->sample - 1;
-			while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80)
-				n--;
-		}
+		size_t n = ec_utf8_clip(msg, strlen(msg), sizeof k->sample - 1);
 		memcpy(k->sample, msg, n);
 		k->sample[n] = '\0';
 	}
@@ -93,8 +90,7 @@ ec_diag_quote(struct ec_buf *b, const char *p, size_t n)
 	ec_buf_addc(b, '\'');
 	while (i < n) {
 		unsigned char c = (unsigned char)p[i];
-		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 :
-		    c >= 0xc0 ? 2 : 1;
+		size_t len = ec_utf8_len(c);
 		if (shown >= 40) {
 			ec_buf_adds(b, "...");
 			break;

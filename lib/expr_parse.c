@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 /* Longest name or literal quoted whole in a message. */
@@ -69,12 +70,7 @@ fail(struct parser *p, size_t off, const char *fmt, ...)
 static int
 show(const char *s, size_t n)
 {
-	if (n <= SHOW_MAX)
-		return (int)n;
-	n = SHOW_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
+	return (int)ec_utf8_clip(s, n, SHOW_MAX);
 }
 
 static const char *

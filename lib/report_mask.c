@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "width.h"
+#include "text.h"
 
 void
 ec_mask_id(const char *s, size_t n, struct ec_buf *out)

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "text.h"
-#include "width.h"
 
 static const struct {
 	const char *name;

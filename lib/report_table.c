@@ -1,6 +1,6 @@
 /*
  * report_table.c - the table every report is made into, and its
- * renderers: text aligned by display width (width.h), split into blocks
+ * renderers: text aligned by display width (text.h), split into blocks
  * that each repeat the key columns when wider than a terminal; Markdown;
  * CSV; HTML, one file with its CSS inline and nothing that would reach
  * the network.
@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "text.h"
-#include "width.h"
 
 #define TEXT_COLUMNS	80	/* a terminal's width: text fits it */
 #define GAP		2	/* spaces between text columns */

@@ -571,12 +571,9 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 			break;
 		case EC_ID_LENGTH:
 			if (pr) {
-				size_t chars = 0;
-				for (size_t i = 0; i < n; i++)
-					chars += ((unsigned char)p[i] & 0xc0) != 0x80;
 				ec_buf_addf(&s->msg, "ID number has %zu "
 				    "characters; it needs 18 (or 15 digits)",
-				    chars);
+				    ec_utf8_chars(p, n));
 				say(s, pr, EC_ERROR, "id-length");
 			}
 			return -1;

@@ -14,51 +14,6 @@
 
 #define BUF_FLUSH	(64 * 1024)	/* a group's buffer is written out here */
 
-/*
- * The temporary files not yet committed, for ec_split_cleanup.  A signal
- * may come on any thread (the CSV reader has its own), so the list is
- * never moved: chunks that are allocated, filled with zeros, and only
- * then published, and slots set to a path that is never freed while
- * listed.  Beyond REG_CHUNKS * REG_CHUNK files the rest are not listed:
- * a signal then leaves their temporary files (the targets are untouched).
- */
-#define REG_CHUNK	1024
-#define REG_CHUNKS	4096
-
-typedef char *volatile regslot;
-static regslot *volatile reg[REG_CHUNKS];
-static size_t reg_next;
-
-static size_t
-reg_add(char *path)
-{
-	size_t i = reg_next, c = i / REG_CHUNK;
-
-	if (c >= REG_CHUNKS)
-		return SIZE_MAX;
-	if (!reg[c])
-		reg[c] = ec_xcalloc(REG_CHUNK, sizeof(regslot));
-	reg[c][i % REG_CHUNK] = path;
-	reg_next++;
-	return i;
-}
-
-static void
-reg_remove(size_t i)
-{
-	if (i != SIZE_MAX)
-		reg[i / REG_CHUNK][i % REG_CHUNK] = NULL;
-}
-
-void
-ec_split_cleanup(void)
-{
-	for (size_t c = 0; c < REG_CHUNKS && reg[c]; c++)
-		for (size_t i = 0; i < REG_CHUNK; i++)
-			if (reg[c][i])
-				unlink(reg[c][i]);
-}
-
 /* Safe names */
 
 static const char *const devices[] = { "CON", "PRN", "AUX", "NUL" };
@@ -83,11 +38,10 @@ reserved(const char *s, size_t n)
 static size_t
 char_len(const char *s, size_t n)
 {
-	unsigned char c = (unsigned char)s[0];
-	size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 :
-	    c >= 0xc0 ? 2 : 0;
+	size_t len = ec_utf8_len((unsigned char)s[0]);
 
-	if (len == 0 || len > n || ec_utf8_check(s, len) != len)
+	/* A continuation byte claims 1 and fails the check. */
+	if (len > n || ec_utf8_check(s, len) != len)
 		return 0;
 	return len;
 }
@@ -127,11 +81,8 @@ ec_safe_name(const char *s, size_t n, char *out)
 	if (reserved(buf + start, o - start)) {
 		start--;
 		/* Room for the '_': cut the last character. */
-		while (o - start > EC_SAFE_NAME_MAX) {
-			o--;
-			while (((unsigned char)buf[o] & 0xc0) == 0x80)
-				o--;
-		}
+		o = start + ec_utf8_clip(buf + start, o - start,
+		    EC_SAFE_NAME_MAX);
 	}
 	memcpy(out, buf + start, o - start);
 	out[o - start] = '\0';
@@ -153,9 +104,7 @@ struct group {
 	size_t vlen;
 	char *name;		/* NAME.csv */
 	char *path;		/* dir/NAME.csv */
-	struct ec_outfile of;
-	char *tmp;		/* a copy of of.tmp, listed for cleanup */
-	size_t reg;		/* its slot in the list, or SIZE_MAX */
+	struct ec_outfile of;	/* of.tmp, listed for ec_outfile_cleanup */
 	enum gstate state;
 	struct ec_buf buf;	/* bytes not yet written */
 	uint64_t used;		/* when last written, for closing the oldest */
@@ -269,13 +218,11 @@ ec_split_free(struct ec_split *sp)
 		struct group *g = sp->g[i];
 		if (g->state != G_NEW && g->state != G_DONE) {
 			/* Closed files have of.fd -1: abort only unlinks. */
-			reg_remove(g->reg);
 			ec_outfile_abort(&g->of);
 		}
 		free(g->value);
 		free(g->name);
 		free(g->path);
-		free(g->tmp);
 		ec_buf_release(&g->buf);
 		free(g);
 	}
@@ -329,7 +276,6 @@ ec_split_group(struct ec_split *sp, const char *s, size_t n)
 	g->value = ec_xmemdup(s, n);
 	g->vlen = n;
 	g->of.fd = -1;
-	g->reg = SIZE_MAX;
 	ec_safe_name(s, n, base);
 	ec_buf_addf(&name, "%s.csv", base);
 	for (unsigned k = 2; !take_name(sp, name.p); k++) {
@@ -378,15 +324,11 @@ io_error(const struct group *g, char *err, size_t errlen)
 static int
 flush(struct group *g, char *err, size_t errlen)
 {
-	size_t off = 0;
+	int e = ec_write_all(g->of.fd, g->buf.p, g->buf.len);
 
-	while (off < g->buf.len) {
-		ssize_t w = write(g->of.fd, g->buf.p + off, g->buf.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return io_error(g, err, errlen);
-		off += (size_t)w;
+	if (e != 0) {
+		errno = e;
+		return io_error(g, err, errlen);
 	}
 	ec_buf_reset(&g->buf);
 	return 0;
@@ -440,11 +382,9 @@ open_group(struct ec_split *sp, size_t k, char *err, size_t errlen)
 		/* Never into a FIFO or a device found under the name. */
 		if (ec_outfile_replace(&g->of, g->path, err, errlen) != 0)
 			return -1;
-		g->tmp = ec_xstrdup(g->of.tmp);
-		g->reg = reg_add(g->tmp);
 		ec_buf_add(&g->buf, sp->head, sp->headlen);
 	} else {
-		g->of.fd = open(g->tmp, O_WRONLY | O_APPEND);
+		g->of.fd = open(g->of.tmp, O_WRONLY | O_APPEND);
 		if (g->of.fd < 0)
 			return io_error(g, err, errlen);
 	}
@@ -487,8 +427,7 @@ ec_split_commit(struct ec_split *sp, char *err, size_t errlen)
 		forget_open(sp, k);
 		ec_buf_release(&g->buf);
 		if (ec_outfile_ready(&g->of, err, errlen) != 0) {
-			/* removed: a signal must not remove it again */
-			reg_remove(g->reg);
+			/* removed, and no longer listed */
 			g->state = G_DONE;
 			return -1;
 		}
@@ -500,7 +439,6 @@ ec_split_commit(struct ec_split *sp, char *err, size_t errlen)
 			continue;
 		/* Listed until renamed: a signal now removes a lost name. */
 		int rc = ec_outfile_commit(&g->of, err, errlen);
-		reg_remove(g->reg);
 		g->state = G_DONE;
 		if (rc != 0)
 			return -1;

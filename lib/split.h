@@ -18,8 +18,8 @@
  * temporary files are open at once, each with a 64 KiB buffer; when one
  * more is needed the least recently written is flushed and closed, and
  * opened again in append mode when its value comes back.  The temporary
- * files of every writer not yet committed are listed for
- * ec_split_cleanup, which a signal handler may call.
+ * files not yet committed are listed with every other output file's for
+ * ec_outfile_cleanup (outfile.h), which a signal handler may call.
  *
  * Ownership: a writer owns its groups, names and buffers; the values and
  * bytes given to it are copied.  Errors: the functions that touch files
@@ -86,8 +86,5 @@ int ec_split_write(struct ec_split *sp, size_t group, const void *p,
  * signal among the renames, leaves some files new and some old.
  */
 int ec_split_commit(struct ec_split *sp, char *err, size_t errlen);
-
-/* Removes every temporary file not committed: async-signal-safe. */
-void ec_split_cleanup(void);
 
 #endif

@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 static int
 ascii_space(unsigned char c)
 {
@@ -61,6 +63,138 @@ ec_all_digits(const char *s, size_t n)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return 1;
+}
+
+size_t
+ec_utf8_clip(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+size_t
+ec_utf8_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars;
+}
+
+/*
+ * utf8proc's widths, where the tools' rules (text.h) differ from its own:
+ * it counts the Hangul medial vowels and final consonants as 1, the
+ * unassigned code points of the CJK blocks as 1 (EastAsianWidth.txt makes
+ * them W), and spacing marks, line and paragraph separators, surrogates
+ * and every format character as 0.  Code points Unicode 15 added (the
+ * version of Debian's utf8proc 2.8) take utf8proc's width.
+ */
+int
+ec_cp_width(uint32_t cp)
+{
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return 0;
+	if (cp < 0x300)
+		return 1;
+	if ((cp >= 0x1160 && cp <= 0x11ff) || (cp >= 0xd7b0 && cp <= 0xd7ff))
+		return 0;
+	if ((cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+	    (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0x20000 && cp <= 0x2fffd) ||
+	    (cp >= 0x30000 && cp <= 0x3fffd))
+		return 2;
+	if (cp > 0x10ffff)
+		return 1;
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_MC:
+		/* The Hangul tone marks and two ideographic ones are wide. */
+		return (cp >= 0x302e && cp <= 0x302f) ||
+		    (cp >= 0x16ff0 && cp <= 0x16ff1) ? 2 : 1;
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+	case UTF8PROC_CATEGORY_CS:
+		return 1;
+	case UTF8PROC_CATEGORY_CF:
+		/* Only these hide; the others (bidi marks, tags) show. */
+		return !((cp >= 0x200b && cp <= 0x200f) ||
+		    (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff);
+	default:
+		return utf8proc_charwidth((utf8proc_int32_t)cp);
+	}
+}
+
+size_t
+ec_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c, min;
+	size_t len;
+
+	if (n == 0) {
+		*cp = 0;
+		return 0;
+	}
+	c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	if (len > n) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return 1;
+		}
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
+		*cp = 0xfffd;
+		return 1;
+	}
+	*cp = c;
+	return len;
+}
+
+size_t
+ec_width(const char *s, size_t n)
+{
+	size_t w = 0;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n; ) {
+		if ((unsigned char)s[i] < 0x80) {
+			/* The common case, without a call. */
+			w += (unsigned char)s[i] >= 0x20 && s[i] != 0x7f;
+			i++;
+			continue;
+		}
+		i += ec_utf8_decode(s + i, n - i, &cp);
+		w += (size_t)ec_cp_width(cp);
+	}
+	return w;
 }
 
 /*

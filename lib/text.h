@@ -1,6 +1,19 @@
 /*
  * text.h - the byte-level text helpers every module needs: trimming,
- * ASCII case folding, UTF-8 checking.  Nothing here allocates.
+ * ASCII case folding, UTF-8 checking, stepping and clipping, and how many
+ * columns of a terminal a string takes.  Nothing here allocates.
+ *
+ * Widths come from utf8proc (Unicode's East Asian Width), with the rules
+ * the tools have always kept: a character is 2 columns when it is wide (W)
+ * or full-width (F): Chinese characters, full-width punctuation such as
+ * （）：，, Hangul syllables, kana, most emoji, and the unassigned code
+ * points of the CJK blocks.  It is 0 for control characters, for marks
+ * that sit on the character before them, for the Hangul medial vowels and
+ * final consonants (which join the syllable before them), and for the
+ * zero-width space, joiners and byte order mark; 1 for everything else,
+ * ambiguous characters, spacing marks and other format characters
+ * included.  Bytes that are not valid UTF-8 count as one column each
+ * (they show as a replacement character).
  */
 #ifndef EC_TEXT_H
 #define EC_TEXT_H
@@ -79,6 +92,39 @@ int ec_all_digits(const char *s, size_t n);
  * invalid), or n when all of it is valid.
  */
 size_t ec_utf8_check(const char *s, size_t n);
+
+/*
+ * The length in bytes that a UTF-8 sequence with lead byte c claims: 1
+ * for ASCII and for a byte that leads nothing (a continuation byte), else
+ * 2, 3 or 4 (4 for F5-FF too).  The sequence may still be invalid.
+ */
+static inline size_t
+ec_utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+/*
+ * The longest prefix of s[0..n) that is at most max bytes and does not
+ * end inside a character: n when n <= max, else max less the bytes of a
+ * character cut in two.  For text that must never end in half a sequence.
+ */
+size_t ec_utf8_clip(const char *s, size_t n, size_t max);
+
+/* The characters in s[0..n): the bytes that are not continuation bytes. */
+size_t ec_utf8_chars(const char *s, size_t n);
+
+/* The columns code point cp takes: 0, 1 or 2 (see the top). */
+int ec_cp_width(uint32_t cp);
+
+/*
+ * Decodes the character at s[0..n) (n > 0): stores it in *cp and returns
+ * its length in bytes; an invalid byte is U+FFFD of length 1.
+ */
+size_t ec_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* The columns s[0..n) takes. */
+size_t ec_width(const char *s, size_t n);
 
 /*
  * The same, also saying in *seen whether s holds a space or a tab

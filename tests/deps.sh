@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh [PACKAGE...]: installs the Debian packages eldercare builds and
 # tests with, and any named, if missing (as root, or through sudo).
-pkgs="make gcc libc6-dev libcsv-dev libyaml-dev libcmocka-dev $*"
+pkgs="make gcc libc6-dev libcsv-dev libyaml-dev libutf8proc-dev libcmocka-dev $*"
 missing=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

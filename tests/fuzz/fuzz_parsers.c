@@ -2,7 +2,7 @@
  * fuzz_parsers.c - libFuzzer harness of the cell parsers: ID numbers
  * (idnum.h), dates (date.h), telephone numbers (phone.h), and with them
  * the text helpers every cell goes through (text.h: trimming, the UTF-8
- * check; value.h: list items; width.h), on the input, on its prefixes
+ * check, display widths; value.h: list items), on the input, on its prefixes
  * up to 40 bytes and on its suffixes from the first 8 offsets.
  *
  * Round trips where the API makes them plain:
@@ -29,7 +29,6 @@
 #include "phone.h"
 #include "text.h"
 #include "value.h"
-#include "width.h"
 
 static int
 digit(char c)

@@ -15,7 +15,7 @@
 
 #include "fuzz.h"
 #include "policy.h"
-#include "width.h"
+#include "text.h"
 
 static const struct ec_policy *pol;
 

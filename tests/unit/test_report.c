@@ -10,7 +10,7 @@
 
 #include "policy.h"
 #include "report.h"
-#include "width.h"
+#include "text.h"
 
 /* A record of the comma-separated fields of line (no quoting). */
 struct rec {

@@ -413,40 +413,51 @@ sweep_one(int impl, unsigned a, unsigned b, const unsigned char *tail,
 
 /*
  * Every first and second byte, with tails that do and do not continue,
- * at the start and across the boundaries each way of scanning has: the
- * portable scan's eight-byte words, the SSSE3 scan's sixteen-byte
- * blocks, and the AVX2 scan's sixteen-byte lanes and thirty-two-byte
- * blocks.
+ * at offsets 0 and offs[0..n): across the boundaries of the way impl
+ * scans.  Skipped where this processor lacks impl's instructions, so
+ * that the count of tests run says what was tested.
  */
 static void
-test_utf8_sweep(void **state)
+sweep(int impl, const size_t *offs, size_t n)
 {
 	static const unsigned char tails[][2] = {
 		{ 0x80, 0x80 }, { 0xbf, 0xbf }, { 0x41, 0x80 }, { 0x80, 0x41 },
 	};
-	static const struct {
-		int impl;
-		size_t offs[9];
-		size_t n;
-	} ways[] = {
-		{ EC_SCAN_PORTABLE, { 0, 6, 8 }, 3 },
-		{ EC_SCAN_SSSE3, { 0, 13, 14, 15, 16 }, 5 },
-		{ EC_SCAN_AVX2, { 0, 13, 14, 15, 16, 29, 30, 31, 32 }, 9 },
-	};
 
-	for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
-		if (!ec_utf8_scan_has(ways[w].impl)) {
-			print_message("this processor has no scan %d\n",
-			    ways[w].impl);
-			continue;
-		}
-		for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++)
-			for (unsigned a = 0; a < 256; a++)
-				for (unsigned b = 0; b < 256; b++)
-					for (size_t o = 0; o < ways[w].n; o++)
-						sweep_one(ways[w].impl, a, b,
-						    tails[t], ways[w].offs[o]);
-	}
+	if (!ec_utf8_scan_has(impl))
+		skip();
+	for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++)
+		for (unsigned a = 0; a < 256; a++)
+			for (unsigned b = 0; b < 256; b++)
+				for (size_t o = 0; o < n; o++)
+					sweep_one(impl, a, b, tails[t], offs[o]);
+}
+
+/* The portable scan's eight-byte words. */
+static void
+test_utf8_sweep_portable(void **state)
+{
+	static const size_t offs[] = { 0, 6, 8 };
+
+	sweep(EC_SCAN_PORTABLE, offs, sizeof offs / sizeof offs[0]);
+}
+
+/* The SSSE3 scan's sixteen-byte blocks. */
+static void
+test_utf8_sweep_ssse3(void **state)
+{
+	static const size_t offs[] = { 0, 13, 14, 15, 16 };
+
+	sweep(EC_SCAN_SSSE3, offs, sizeof offs / sizeof offs[0]);
+}
+
+/* The AVX2 scan's sixteen-byte lanes and thirty-two-byte blocks. */
+static void
+test_utf8_sweep_avx2(void **state)
+{
+	static const size_t offs[] = { 0, 13, 14, 15, 16, 29, 30, 31, 32 };
+
+	sweep(EC_SCAN_AVX2, offs, sizeof offs / sizeof offs[0]);
 }
 
 /*
@@ -516,6 +527,170 @@ test_utf8_seen(void **state)
 	}
 }
 
+static size_t
+width(const char *s)
+{
+	return ec_width(s, strlen(s));
+}
+
+static void
+test_width_ascii(void **state)
+{
+	assert_int_equal(width(""), 0);
+	assert_int_equal(width("a"), 1);
+	assert_int_equal(width("100.0%"), 6);
+	assert_int_equal(width("512002********123X"), 18);
+	/* Control characters take no column; the renderer replaces them. */
+	assert_int_equal(width("\t"), 0);
+	assert_int_equal(width("a\x7f"), 1);
+}
+
+static void
+test_width_cjk(void **state)
+{
+	assert_int_equal(width("中"), 2);
+	assert_int_equal(width("王建国"), 6);
+	/* Full-width punctuation, as in 县（区） and 走访日期（填写）. */
+	assert_int_equal(width("（）：，"), 8);
+	assert_int_equal(width("县（区）"), 8);
+	assert_int_equal(width("县(区)"), 6);
+	assert_int_equal(width("\u3000"), 2);	/* ideographic space */
+	assert_int_equal(width("한글"), 4);
+	assert_int_equal(width("あア"), 4);
+	assert_int_equal(width("\U00020000"), 2);	/* CJK extension B */
+	assert_int_equal(width("\U0001F600"), 2);	/* an emoji */
+	/* Half-width katakana and forms are narrow. */
+	assert_int_equal(width("\uff71"), 1);
+}
+
+static void
+test_width_combining(void **state)
+{
+	assert_int_equal(width("e\u0301"), 1);	/* é as e and an accent */
+	assert_int_equal(width("\u0301"), 0);
+	assert_int_equal(width("か\u3099"), 2);	/* が as か and a mark */
+	assert_int_equal(width("a\u200bb"), 2);	/* zero-width space */
+	assert_int_equal(width("\u200d"), 0);
+	assert_int_equal(width("\ufeff"), 0);
+	assert_int_equal(width("\U000E0100"), 0);	/* variation selector */
+}
+
+static void
+test_width_mixed(void **state)
+{
+	assert_int_equal(width("王建国 abc"), 10);
+	assert_int_equal(width("安岳县 兴隆镇"), 13);
+	assert_int_equal(width("统计日期：2026-11-30"), 20);
+	assert_int_equal(width("阿不都·买买提"), 13);	/* · is narrow */
+}
+
+static void
+test_width_boundaries(void **state)
+{
+	static const struct {
+		uint32_t cp;
+		int w;
+	} t[] = {
+		{ 0x1f, 0 }, { 0x20, 1 }, { 0x7e, 1 }, { 0x9f, 0 },
+		{ 0xa0, 1 }, { 0x2ff, 1 }, { 0x300, 0 }, { 0x36f, 0 },
+		{ 0x370, 1 }, { 0x10ff, 1 }, { 0x1100, 2 }, { 0x115f, 2 },
+		{ 0x1160, 0 }, { 0x11ff, 0 }, { 0x1200, 1 }, { 0x2e7f, 1 },
+		{ 0x2e80, 2 }, { 0x3000, 2 }, { 0x303e, 2 }, { 0x303f, 1 },
+		{ 0x3041, 2 }, { 0x3099, 0 }, { 0x309a, 0 }, { 0x33ff, 2 },
+		{ 0x3400, 2 }, { 0x4dbf, 2 }, { 0x4dc0, 1 }, { 0x4e00, 2 },
+		{ 0x9fff, 2 }, { 0xa000, 2 }, { 0xa4c6, 2 }, { 0xa4c7, 1 },
+		{ 0xabff, 1 }, { 0xac00, 2 }, { 0xd7a3, 2 }, { 0xd7a4, 1 },
+		{ 0xd7b0, 0 }, { 0xf8ff, 1 }, { 0xf900, 2 }, { 0xfaff, 2 },
+		{ 0xfe00, 0 }, { 0xfe0f, 0 }, { 0xfe10, 2 }, { 0xfe30, 2 },
+		{ 0xfe4f, 2 }, { 0xff00, 1 }, { 0xff01, 2 }, { 0xff60, 2 },
+		{ 0xff61, 1 }, { 0xffdf, 1 }, { 0xffe0, 2 }, { 0xffe6, 2 },
+		{ 0xffe7, 1 }, { 0xfffd, 1 }, { 0x1f300, 2 }, { 0x1ffff, 1 },
+		{ 0x20000, 2 }, { 0x2a6df, 2 }, { 0x2fffd, 2 }, { 0x2fffe, 1 },
+		{ 0x30000, 2 }, { 0x3fffd, 2 }, { 0x3fffe, 1 }, { 0x40000, 1 },
+		{ 0xe0001, 1 }, { 0xe0100, 0 }, { 0xe01ef, 0 }, { 0x10ffff, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (ec_cp_width(t[i].cp) != t[i].w)
+			fail_msg("U+%04X: width %d, expected %d",
+			    (unsigned)t[i].cp, ec_cp_width(t[i].cp), t[i].w);
+}
+
+static void
+test_utf8_decode(void **state)
+{
+	uint32_t cp;
+
+	assert_int_equal(ec_utf8_decode("a", 1, &cp), 1);
+	assert_int_equal(cp, 'a');
+	assert_int_equal(ec_utf8_decode("中", 3, &cp), 3);
+	assert_int_equal(cp, 0x4e2d);
+	assert_int_equal(ec_utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	/* Invalid: one byte each, shown as U+FFFD, one column. */
+	assert_int_equal(ec_utf8_decode("\xc0\x80", 2, &cp), 1);
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(ec_utf8_decode("\xed\xa0\x80", 3, &cp), 1);
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(ec_utf8_decode("\xe4\xb8", 2, &cp), 1);
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(ec_utf8_decode("\xff", 1, &cp), 1);
+	assert_int_equal(width("\xe4\xb8"), 2);
+	assert_int_equal(width("\xff中"), 3);
+}
+
+/*
+ * ec_utf8_clip: whole characters only, on a heap copy of exactly n bytes
+ * so that a look past s[n] shows.
+ */
+static void
+test_utf8_clip(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t max, want;
+	} t[] = {
+		{ "", 0, 0 }, { "abc", 3, 3 }, { "abc", 9, 3 }, { "abc", 2, 2 },
+		{ "abc", 0, 0 },
+		/* 王 is three bytes: a cut inside it drops all of it */
+		{ "a\xe7\x8e\x8b", 1, 1 }, { "a\xe7\x8e\x8b", 2, 1 },
+		{ "a\xe7\x8e\x8b", 3, 1 }, { "a\xe7\x8e\x8b", 4, 4 },
+		{ "\xe7\x8e\x8b\xe7\x8e\x8b", 5, 3 },
+		{ "\xf0\x9f\x98\x80x", 3, 0 }, { "\xf0\x9f\x98\x80x", 4, 4 },
+		/* stray continuation bytes are taken as the end of b */
+		{ "ab\x80\x80", 3, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		size_t n = strlen(t[i].s);
+		char *p = exact(t[i].s, n);
+		size_t got = ec_utf8_clip(p, n, t[i].max);
+		if (got != t[i].want)
+			fail_msg("clip %zu: %zu of %zu, want %zu", i, got,
+			    t[i].max, t[i].want);
+		free(p);
+	}
+}
+
+static void
+test_utf8_chars_len(void **state)
+{
+	assert_int_equal(ec_utf8_chars("", 0), 0);
+	assert_int_equal(ec_utf8_chars("a1", 2), 2);
+	assert_int_equal(ec_utf8_chars("\xe7\x8e\x8b\xe5\xbb\xba", 6), 2);
+	assert_int_equal(ec_utf8_chars("e\xcc\x81\xf0\x9f\x98\x80", 7), 3);
+	/* a lead byte counts, its missing bytes do not */
+	assert_int_equal(ec_utf8_chars("\xe7\x8e", 2), 1);
+	assert_int_equal(ec_utf8_len('a'), 1);
+	assert_int_equal(ec_utf8_len(0x7f), 1);
+	assert_int_equal(ec_utf8_len(0x80), 1);
+	assert_int_equal(ec_utf8_len(0xbf), 1);
+	assert_int_equal(ec_utf8_len(0xc3), 2);
+	assert_int_equal(ec_utf8_len(0xe7), 3);
+	assert_int_equal(ec_utf8_len(0xf0), 4);
+	assert_int_equal(ec_utf8_len(0xff), 4);
+}
+
 int
 main(void)
 {
@@ -533,8 +708,18 @@ main(void)
 		cmocka_unit_test(test_utf8_bad_continuation),
 		cmocka_unit_test(test_utf8_truncated),
 		cmocka_unit_test(test_utf8_fast_path),
-		cmocka_unit_test(test_utf8_sweep),
+		cmocka_unit_test(test_utf8_sweep_portable),
+		cmocka_unit_test(test_utf8_sweep_ssse3),
+		cmocka_unit_test(test_utf8_sweep_avx2),
 		cmocka_unit_test(test_utf8_seen),
+		cmocka_unit_test(test_utf8_clip),
+		cmocka_unit_test(test_utf8_chars_len),
+		cmocka_unit_test(test_utf8_decode),
+		cmocka_unit_test(test_width_ascii),
+		cmocka_unit_test(test_width_cjk),
+		cmocka_unit_test(test_width_combining),
+		cmocka_unit_test(test_width_mixed),
+		cmocka_unit_test(test_width_boundaries),
 	};
 
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
