@@ -368,7 +368,7 @@ start_file(struct ec_filter *f, struct ec_csv_reader *r,
 {
 	char msg[512];
 
-	ec_sheet_share_seen(f->sheet, f->seen, f->file_no, f->names);
+	ec_sheet_share_seen(f->sheet, f->seen, f->file_no - 1, f->names);
 	if (ec_sheet_bind(f->sheet, h, msg, sizeof msg) != 0) {
 		set_error(err, "%s:%zu: %s", f->file, h->line, msg);
 		return EC_FILTER_ERROR;
@@ -403,7 +403,7 @@ ec_filter_file(struct ec_filter *f, int fd, struct ec_error *err)
 	struct stat sb;
 	enum ec_filter_status st;
 
-	f->file = f->names[f->file_no];
+	f->file = f->names[f->file_no++];
 	f->file_records = f->file_valid = f->file_invalid = 0;
 	f->file_warnings = 0;
 	if (!(r = ec_filter_reader(fd, &opt, f->file, "-E", &h, err)))
@@ -419,6 +419,5 @@ ec_filter_file(struct ec_filter *f, int fd, struct ec_error *err)
 	f->sheet = NULL;
 	ec_csv_reader_free(r);	/* its thread may read the sheet */
 	ec_sheet_release(&sheet);
-	f->file_no++;
 	return st;
 }

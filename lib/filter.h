@@ -82,7 +82,7 @@ struct ec_filter {
 
 	/* The filter's own. */
 	const char *const *names;	/* every input's name, in order */
-	size_t file_no;		/* which input is read next */
+	size_t file_no;		/* how many inputs were begun */
 	struct ec_idset *seen;	/* IDs seen in every input so far */
 	char **first;		/* the first input's header, NULL before */
 	size_t first_n;
