@@ -136,38 +136,6 @@ tool_option(struct tool *t, int opt, const char *arg)
 	return 0;
 }
 
-/* Reads a whole file (at most 16 MiB); NULL with errno on failure. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct ec_buf b = EC_BUF_INIT;
-	char chunk[65536];
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || b.len > 16 * 1024 * 1024) {
-			int e = n < 0 ? errno : EFBIG;
-			close(fd);
-			ec_buf_release(&b);
-			errno = e;
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		ec_buf_add(&b, chunk, (size_t)n);
-	}
-	close(fd);
-	*len = b.len;
-	if (!b.p)
-		return ec_xstrdup("");
-	return b.p;
-}
-
 void
 tool_load_policy(struct tool *t)
 {
@@ -180,7 +148,7 @@ tool_load_policy(struct tool *t)
 	if (!path && env && *env)
 		path = env;
 	if (path) {
-		if (!(text = slurp(path, &len)))
+		if (!(text = ec_read_file(path, 16 * 1024 * 1024, &len)))
 			tool_fatal(t, "%s: %s", path, strerror(errno));
 		t->pol = ec_policy_load(text, len, &err);
 	} else {

@@ -1,8 +1,9 @@
 /*
  * common.h - what every eldercare command does the same way: the shared
- * options, loading the policy, reading CSV inputs through the policy's
- * header aliases, messages, --rejects, --stats, -o written atomically,
- * and the exit status.  Only cmd/ prints and exits; lib/ reports.
+ * options, loading the policy, opening the inputs and the outputs (-o
+ * and --rejects written atomically), running the record loop of
+ * lib/filter.h over the inputs, messages, --stats, and the exit status.
+ * Only cmd/ prints and exits; lib/ reports.
  */
 #ifndef EC_COMMON_H
 #define EC_COMMON_H
