@@ -175,6 +175,20 @@ init(void)
 	out_fd = memfd("out.csv");
 }
 
+/* The inputs, split at the first form feed when two; how many. */
+static size_t
+fill_inputs(const uint8_t *in, size_t n, int two)
+{
+	const uint8_t *ff = two ? memchr(in, '\f', n) : NULL;
+	size_t n1 = ff ? (size_t)(ff - in) : n;
+
+	fill_fd(in_fd[0], in, n1);
+	if (!ff)
+		return 1;
+	fill_fd(in_fd[1], in + n1 + 1, n - n1 - 1);
+	return 2;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -194,18 +208,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 
 	uint8_t o = data[0];
-	const uint8_t *in = data + 1;
-	size_t n = size - 1, n1 = n, nfiles = 1;
-	if (o & 0x20) {
-		const uint8_t *ff = memchr(in, '\f', n);
-		if (ff) {
-			n1 = (size_t)(ff - in);
-			nfiles = 2;
-		}
-	}
-	fill_fd(in_fd[0], in, n1);
-	if (nfiles == 2)
-		fill_fd(in_fd[1], in + n1 + 1, n - n1 - 1);
+	size_t nfiles = fill_inputs(data + 1, size - 1, o & 0x20);
 
 	/* elder-classify's main: the options, then the policy's columns. */
 	memset(&c, 0, sizeof c);
