@@ -85,8 +85,8 @@ ec_filter_reader(int fd, const struct ec_csv_options *opt, const char *file,
 	char msg[512];
 
 	if (!(r = ec_csv_reader_new(fd, opt, msg, sizeof msg))) {
-		set_error(err, "%s: %s (eldercare reads UTF-8, GB18030 and GBK)",
-		    option, msg);
+		set_error(err, "%s: %s (eldercare reads UTF-8, GB18030 and "
+		    "GBK)", option, msg);
 		return NULL;
 	}
 	st = ec_csv_next(r, header);
@@ -346,7 +346,8 @@ read_records(struct ec_filter *f, struct ec_csv_reader *r, off_t size,
 		f->nread++;
 		f->file_records++;
 		estimate(f, size, &first_bytes, rec);
-		if ((fs = one_record(f, rec, nheader, keep_all)) != EC_FILTER_OK)
+		fs = one_record(f, rec, nheader, keep_all);
+		if (fs != EC_FILTER_OK)
 			return fs;
 	}
 	if (st == EC_CSV_FATAL) {
@@ -382,7 +383,8 @@ start_file(struct ec_filter *f, struct ec_csv_reader *r,
 	if (!f->first) {
 		f->first = ec_xcalloc(h->nfields, sizeof *f->first);
 		for (size_t i = 0; i < h->nfields; i++)
-			f->first[i] = ec_xmemdup(h->fields[i].p, h->fields[i].n);
+			f->first[i] = ec_xmemdup(h->fields[i].p,
+			    h->fields[i].n);
 		f->first_n = h->nfields;
 		write_header(f, h);
 	} else if (!ec_filter_same_header(f->first, f->first_n, h)) {

@@ -253,7 +253,8 @@ test_two_files(void **state)
 	    "in a.csv on line 2\"\n",
 	    "elder-classify: b.csv:2: error: duplicate ID number, first seen "
 	    "in a.csv on line 2\n"
-	    "elder-classify: b.csv:3: id_number: warning: age 59 is under 60\n");
+	    "elder-classify: b.csv:3: id_number: warning: age 59 is under "
+	    "60\n");
 }
 
 /* --check: nothing written, a valid record neither kept nor left out. */
