@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "idset.h"
 #include "text.h"
 
 static void
@@ -27,7 +26,6 @@ tool_init(struct tool *t, const char *prog, const char *usage)
 	t->prog = prog;
 	t->usage = usage;
 	t->delim = ',';
-	t->unique = -1;
 	if (ec_date_today(&t->asof) != 0)
 		t->asof = 0;
 	ec_diag_init(&t->diag, prog, stderr, EC_DIAG_CAP);
@@ -138,38 +136,6 @@ tool_option(struct tool *t, int opt, const char *arg)
 	return 0;
 }
 
-/* Reads a whole file (at most 16 MiB); NULL with errno on failure. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct ec_buf b = EC_BUF_INIT;
-	char chunk[65536];
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || b.len > 16 * 1024 * 1024) {
-			int e = n < 0 ? errno : EFBIG;
-			close(fd);
-			ec_buf_release(&b);
-			errno = e;
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		ec_buf_add(&b, chunk, (size_t)n);
-	}
-	close(fd);
-	*len = b.len;
-	if (!b.p)
-		return ec_xstrdup("");
-	return b.p;
-}
-
 void
 tool_load_policy(struct tool *t)
 {
@@ -182,7 +148,7 @@ tool_load_policy(struct tool *t)
 	if (!path && env && *env)
 		path = env;
 	if (path) {
-		if (!(text = slurp(path, &len)))
+		if (!(text = ec_read_file(path, 16 * 1024 * 1024, &len)))
 			tool_fatal(t, "%s: %s", path, strerror(errno));
 		t->pol = ec_policy_load(text, len, &err);
 	} else {
@@ -257,18 +223,6 @@ tool_open_input(struct tool *t, const char *path)
 	return fd;
 }
 
-/* The header of field f as written, trimmed, for messages. */
-static const char *
-column_name(struct tool *t, int f, struct ec_buf *b)
-{
-	size_t n = strlen(t->sheet->header[f]);
-	const char *p = ec_trim(t->sheet->header[f], &n);
-
-	ec_buf_reset(b);
-	ec_buf_add(b, p, n);
-	return b->p;
-}
-
 int
 tool_header_problems(struct tool *t, struct ec_buf *msg)
 {
@@ -296,22 +250,8 @@ void
 tool_problem(void *ctx, const struct ec_problem *p)
 {
 	struct tool *t = ctx;
-	struct ec_buf col = EC_BUF_INIT;
-	const char *name = p->field >= 0 ? column_name(t, p->field, &col) : NULL;
 
-	ec_diag_data(&t->diag, p->sev, p->kind, t->file, t->rec->line, name,
-	    p->msg);
-	if (p->sev == EC_ERROR) {
-		t->rec_errors++;
-		if (t->errors.len)
-			ec_buf_adds(&t->errors, "; ");
-		if (name)
-			ec_buf_addf(&t->errors, "%s: ", name);
-		ec_buf_adds(&t->errors, p->msg);
-	} else {
-		t->file_warnings++;
-	}
-	ec_buf_release(&col);
+	ec_filter_problem(&t->run, p);
 }
 
 static void
@@ -332,109 +272,14 @@ check_write(struct tool *t, struct ec_csv_writer *w)
 	    t->out_path ? t->out_path : "stdout", strerror(e));
 }
 
-static void
-write_header(struct tool *t, const struct filter *f, struct ec_sheet *s,
-    const struct ec_csv_record *h)
-{
-	if (t->rej_open) {
-		ec_csv_write_fields(&t->rej, h->fields, h->nfields);
-		ec_csv_write_field(&t->rej, "_line", 5);
-		ec_csv_write_field(&t->rej, "_errors", 7);
-		ec_csv_end_record(&t->rej);
-	}
-	if (t->check || t->own_output)
-		return;
-	for (size_t i = 0; i < h->nfields; i++)
-		if (!s->drop[i])
-			ec_csv_write_field(&t->out, h->fields[i].p, h->fields[i].n);
-	for (size_t i = 0; i < f->nappend; i++) {
-		const char *name = t->pol->columns[f->append[i]].name;
-		ec_csv_write_field(&t->out, name, strlen(name));
-	}
-	ec_csv_end_record(&t->out);
-}
-
-static void
-reject(struct tool *t, const struct ec_csv_record *rec)
-{
-	char line[24];
-
-	t->nrejected++;
-	t->file_invalid++;
-	if (t->status < EXIT_DATA)
-		t->status = EXIT_DATA;
-	if (!t->rej_open)
-		return;
-	if (rec->error && rec->raw) {
-		/*
-		 * What a broken record's fields are is not known: its text
-		 * goes as it came, in one field, and the file stays CSV.
-		 */
-		ec_csv_write_field(&t->rej, rec->raw, rec->raw_len);
-	} else {
-		ec_csv_write_fields(&t->rej, rec->fields, rec->nfields);
-	}
-	ec_csv_write_field(&t->rej, line, ec_fmt_int(line, (int64_t)rec->line));
-	ec_csv_write_field(&t->rej, t->errors.p ? t->errors.p : "",
-	    t->errors.len);
-	ec_csv_end_record(&t->rej);
-	check_write(t, &t->rej);
-}
-
-static void
-record_problem(struct tool *t, const char *kind, const char *msg)
-{
-	struct ec_problem p = { EC_ERROR, kind, -1, msg };
-
-	tool_problem(t, &p);
-}
-
-static void
-write_record(struct tool *t, const struct filter *f, struct ec_sheet *s,
-    const struct ec_csv_record *rec, int keep_all)
-{
-	/*
-	 * A line with no quote holds no field that needs quoting: copy it
-	 * as it came, as the fields would be written again anyway.
-	 */
-	if (keep_all && rec->plain && t->delim == ',') {
-		ec_csv_write_raw(&t->out, rec->raw, rec->raw_len);
-		t->out.nfields = (int)rec->nfields;
-		t->out.last_empty = 0;
-	} else {
-		for (size_t i = 0; i < rec->nfields; i++)
-			if (!s->drop[i])
-				ec_csv_write_field(&t->out, rec->fields[i].p,
-				    rec->fields[i].n);
-	}
-	for (size_t i = 0; i < f->nappend; i++) {
-		struct ec_value v;
-		ec_sheet_value(s, f->append[i], &v);
-		ec_value_write_field(&v, &t->out);
-	}
-	ec_csv_end_record(&t->out);
-	check_write(t, &t->out);
-}
-
 void
 tool_reader_fatal(struct tool *t, struct ec_csv_reader *r, const char *file,
     const char *option)
 {
-	struct ec_buf b = EC_BUF_INIT;
-	size_t line;
-	const char *m = ec_csv_reader_error(r, &line), *e;
+	struct ec_error err;
 
-	/* The reader's advice names -E: say the option this file goes by. */
-	while ((e = strstr(m, "-E")) != NULL &&
-	    (e[2] == ' ' || e[2] == ')' || e[2] == '\0')) {
-		ec_buf_add(&b, m, (size_t)(e - m));
-		ec_buf_adds(&b, option);
-		m = e + 2;
-	}
-	ec_buf_adds(&b, m);
-	if (line)
-		tool_fatal(t, "%s:%zu: %s", file, line, b.p);
-	tool_fatal(t, "%s: %s", file, b.p);
+	ec_filter_reader_error(r, file, option, &err);
+	tool_fatal(t, "%s", err.msg);
 }
 
 struct ec_csv_reader *
@@ -443,177 +288,76 @@ tool_reader(struct tool *t, int fd, const char *file, const char *encoding,
 {
 	struct ec_csv_options opt = { t->delim, encoding, 0 };
 	struct ec_csv_reader *r;
-	enum ec_csv_status st;
-	char err[512];
+	struct ec_error err;
 
-	if (!(r = ec_csv_reader_new(fd, &opt, err, sizeof err)))
-		tool_fatal(t, "%s: %s (eldercare reads UTF-8, GB18030 and GBK)",
-		    option, err);
-	st = ec_csv_next(r, header);
-	if (st == EC_CSV_FATAL)
-		tool_reader_fatal(t, r, file, option);
-	if (st == EC_CSV_EOF)
-		tool_fatal(t, "%s: no header: the file is empty", file);
-	if ((*header)->error)
-		tool_fatal(t, "%s:%zu: header: %s", file, (*header)->line,
-		    ec_csv_rec_strerror((*header)->error));
+	if (!(r = ec_filter_reader(fd, &opt, file, option, header, &err)))
+		tool_fatal(t, "%s", err.msg);
 	return r;
 }
 
 int
 tool_same_header(char **first, size_t n, const struct ec_csv_record *h)
 {
-	if (h->nfields != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (strlen(first[i]) != h->fields[i].n ||
-		    memcmp(first[i], h->fields[i].p, h->fields[i].n) != 0)
-			return 0;
-	return 1;
+	return ec_filter_same_header(first, n, h);
 }
 
-int
-tool_check_width(const struct tool *t, const struct filter *f,
-    const struct ec_sheet *s, const struct ec_csv_record *h, char *msg,
-    size_t size)
+/* The tool's callbacks, seeing the input as the loop has it. */
+static void
+see_input(struct tool *t)
 {
-	size_t out = 0, rej = t->rej_open ? h->nfields + 2 : 0;
-
-	if (!t->check && !t->own_output) {
-		out = f->nappend;
-		for (size_t i = 0; i < h->nfields; i++)
-			out += !s->drop[i];
-	}
-	if (out <= EC_CSV_FIELDS_MAX && rej <= EC_CSV_FIELDS_MAX)
-		return 0;
-	snprintf(msg, size, "%s:%zu: header: %zu columns: %s would have %zu, "
-	    "more than the %d a tool reads", t->file, h->line, h->nfields,
-	    out > EC_CSV_FIELDS_MAX ? "the output" : "the rejects file",
-	    out > EC_CSV_FIELDS_MAX ? out : rej, EC_CSV_FIELDS_MAX);
-	return -1;
+	t->file = t->run.file;
+	t->rec = t->run.rec;
+	t->sheet = t->run.sheet;
 }
 
-/*
- * Repeated IDs are found with a set of the IDs seen in every input
- * (idset.h), which grows with the sheet: see elder-classify(1), BUGS.
- */
-#define ESTIMATE_AFTER 65536	/* records, before the set of IDs is sized */
+static int
+bind_tool(void *ctx, struct ec_sheet *s)
+{
+	struct tool *t = ctx;
+
+	see_input(t);
+	return t->filter->bind(t, s);
+}
+
+static int
+record_tool(void *ctx, struct ec_sheet *s)
+{
+	struct tool *t = ctx;
+
+	see_input(t);
+	return t->filter->record(t, s);
+}
+
+/* Prints why the loop stopped, and exits as the tool always has. */
+static void __attribute__((noreturn))
+run_failed(struct tool *t, enum ec_filter_status st, struct ec_error *err)
+{
+	if (st == EC_FILTER_OUT_FAILED)
+		check_write(t, &t->out);
+	else if (st == EC_FILTER_REJ_FAILED)
+		check_write(t, &t->rej);
+	else if (st == EC_FILTER_ERROR)
+		tool_fatal(t, "%s", err->msg);
+	/* bind refused the header, and said why */
+	exit(EXIT_FATAL);
+}
 
 static void
-run_file(struct tool *t, const struct filter *f, const char *path,
-    char ***first_header, size_t *first_n)
+run_file(struct tool *t, const char *path)
 {
-	struct ec_csv_record *rec;
-	struct ec_sheet sheet;
-	char err[512];
+	struct ec_error err;
 	int fd = tool_open_input(t, path);
-	enum ec_csv_status st;
+	enum ec_filter_status st = ec_filter_file(&t->run, fd, &err);
+	const struct ec_filter *run = &t->run;
 
-	t->file = t->names[t->file_no];
-	struct ec_csv_reader *r = tool_reader(t, fd, t->file, t->encoding,
-	    "-E", &rec);
-
-	ec_sheet_init(&sheet, t->pol, t->asof);
-	ec_sheet_share_seen(&sheet, t->seen, t->file_no, t->names);
-	if (ec_sheet_bind(&sheet, rec, err, sizeof err) != 0)
-		tool_fatal(t, "%s:%zu: %s", t->file, rec->line, err);
-	t->sheet = &sheet;
-	t->rec = rec;
-	if (f->bind(t, &sheet) != 0)
-		exit(EXIT_FATAL);
-	if (tool_check_width(t, f, &sheet, rec, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
-	ec_sheet_prepare(&sheet, r, 1);
-	if (!*first_header) {
-		*first_header = ec_xcalloc(rec->nfields, sizeof **first_header);
-		for (size_t i = 0; i < rec->nfields; i++)
-			(*first_header)[i] = ec_xmemdup(rec->fields[i].p,
-			    rec->fields[i].n);
-		*first_n = rec->nfields;
-		write_header(t, f, &sheet, rec);
-	} else if (!tool_same_header(*first_header, *first_n, rec)) {
-		tool_fatal(t, "%s:%zu: the header differs from the first "
-		    "file's", t->file, rec->line);
-	}
-
-	/*
-	 * Of a regular file, the size over the length of the first records
-	 * says about how many come: the set of IDs makes room for them at
-	 * once instead of doubling its way there.  The first 65536 (11 MB
-	 * of a census, many villages) make an estimate that a few odd lines
-	 * at the start cannot throw far off; a smaller file needs none.
-	 */
-	struct stat sb;
-	off_t size = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? sb.st_size : 0;
-	size_t first_bytes = 1;
-
-	size_t nheader = rec->nfields;
-	int keep_all = 1;
-	for (size_t i = 0; i < nheader; i++)
-		keep_all &= !sheet.drop[i];
-	t->file_records = t->file_valid = t->file_invalid = 0;
-	t->file_warnings = 0;
-	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
-		t->rec_errors = 0;
-		ec_buf_reset(&t->errors);
-		t->nread++;
-		t->file_records++;
-		if (size > 0 && t->file_records <= ESTIMATE_AFTER && t->seen) {
-			/* its bytes, or near enough: quotes are not counted */
-			if (rec->raw) {
-				first_bytes += rec->raw_len + 1;
-			} else {
-				for (size_t i = 0; i < rec->nfields; i++)
-					first_bytes += rec->fields[i].n + 1;
-			}
-			/* the file's records in all, and those still to come */
-			size_t ids = ec_idset_count(t->seen), all = (size_t)
-			    ((double)size / (double)first_bytes * ESTIMATE_AFTER);
-			size_t more = all > ESTIMATE_AFTER ?
-			    all - ESTIMATE_AFTER : 0;
-			if (t->file_records == ESTIMATE_AFTER && ids > 0)
-				ec_idset_reserve(t->seen, ids + more);
-		}
-		t->rec = rec;
-		if (rec->error) {
-			record_problem(t, "csv", ec_csv_rec_strerror(rec->error));
-			reject(t, rec);
-			continue;
-		}
-		if (rec->nfields != nheader) {
-			char msg[120];
-			snprintf(msg, sizeof msg, "record has %zu field%s, the "
-			    "header has %zu", rec->nfields,
-			    rec->nfields == 1 ? "" : "s", nheader);
-			record_problem(t, "fields", msg);
-			reject(t, rec);
-			continue;
-		}
-		ec_sheet_record(&sheet, rec);
-		int rc = f->record(t, &sheet);
-		if (rc < 0 || t->rec_errors) {
-			reject(t, rec);
-			continue;
-		}
-		t->file_valid++;
-		if (rc == 0 || t->check) {
-			t->nskipped += !t->check;
-			continue;
-		}
-		t->nwritten++;
-		write_record(t, f, &sheet, rec, keep_all);
-	}
-	if (st == EC_CSV_FATAL)
-		tool_reader_fatal(t, r, t->file, "-E");
-	ec_diag_finish(&t->diag, t->file);
+	if (st != EC_FILTER_OK)
+		run_failed(t, st, &err);
 	if (t->check) {
 		printf("%s: %zu records, %zu valid, %zu with errors, %zu "
-		    "warnings\n", t->file, t->file_records, t->file_valid,
-		    t->file_invalid, t->file_warnings);
+		    "warnings\n", run->file, run->file_records,
+		    run->file_valid, run->file_invalid, run->file_warnings);
 	}
 	t->sheet = NULL;
-	ec_csv_reader_free(r);	/* its thread may read the sheet */
-	ec_sheet_release(&sheet);
 	if (fd != STDIN_FILENO)
 		close(fd);
 }
@@ -623,8 +367,8 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
     int nfiles)
 {
 	char *dash = "-";
-	char **first = NULL;
-	size_t first_n = 0;
+	const char **names;
+	struct ec_filter *run = &t->run;
 
 	if (t->check)
 		t->diag.cap = 0;
@@ -632,21 +376,34 @@ tool_run_inputs(struct tool *t, const struct filter *f, char **files,
 		files = &dash;
 		nfiles = 1;
 	}
-	t->names = ec_xcalloc((size_t)nfiles, sizeof *t->names);
+	names = ec_xcalloc((size_t)nfiles, sizeof *names);
 	for (int i = 0; i < nfiles; i++)
-		t->names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
-	/* Duplicates are looked for across all the inputs, as one sheet. */
-	t->seen = ec_idset_new();
-	for (int i = 0; i < nfiles; i++) {
-		t->file_no = (size_t)i;
-		run_file(t, f, files[i], &first, &first_n);
-	}
-	for (size_t i = 0; i < first_n; i++)
-		free(first[i]);
-	free(first);
-	ec_idset_free(t->seen);
-	t->seen = NULL;
-	free(t->names);
+		names[i] = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+	ec_filter_init(run, names);
+	run->pol = t->pol;
+	run->asof = t->asof;
+	run->delim = t->delim;
+	run->encoding = t->encoding;
+	run->out = t->check ? NULL : &t->out;
+	run->own_output = t->own_output;
+	run->rej = t->rej_open ? &t->rej : NULL;
+	run->diag = &t->diag;
+	run->bind = bind_tool;
+	run->record = record_tool;
+	run->ctx = t;
+	run->append = f->append;
+	run->nappend = f->nappend;
+	t->filter = f;
+	for (int i = 0; i < nfiles; i++)
+		run_file(t, files[i]);
+	t->nread += run->nread;
+	t->nwritten += run->nwritten;
+	t->nrejected += run->nrejected;
+	t->nskipped += run->nskipped;
+	if (run->nrejected > 0 && t->status < EXIT_DATA)
+		t->status = EXIT_DATA;
+	ec_filter_release(run);
+	free(names);
 }
 
 int

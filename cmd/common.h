@@ -1,8 +1,9 @@
 /*
  * common.h - what every eldercare command does the same way: the shared
- * options, loading the policy, reading CSV inputs through the policy's
- * header aliases, messages, --rejects, --stats, -o written atomically,
- * and the exit status.  Only cmd/ prints and exits; lib/ reports.
+ * options, loading the policy, opening the inputs and the outputs (-o
+ * and --rejects written atomically), running the record loop of
+ * lib/filter.h over the inputs, messages, --stats, and the exit status.
+ * Only cmd/ prints and exits; lib/ reports.
  */
 #ifndef EC_COMMON_H
 #define EC_COMMON_H
@@ -14,6 +15,7 @@
 
 #include "csv.h"
 #include "diag.h"
+#include "filter.h"
 #include "outfile.h"
 #include "policy.h"
 #include "sheet.h"
@@ -94,19 +96,17 @@ struct tool {
 	struct ec_outfile rejfile;
 	int rej_open;
 
-	/* the input being read */
+	/* The loop over the inputs (lib/filter.h), while it runs. */
+	struct ec_filter run;
+	const struct filter *filter;
+	/* The input being read, as run has it, for the tool's callbacks. */
 	const char *file;	/* its name in messages */
-	const char **names;	/* every input's name, for messages */
-	size_t file_no;		/* which one this is */
-	struct ec_idset *seen;	/* IDs seen in every input so far */
-	int unique;		/* the column checked for repeats, or -1 */
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
-	struct ec_buf errors;	/* this record's errors, for _errors */
-	int rec_errors;
+	struct ec_buf errors;	/* report's rejected record's _errors */
 
+	/* Over the run: the loop's counts, and what the tool adds. */
 	size_t nread, nwritten, nrejected, nskipped;
-	size_t file_records, file_valid, file_invalid, file_warnings;
 	int status;		/* the worst exit status so far */
 	void *ctx;		/* the tool's own state */
 };
@@ -176,14 +176,6 @@ void tool_reader_fatal(struct tool *t, struct ec_csv_reader *r,
 
 /* 1 when header h is first[0..n), byte for byte. */
 int tool_same_header(char **first, size_t n, const struct ec_csv_record *h);
-
-/*
- * 0 when the output and the rejects file the header h makes are no wider
- * than a reader takes (EC_CSV_FIELDS_MAX); else -1 and why in msg.
- */
-int tool_check_width(const struct tool *t, const struct filter *f,
-    const struct ec_sheet *s, const struct ec_csv_record *h, char *msg,
-    size_t size);
 
 /* Opens a file for reading, or stdin for "-"; exits 2 on failure. */
 int tool_open_input(struct tool *t, const char *path);

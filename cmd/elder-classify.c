@@ -88,7 +88,6 @@ main(int argc, char **argv)
 		tool_fatal(&t, "-l needs a 'left_behind' column in the "
 		    "policy's classify section");
 	t.ctx = &c;
-	t.unique = t.pol->census.unique;
 
 	struct filter f = { bind, record, c.append, c.nappend };
 	tool_open_output(&t);

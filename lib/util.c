@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,4 +169,35 @@ ec_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+char *
+ec_read_file(const char *path, size_t max, size_t *len)
+{
+	struct ec_buf b = EC_BUF_INIT;
+	char chunk[65536];
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b.len > max) {
+			int e = n < 0 ? errno : EFBIG;
+			close(fd);
+			ec_buf_release(&b);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		ec_buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	if (!b.p)
+		return ec_xstrdup("");
+	return b.p;
 }

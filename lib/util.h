@@ -50,6 +50,12 @@ void ec_buf_release(struct ec_buf *b);
  */
 int ec_write_all(int fd, const void *p, size_t n);
 
+/*
+ * The whole of the file at path, NUL-terminated, its length in *len;
+ * NULL with errno (EFBIG once it holds more than max bytes) on failure.
+ */
+char *ec_read_file(const char *path, size_t max, size_t *len);
+
 /* Mixes the bits of x (MurmurHash3's finaliser), for hash tables. */
 static inline uint64_t
 ec_hash64(uint64_t x)

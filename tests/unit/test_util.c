@@ -2,10 +2,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -282,6 +284,37 @@ test_array_len(void **state)
 	assert_int_equal(EC_ARRAY_LEN(s), 3);
 }
 
+/* A whole file, an empty one, one too big and one missing. */
+static void
+test_read_file(void **state)
+{
+	char path[] = "/tmp/ec-test-util.XXXXXX";
+	int fd = mkstemp(path);
+	size_t len = 99;
+	char *p;
+
+	assert_true(fd >= 0);
+	p = ec_read_file(path, 16, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 0);
+	assert_string_equal(p, "");
+	free(p);
+	assert_int_equal(write(fd, "a\0b\n", 4), 4);
+	close(fd);
+	p = ec_read_file(path, 16, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 4);
+	assert_memory_equal(p, "a\0b\n", 5);
+	free(p);
+	errno = 0;
+	assert_null(ec_read_file(path, 3, &len));
+	assert_int_equal(errno, EFBIG);
+	unlink(path);
+	errno = 0;
+	assert_null(ec_read_file(path, 16, &len));
+	assert_int_equal(errno, ENOENT);
+}
+
 int
 main(void)
 {
@@ -298,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_xmemdup),
 		cmocka_unit_test(test_alloc),
 		cmocka_unit_test(test_array_len),
+		cmocka_unit_test(test_read_file),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
