@@ -1256,3 +1256,51 @@ ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w)
 	else
 		ec_csv_write_field(w, p, n);
 }
+
+size_t
+ec_sheet_nfields(const struct ec_sheet *s)
+{
+	return s->nfields;
+}
+
+const char *
+ec_sheet_header(const struct ec_sheet *s, size_t f)
+{
+	return s->header[f];
+}
+
+int
+ec_sheet_field(const struct ec_sheet *s, int col)
+{
+	return s->col_field[col];
+}
+
+int
+ec_sheet_column(const struct ec_sheet *s, size_t f)
+{
+	return s->field_col[f];
+}
+
+int
+ec_sheet_dropped(const struct ec_sheet *s, size_t f)
+{
+	return s->drop[f];
+}
+
+enum ec_source
+ec_sheet_source(const struct ec_sheet *s, int col)
+{
+	return (enum ec_source)s->src[col];
+}
+
+const struct ec_csv_record *
+ec_sheet_current(const struct ec_sheet *s)
+{
+	return s->rec;
+}
+
+const struct ec_policy *
+ec_sheet_policy(const struct ec_sheet *s)
+{
+	return s->pol;
+}
