@@ -801,6 +801,184 @@ refuse_line(struct ec_csv_reader *r, enum ec_csv_rec_error e, const char *p,
 	return 0;
 }
 
+/* What one look at the buffer came to, for next_line. */
+enum step {
+	STEP_AGAIN,		/* look again */
+	STEP_LINE,		/* a line is in s and n */
+	STEP_NONE,		/* end of input, or a fatal error */
+	STEP_RESTART,		/* a line was refused: start over (replay) */
+};
+
+/* The next line of the replay buffer (see next_line). */
+static int
+replay_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
+{
+	const char *p = r->replay.p + r->replay_pos;
+	size_t left = r->replay.len - r->replay_pos;
+	const char *t = memchr(p, r->term ? r->term : '\n', left);
+	size_t len = t ? (size_t)(t - p) + 1 : left;
+
+	*s = p;
+	*n = len;
+	*has_term = t != NULL;
+	r->replay_pos += len;
+	r->marks_line = NULL;
+	r->line_seen = (memchr(p, ' ', len) || memchr(p, '\t', len) ?
+	    EC_SEEN_BLANK : 0) | (memchr(p, '"', len) ?
+	    EC_SEEN_QUOTE : 0) | (memchr(p, '\r', len) ? EC_SEEN_CR : 0);
+	return 1;
+}
+
+/*
+ * The first line end outside quotes decides the file's: LF (or CRLF), or
+ * CR; a quoted field may hold either, as the writer writes them.  No
+ * such end in the first MiB (a quote never closed): the first of any.
+ */
+static void
+find_term(struct ec_csv_reader *r, const char *p, size_t left)
+{
+	size_t i = r->term_scan;
+
+	for (; i < left; i++) {
+		if (p[i] == '"')
+			r->term_quoted = !r->term_quoted;
+		else if (!r->term_quoted && (p[i] == '\n' || p[i] == '\r'))
+			break;
+	}
+	r->term_scan = i;
+	if (i == left && (r->eof || left > EC_CSV_FIELD_MAX)) {
+		/* Looked at once: the buffer only grows. */
+		size_t j = r->term_none;
+		const char *cr = memchr(p + j, '\r', left - j);
+		const char *lf = memchr(p + j, '\n', left - j);
+		i = lf && (!cr || lf < cr) ? (size_t)(lf - p) :
+		    cr ? (size_t)(cr - p) : left;
+		if (i == left)
+			r->term_none = left;
+	}
+	if (i < left && p[i] == '\n')
+		r->term = '\n';
+	else if (i + 1 < left)
+		r->term = p[i + 1] == '\n' ? '\n' : '\r';
+	else if (i < left && r->eof)
+		r->term = '\r';
+}
+
+/* refuse_line's answer as a step. */
+static enum step
+refused(struct ec_csv_reader *r, enum ec_csv_rec_error e, const char *p,
+    size_t len)
+{
+	int rc = refuse_line(r, e, p, len);
+
+	return rc < 0 ? STEP_NONE : rc > 0 ? STEP_RESTART : STEP_AGAIN;
+}
+
+/* Inside a refused line: on to its end (t, once the buffer holds it). */
+static enum step
+skip_refused(struct ec_csv_reader *r, const char *p, size_t left,
+    const char *t)
+{
+	if (t) {
+		/* The end of a refused line. */
+		r->start += (size_t)(t - p) + 1;
+		r->skipping = 0;
+		return STEP_AGAIN;
+	}
+	if (r->conv_error) {
+		/* The bad sequence is in the refused line. */
+		r->line--;
+		conv_fatal(r);
+		return STEP_NONE;
+	}
+	/*
+	 * A CR, while the line end is not known, may be one.  How far that
+	 * end was looked for counts from start.
+	 */
+	size_t gone = left - (!r->term && left && p[left - 1] == '\r');
+	r->start += gone;
+	r->term_scan = r->term_scan > gone ? r->term_scan - gone : 0;
+	r->term_none = r->term_none > gone ? r->term_none - gone : 0;
+	if (!r->eof && !fill(r) && r->fatal)
+		return STEP_NONE;
+	/* (A bad sequence left unread is in this line too.) */
+	if (r->eof && r->start == r->end && !r->conv_error)
+		r->skipping = 0;
+	return STEP_AGAIN;
+}
+
+/* The line at p, ending at t (NULL: the input's last, unended). */
+static enum step
+take_line(struct ec_csv_reader *r, const char *p, size_t left, const char *t,
+    const char **s, size_t *n, int *has_term)
+{
+	size_t len = t ? (size_t)(t - p) + 1 : left;
+	size_t good;
+
+	if (!t && r->conv_error && !r->fatal) {
+		conv_fatal(r);
+		return STEP_NONE;
+	}
+	if (len > EC_CSV_RECORD_MAX + 2) {
+		/* Came whole in one read: refused all the same. */
+		return refused(r, EC_CSV_ERECORD_SIZE, p, len);
+	}
+	/* iconv's output is UTF-8: scanned only for seen. */
+	if (len < MARKS_LINE_MAX) {
+		good = ec_utf8_scan_marks(p, len, &r->line_seen, r->delim,
+		    r->marks);
+		r->marks_line = p;
+	} else {
+		good = ec_utf8_scan(p, len, &r->line_seen);
+		r->marks_line = NULL;
+	}
+	if (good != len && r->cd == (iconv_t)-1) {
+		fatal(r, r->line + 1, "invalid UTF-8 (is the file GB18030? "
+		    "try -E gb18030)");
+		return STEP_NONE;
+	}
+	*s = p;
+	*n = len;
+	*has_term = t != NULL;
+	r->start += len;
+	r->scan = r->run = 0;
+	return STEP_LINE;
+}
+
+/* No line end in the buffer yet: refuse what is too long, or read more. */
+static enum step
+need_more(struct ec_csv_reader *r, const char *p, size_t left)
+{
+	if (r->fatal)
+		return STEP_NONE;
+	if (r->conv_error) {
+		conv_fatal(r);
+		return STEP_NONE;
+	}
+	if (!r->eof && left > EC_CSV_FIELD_MAX) {
+		/* Too long to keep?  Only what came since is looked at. */
+		while (r->scan < left && r->run <= EC_CSV_FIELD_MAX) {
+			char c = p[r->scan++];
+			r->run = c == r->delim || c == '"' ? 0 : r->run + 1;
+		}
+		if (r->run > EC_CSV_FIELD_MAX)
+			return refused(r, EC_CSV_EFIELD_SIZE, p, left);
+		if (left > EC_CSV_RECORD_MAX)
+			return refused(r, EC_CSV_ERECORD_SIZE, p, left);
+	}
+	if (!r->eof && fill(r))
+		return STEP_AGAIN;
+	if (r->fatal)
+		return STEP_NONE;
+	if (r->conv_error)
+		return STEP_AGAIN;
+	if (r->end - r->start > 0) {
+		r->started = 1;
+		return STEP_AGAIN;
+	}
+	return STEP_NONE;
+}
+
 /*
  * The next physical line from the replay buffer or the input; 1 with the
  * line in s and n (its end included when *has_term), 0 at end of input.
@@ -808,25 +986,12 @@ refuse_line(struct ec_csv_reader *r, enum ec_csv_rec_error e, const char *p,
 static int
 next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 {
-	if (r->replay_pos < r->replay.len) {
-		const char *p = r->replay.p + r->replay_pos;
-		size_t left = r->replay.len - r->replay_pos;
-		const char *t = memchr(p, r->term ? r->term : '\n', left);
-		size_t len = t ? (size_t)(t - p) + 1 : left;
-		*s = p;
-		*n = len;
-		*has_term = t != NULL;
-		r->replay_pos += len;
-		r->marks_line = NULL;
-		r->line_seen = (memchr(p, ' ', len) || memchr(p, '\t', len) ?
-		    EC_SEEN_BLANK : 0) | (memchr(p, '"', len) ?
-		    EC_SEEN_QUOTE : 0) | (memchr(p, '\r', len) ? EC_SEEN_CR :
-		    0);
-		return 1;
-	}
+	if (r->replay_pos < r->replay.len)
+		return replay_line(r, s, n, has_term);
 	for (;;) {
-		char *p = r->buf + r->start;
+		const char *p = r->buf + r->start;
 		size_t left = r->end - r->start;
+		enum step st;
 
 		if (!r->started && (left >= 3 || r->eof || r->conv_error)) {
 			r->started = 1;
@@ -835,146 +1000,23 @@ next_line(struct ec_csv_reader *r, const char **s, size_t *n, int *has_term)
 				continue;
 			}
 		}
-		if (r->started && !r->term) {
-			/*
-			 * The first line end outside quotes decides: LF (or
-			 * CRLF), or CR; a quoted field may hold either, as
-			 * the writer writes them.  No such end in the first
-			 * MiB (a quote never closed): the first of any.
-			 */
-			size_t i = r->term_scan;
-			for (; i < left; i++) {
-				if (p[i] == '"')
-					r->term_quoted = !r->term_quoted;
-				else if (!r->term_quoted &&
-				    (p[i] == '\n' || p[i] == '\r'))
-					break;
-			}
-			r->term_scan = i;
-			if (i == left && (r->eof || left > EC_CSV_FIELD_MAX)) {
-				/* Looked at once: the buffer only grows. */
-				size_t j = r->term_none;
-				char *cr = memchr(p + j, '\r', left - j);
-				char *lf = memchr(p + j, '\n', left - j);
-				i = lf && (!cr || lf < cr) ? (size_t)(lf - p) :
-				    cr ? (size_t)(cr - p) : left;
-				if (i == left)
-					r->term_none = left;
-			}
-			if (i < left && p[i] == '\n')
-				r->term = '\n';
-			else if (i + 1 < left)
-				r->term = p[i + 1] == '\n' ? '\n' : '\r';
-			else if (i < left && r->eof)
-				r->term = '\r';
-		}
-		char *t = r->started && r->term ? memchr(p, r->term, left) : NULL;
-		if (r->skipping) {
-			if (t) {
-				/* The end of a refused line. */
-				r->start += (size_t)(t - p) + 1;
-				r->skipping = 0;
-				continue;
-			}
-			if (r->conv_error) {
-				/* The bad sequence is in the refused line. */
-				r->line--;
-				conv_fatal(r);
-				return 0;
-			}
-			/*
-			 * A CR, while the line end is not known, may be one.
-			 * How far that end was looked for counts from start.
-			 */
-			size_t gone = left - (!r->term && left &&
-			    p[left - 1] == '\r');
-			r->start += gone;
-			r->term_scan = r->term_scan > gone ?
-			    r->term_scan - gone : 0;
-			r->term_none = r->term_none > gone ?
-			    r->term_none - gone : 0;
-			if (!r->eof && !fill(r) && r->fatal)
-				return 0;
-			/* (A bad sequence left unread is in this line too.) */
-			if (r->eof && r->start == r->end && !r->conv_error)
-				r->skipping = 0;
-			continue;
-		}
-		if (t || ((r->eof || r->conv_error || r->fatal) && left > 0 &&
-		    r->started)) {
-			size_t len = t ? (size_t)(t - p) + 1 : left;
-			if (!t && r->conv_error && !r->fatal) {
-				conv_fatal(r);
-				return 0;
-			}
-			if (len > EC_CSV_RECORD_MAX + 2) {
-				/* Came whole in one read: refused all the same. */
-				int rc = refuse_line(r, EC_CSV_ERECORD_SIZE, p, len);
-				if (rc < 0)
-					return 0;
-				if (rc > 0)
-					return next_line(r, s, n, has_term);
-				continue;
-			}
-			/* iconv's output is UTF-8: scanned only for seen. */
-			size_t good;
-			if (len < MARKS_LINE_MAX) {
-				good = ec_utf8_scan_marks(p, len, &r->line_seen,
-				    r->delim, r->marks);
-				r->marks_line = p;
-			} else {
-				good = ec_utf8_scan(p, len, &r->line_seen);
-				r->marks_line = NULL;
-			}
-			if (good != len && r->cd == (iconv_t)-1) {
-				fatal(r, r->line + 1, "invalid UTF-8 (is the "
-				    "file GB18030? try -E gb18030)");
-				return 0;
-			}
-			*s = p;
-			*n = len;
-			*has_term = t != NULL;
-			r->start += len;
-			r->scan = r->run = 0;
+		if (r->started && !r->term)
+			find_term(r, p, left);
+		const char *t = r->started && r->term ?
+		    memchr(p, r->term, left) : NULL;
+		if (r->skipping)
+			st = skip_refused(r, p, left, t);
+		else if (t || ((r->eof || r->conv_error || r->fatal) &&
+		    left > 0 && r->started))
+			st = take_line(r, p, left, t, s, n, has_term);
+		else
+			st = need_more(r, p, left);
+		if (st == STEP_LINE)
 			return 1;
-		}
-		if (r->fatal)
+		if (st == STEP_NONE)
 			return 0;
-		if (r->conv_error) {
-			conv_fatal(r);
-			return 0;
-		}
-		if (!r->eof && left > EC_CSV_FIELD_MAX) {
-			/* Too long to keep?  Only what came since is looked at. */
-			enum ec_csv_rec_error e = EC_CSV_OK;
-			while (r->scan < left && r->run <= EC_CSV_FIELD_MAX) {
-				char c = p[r->scan++];
-				r->run = c == r->delim || c == '"' ? 0 : r->run + 1;
-			}
-			if (r->run > EC_CSV_FIELD_MAX)
-				e = EC_CSV_EFIELD_SIZE;
-			else if (left > EC_CSV_RECORD_MAX)
-				e = EC_CSV_ERECORD_SIZE;
-			if (e) {
-				int rc = refuse_line(r, e, p, left);
-				if (rc < 0)
-					return 0;
-				if (rc > 0)
-					return next_line(r, s, n, has_term);
-				continue;
-			}
-		}
-		if (r->eof || !fill(r)) {
-			if (r->fatal)
-				return 0;
-			if (r->conv_error)
-				continue;
-			if (r->end - r->start > 0) {
-				r->started = 1;
-				continue;
-			}
-			return 0;
-		}
+		if (st == STEP_RESTART)
+			return next_line(r, s, n, has_term);
 	}
 }
 
