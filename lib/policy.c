@@ -66,14 +66,6 @@ struct colname {
 
 struct chunk;
 
-/* The tools in the order they run (see writer_of). */
-enum stage {
-	STAGE_ANY = 0,		/* rollup: reads everything */
-	STAGE_CLASSIFY,
-	STAGE_RISK,
-	STAGE_VISITS,
-};
-
 struct loader {
 	const char *text;
 	size_t len;
@@ -95,7 +87,7 @@ struct loader {
 	const char *src;
 	size_t srclen;
 	int classify_limit;		/* columns computed at or after: forbidden */
-	enum stage stage;		/* the tool whose rules are compiled */
+	enum ec_tool stage;		/* whose rules; NONE: rollup's, any */
 	int forbidden;			/* the first forbidden column read, or -1 */
 	size_t forbidden_off;
 };
@@ -134,68 +126,17 @@ static const struct {
 	{ "phone", EC_COL_PHONE }, { "list", EC_COL_LIST },
 };
 
-/*
- * Columns the tools write or read by name, whatever the policy says
- * elsewhere, and the vocabulary tokens they write: a policy without them
- * would load and then fail in the middle of a run.
- */
-static const struct {
-	const char *name;
-	enum ec_coltype type;
-	const char *tokens[6];
-} toolcols[] = {
-	{ "id_number", EC_COL_ID, { NULL } },
-	{ "risk_score", EC_COL_INT, { NULL } },
-	{ "risk_level", EC_COL_ENUM, { NULL } },
-	{ "risk_reasons", EC_COL_LIST, { NULL } },
-	{ "visit_date", EC_COL_DATE, { NULL } },
-	{ "mode", EC_COL_ENUM, { "home", NULL } },
-	{ "situation", EC_COL_ENUM, { "none", NULL } },
-	{ "reported_date", EC_COL_DATE, { NULL } },
-	{ "last_visit", EC_COL_DATE, { NULL } },
-	{ "last_home_visit", EC_COL_DATE, { NULL } },
-	{ "interval_days", EC_COL_INT, { NULL } },
-	{ "next_due", EC_COL_DATE, { NULL } },
-	{ "days_overdue", EC_COL_INT, { NULL } },
-	{ "visit_status", EC_COL_ENUM, { "never_visited", "overdue",
-	    "due_soon", "ok", "not_applicable", NULL } },
-	{ "home_visit_status", EC_COL_ENUM, { "ok", "overdue", "never",
-	    "not_applicable", NULL } },
-	{ "health_check_due", EC_COL_ENUM, { "yes", "no", "not_applicable",
-	    NULL } },
-	{ "alert", EC_COL_ENUM, { NULL } },
-	{ "alert_report", EC_COL_ENUM, { "on_time", "late", "missing",
-	    NULL } },
-};
-
-/*
- * The columns each tool writes: the rules a tool applies can read only
- * what the tools before it wrote.
- */
+/* The tools' names, by enum ec_tool. */
 static const char *const stage_tools[] = {
 	"", "elder-classify", "risk-score", "visit-due",
 };
 
-static const struct {
-	const char *name;
-	enum stage writer;
-} written[] = {
-	{ "risk_score", STAGE_RISK }, { "risk_level", STAGE_RISK },
-	{ "risk_reasons", STAGE_RISK }, { "last_visit", STAGE_VISITS },
-	{ "last_home_visit", STAGE_VISITS }, { "interval_days", STAGE_VISITS },
-	{ "next_due", STAGE_VISITS }, { "days_overdue", STAGE_VISITS },
-	{ "visit_status", STAGE_VISITS }, { "home_visit_status", STAGE_VISITS },
-	{ "health_check_due", STAGE_VISITS }, { "alert", STAGE_VISITS },
-	{ "alert_report", STAGE_VISITS },
-};
-
-static enum stage
+static enum ec_tool
 writer_of(const char *name)
 {
-	for (size_t i = 0; i < EC_ARRAY_LEN(written); i++)
-		if (strcmp(written[i].name, name) == 0)
-			return written[i].writer;
-	return STAGE_ANY;
+	const struct ec_tool_column *tc = ec_tool_column(name);
+
+	return tc != NULL ? tc->writer : EC_TOOL_NONE;
 }
 
 /* Words of the expression language: a column so named could not be read. */
@@ -1274,9 +1215,9 @@ resolve(void *ctx, const char *name, size_t len, enum ec_type *type)
 	if (c < 0)
 		return -1;
 	*type = ec_coltype_value_type(L->p->columns[c].type);
-	enum stage w = writer_of(L->p->columns[c].name);
+	enum ec_tool w = writer_of(L->p->columns[c].name);
 	if (((L->classify_limit >= 0 && L->classify_at[c] >= L->classify_limit) ||
-	    (L->stage != STAGE_ANY && w != STAGE_ANY && w >= L->stage)) &&
+	    (L->stage != EC_TOOL_NONE && w != EC_TOOL_NONE && w >= L->stage)) &&
 	    L->forbidden < 0) {
 		L->forbidden = c;
 		/* The parser passes a pointer into the source. */
@@ -1343,12 +1284,12 @@ compile(struct loader *L, const struct ynode *n, const char *what,
 	}
 	if (L->forbidden >= 0) {
 		const char *name = L->p->columns[L->forbidden].name;
-		enum stage w = writer_of(name);
+		enum ec_tool w = writer_of(name);
 
-		if (w != STAGE_ANY && w == L->stage)
+		if (w != EC_TOOL_NONE && w == L->stage)
 			fail_at(L, n, L->forbidden_off, "'%s' is what these "
 			    "rules compute: they cannot read it", name);
-		else if (w != STAGE_ANY)
+		else if (w != EC_TOOL_NONE)
 			fail_at(L, n, L->forbidden_off, "'%s' is written later, "
 			    "by %s: %s cannot read it", name, stage_tools[w],
 			    stage_tools[L->stage]);
@@ -1705,29 +1646,30 @@ check_tool_columns(struct loader *L, const struct ynode *key,
 	int alert, situation;
 
 	/* Columns are numbered in policy order: c's key is map_key(cols, c). */
-	for (size_t i = 0; i < EC_ARRAY_LEN(toolcols); i++) {
-		int c = ec_policy_column(p, toolcols[i].name);
+	for (size_t i = 0; i < ec_tool_ncolumns; i++) {
+		const struct ec_tool_column *tc = &ec_tool_columns[i];
+		int c = ec_policy_column(p, tc->name);
 		const struct ec_vocab *v;
 
 		if (c < 0)
 			return fail(L, key, "missing column '%s' (the tools "
-			    "need it)", toolcols[i].name);
-		if (p->columns[c].type != toolcols[i].type) {
+			    "need it)", tc->name);
+		if (p->columns[c].type != tc->type) {
 			for (size_t t = 0; t < EC_ARRAY_LEN(coltypes); t++)
-				if (coltypes[t].type == toolcols[i].type)
+				if (coltypes[t].type == tc->type)
 					return fail(L, map_key(cols, (size_t)c),
 					    "column '%s' must have type %s",
-					    toolcols[i].name, coltypes[t].name);
+					    tc->name, coltypes[t].name);
 		}
-		if (toolcols[i].type != EC_COL_ENUM)
+		if (tc->type != EC_COL_ENUM)
 			continue;
 		v = &p->vocabs[p->columns[c].vocab];
-		for (size_t t = 0; toolcols[i].tokens[t] != NULL; t++)
-			if (ec_vocab_token(v, toolcols[i].tokens[t]) < 0)
+		for (size_t t = 0; tc->tokens[t] != NULL; t++)
+			if (ec_vocab_token(v, tc->tokens[t]) < 0)
 				return fail(L, map_key(cols, (size_t)c),
 				    "vocabulary '%s' of column '%s' needs the "
-				    "value '%s'", v->name, toolcols[i].name,
-				    toolcols[i].tokens[t]);
+				    "value '%s'", v->name, tc->name,
+				    tc->tokens[t]);
 	}
 	/* visit-due copies a situation into alert. */
 	alert = ec_policy_column(p, "alert");
@@ -1939,11 +1881,9 @@ load_derived(struct loader *L, struct ec_derived *d, const struct ynode *n,
 	    want_column(L, fv[0], "name", &d->column) == -1)
 		return -1;
 	c = &L->p->columns[d->column];
-	for (size_t i = 0; i < EC_ARRAY_LEN(toolcols); i++)
-		if (strcmp(toolcols[i].name, c->name) == 0)
-			return fail(L, fv[0], "column '%s' is read or written "
-			    "by the tools themselves, not computed by classify",
-			    c->name);
+	if (ec_tool_column(c->name) != NULL)
+		return fail(L, fv[0], "column '%s' is read or written by "
+		    "the tools themselves, not computed by classify", c->name);
 	if (L->classify_at[d->column] != index)
 		return fail(L, fv[0], "column '%s' is already computed by "
 		    "classify", c->name);
@@ -2526,18 +2466,18 @@ load_policy(struct loader *L, const struct ynode *root)
 	prescan_names(L, fv[T_CLASSIFY], fv[T_RISK]);
 
 	/* Each tool's rules may read only what the tools before it wrote. */
-	L->stage = STAGE_CLASSIFY;
+	L->stage = EC_TOOL_CLASSIFY;
 	if (load_census(L, fv[T_CENSUS]) == -1 ||
 	    load_classify(L, fv[T_CLASSIFY]) == -1)
 		return -1;
-	L->stage = STAGE_RISK;
+	L->stage = EC_TOOL_RISK_SCORE;
 	if (load_risk(L, fv[T_RISK]) == -1)
 		return -1;
-	L->stage = STAGE_VISITS;
+	L->stage = EC_TOOL_VISIT_DUE;
 	if (load_visits(L, fv[T_VISITS]) == -1 ||
 	    load_health(L, fv[T_HEALTH]) == -1)
 		return -1;
-	L->stage = STAGE_ANY;
+	L->stage = EC_TOOL_NONE;
 	if (load_rollup(L, fv[T_ROLLUP]) == -1)
 		return -1;
 	if (fv[T_LABELS] != NULL && load_labels(L, fv[T_LABELS]) == -1)
@@ -2546,6 +2486,42 @@ load_policy(struct loader *L, const struct ynode *root)
 }
 
 /* API */
+
+const struct ec_tool_column ec_tool_columns[] = {
+	{ "id_number", EC_COL_ID, { NULL }, EC_TOOL_NONE },
+	{ "risk_score", EC_COL_INT, { NULL }, EC_TOOL_RISK_SCORE },
+	{ "risk_level", EC_COL_ENUM, { NULL }, EC_TOOL_RISK_SCORE },
+	{ "risk_reasons", EC_COL_LIST, { NULL }, EC_TOOL_RISK_SCORE },
+	{ "visit_date", EC_COL_DATE, { NULL }, EC_TOOL_NONE },
+	{ "mode", EC_COL_ENUM, { "home", NULL }, EC_TOOL_NONE },
+	{ "situation", EC_COL_ENUM, { "none", NULL }, EC_TOOL_NONE },
+	{ "reported_date", EC_COL_DATE, { NULL }, EC_TOOL_NONE },
+	{ "last_visit", EC_COL_DATE, { NULL }, EC_TOOL_VISIT_DUE },
+	{ "last_home_visit", EC_COL_DATE, { NULL }, EC_TOOL_VISIT_DUE },
+	{ "interval_days", EC_COL_INT, { NULL }, EC_TOOL_VISIT_DUE },
+	{ "next_due", EC_COL_DATE, { NULL }, EC_TOOL_VISIT_DUE },
+	{ "days_overdue", EC_COL_INT, { NULL }, EC_TOOL_VISIT_DUE },
+	{ "visit_status", EC_COL_ENUM, { "never_visited", "overdue",
+	    "due_soon", "ok", "not_applicable", NULL }, EC_TOOL_VISIT_DUE },
+	{ "home_visit_status", EC_COL_ENUM, { "ok", "overdue", "never",
+	    "not_applicable", NULL }, EC_TOOL_VISIT_DUE },
+	{ "health_check_due", EC_COL_ENUM, { "yes", "no", "not_applicable",
+	    NULL }, EC_TOOL_VISIT_DUE },
+	{ "alert", EC_COL_ENUM, { NULL }, EC_TOOL_VISIT_DUE },
+	{ "alert_report", EC_COL_ENUM, { "on_time", "late", "missing",
+	    NULL }, EC_TOOL_VISIT_DUE },
+};
+
+const size_t ec_tool_ncolumns = EC_ARRAY_LEN(ec_tool_columns);
+
+const struct ec_tool_column *
+ec_tool_column(const char *name)
+{
+	for (size_t i = 0; i < ec_tool_ncolumns; i++)
+		if (strcmp(ec_tool_columns[i].name, name) == 0)
+			return &ec_tool_columns[i];
+	return NULL;
+}
 
 struct ec_policy *
 ec_policy_load(const char *text, size_t len, struct ec_policy_error *err)
