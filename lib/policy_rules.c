@@ -297,31 +297,15 @@ check_reasons(struct loader *L)
 	return 0;
 }
 
-int
-pol_load_risk(struct loader *L, const struct ec_ynode *n)
+static int
+load_factors(struct loader *L, const struct ec_ynode *s)
 {
-	static const struct field f[] = {
-		{ "factors", 1 }, { "levels", 1 }, { "overrides", 0 },
-	};
 	static const struct field ff[] = {
 		{ "name", 1 }, { "points", 1 }, { "when", 1 },
 	};
-	static const struct field lf[] = {
-		{ "level", 1 }, { "min", 0 },
-	};
-	static const struct field of[] = {
-		{ "name", 1 }, { "level", 1 }, { "when", 1 },
-	};
-	const struct ec_ynode *fv[EC_ARRAY_LEN(f)], *v[3];
+	const struct ec_ynode *v[EC_ARRAY_LEN(ff)];
 	struct ec_policy *p = L->p;
-	const struct ec_ynode *s;
-	unsigned char *seen;
 
-	if (pol_want_map(L, n, "risk") == -1 ||
-	    pol_get_fields(L, n, "risk", f, EC_ARRAY_LEN(f), fv, NULL) == -1)
-		return -1;
-
-	s = fv[0];
 	if (pol_want_seq(L, s, "factors") == -1)
 		return -1;
 	p->factors = ec_xcalloc(s->nkids, sizeof(*p->factors));
@@ -329,7 +313,8 @@ pol_load_risk(struct loader *L, const struct ec_ynode *n)
 		struct ec_risk_factor *rf = &p->factors[i];
 
 		if (pol_want_map(L, s->kids[i], "factors") == -1 ||
-		    pol_get_fields(L, s->kids[i], "factors", ff, 3, v, NULL) == -1 ||
+		    pol_get_fields(L, s->kids[i], "factors", ff, 3, v,
+		    NULL) == -1 ||
 		    pol_want_item_name(L, v[0], "name") == -1)
 			return -1;
 		keep_name(L, v[0]);
@@ -339,8 +324,20 @@ pol_load_risk(struct loader *L, const struct ec_ynode *n)
 		    (rf->when = pol_condition(L, v[2], "when")) == NULL)
 			return -1;
 	}
+	return 0;
+}
 
-	s = fv[1];
+/* Levels go from the highest score down; the last one takes the rest. */
+static int
+load_levels(struct loader *L, const struct ec_ynode *s)
+{
+	static const struct field lf[] = {
+		{ "level", 1 }, { "min", 0 },
+	};
+	const struct ec_ynode *v[EC_ARRAY_LEN(lf)], *k[EC_ARRAY_LEN(lf)];
+	struct ec_policy *p = L->p;
+	unsigned char *seen;
+
 	if (pol_want_seq(L, s, "levels") == -1)
 		return -1;
 	if (s->nkids == 0)
@@ -350,19 +347,19 @@ pol_load_risk(struct loader *L, const struct ec_ynode *n)
 	    "risk_level")].vocab].nvalues);
 	for (size_t i = 0; i < s->nkids; i++) {
 		struct ec_risk_level *rl = &p->levels[p->nlevels++];
-		const struct ec_ynode *k[2];
 
 		if (pol_want_map(L, s->kids[i], "levels") == -1 ||
 		    pol_get_fields(L, s->kids[i], "levels", lf, 2, v, k) == -1 ||
 		    want_level(L, v[0], &rl->value) == -1)
 			return -1;
 		if (seen[rl->value])
-			return pol_fail(L, v[0], "duplicate level '%s'", v[0]->s);
+			return pol_fail(L, v[0], "duplicate level '%s'",
+			    v[0]->s);
 		seen[rl->value] = 1;
 		if (i + 1 == s->nkids) {
 			if (v[1] != NULL)
-				return pol_fail(L, k[1], "the last level must have "
-				    "no 'min': it takes every lower score");
+				return pol_fail(L, k[1], "the last level must "
+				    "have no 'min': it takes every lower score");
 			break;
 		}
 		if (v[1] == NULL)
@@ -372,13 +369,22 @@ pol_load_risk(struct loader *L, const struct ec_ynode *n)
 			return -1;
 		rl->has_min = 1;
 		if (i > 0 && rl->min >= p->levels[i - 1].min)
-			return pol_fail(L, v[1], "'min' must be less than the 'min' "
-			    "of the level before (%lld)", p->levels[i - 1].min);
+			return pol_fail(L, v[1], "'min' must be less than the "
+			    "'min' of the level before (%lld)",
+			    p->levels[i - 1].min);
 	}
+	return 0;
+}
 
-	s = fv[2];
-	if (s == NULL)
-		return check_reasons(L);
+static int
+load_overrides(struct loader *L, const struct ec_ynode *s)
+{
+	static const struct field of[] = {
+		{ "name", 1 }, { "level", 1 }, { "when", 1 },
+	};
+	const struct ec_ynode *v[EC_ARRAY_LEN(of)];
+	struct ec_policy *p = L->p;
+
 	if (pol_want_seq(L, s, "overrides") == -1)
 		return -1;
 	p->overrides = ec_xcalloc(s->nkids, sizeof(*p->overrides));
@@ -386,8 +392,9 @@ pol_load_risk(struct loader *L, const struct ec_ynode *n)
 		struct ec_risk_override *ro = &p->overrides[i];
 
 		if (pol_want_map(L, s->kids[i], "overrides") == -1 ||
-		    pol_get_fields(L, s->kids[i], "overrides", of, 3, v, NULL) ==
-		    -1 || pol_want_item_name(L, v[0], "name") == -1)
+		    pol_get_fields(L, s->kids[i], "overrides", of, 3, v,
+		    NULL) == -1 ||
+		    pol_want_item_name(L, v[0], "name") == -1)
 			return -1;
 		keep_name(L, v[0]);
 		ro->name = ec_xstrdup(v[0]->s);
@@ -396,6 +403,22 @@ pol_load_risk(struct loader *L, const struct ec_ynode *n)
 		    (ro->when = pol_condition(L, v[2], "when")) == NULL)
 			return -1;
 	}
+	return 0;
+}
+
+int
+pol_load_risk(struct loader *L, const struct ec_ynode *n)
+{
+	static const struct field f[] = {
+		{ "factors", 1 }, { "levels", 1 }, { "overrides", 0 },
+	};
+	const struct ec_ynode *fv[EC_ARRAY_LEN(f)];
+
+	if (pol_want_map(L, n, "risk") == -1 ||
+	    pol_get_fields(L, n, "risk", f, EC_ARRAY_LEN(f), fv, NULL) == -1 ||
+	    load_factors(L, fv[0]) == -1 || load_levels(L, fv[1]) == -1 ||
+	    (fv[2] != NULL && load_overrides(L, fv[2]) == -1))
+		return -1;
 	return check_reasons(L);
 }
 
