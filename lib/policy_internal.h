@@ -34,7 +34,7 @@ struct loader {
 
 	struct names *lits;		/* per column; v NULL: any literal */
 	size_t nlits;
-	int *classify_at;		/* per column: its classify entry, or -1 */
+	int *classify_at;		/* per column: classify entry or -1 */
 	struct colname *byname;		/* the columns in order of name */
 	const struct ec_ynode **names;	/* names to check for duplicates */
 	size_t nnames, capnames;
@@ -44,9 +44,9 @@ struct loader {
 	/* The expression being compiled, for the resolver. */
 	const char *src;
 	size_t srclen;
-	int classify_limit;		/* columns computed at or after: forbidden */
+	int classify_limit;		/* computed at or after it: forbidden */
 	enum ec_tool stage;		/* whose rules; NONE: rollup's, any */
-	int forbidden;			/* the first forbidden column read, or -1 */
+	int forbidden;			/* first forbidden column read, or -1 */
 	size_t forbidden_off;
 };
 

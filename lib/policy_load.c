@@ -38,7 +38,8 @@ static const char *const keywords[] = {
 
 static int
 load_vocab_value(struct loader *L, struct ec_vocab_value *val,
-    const struct ec_ynode *k, const struct ec_ynode *v, const struct ec_ynode **fv)
+    const struct ec_ynode *k, const struct ec_ynode *v,
+    const struct ec_ynode **fv)
 {
 	static const struct field f[] = {
 		{ "zh", 1 }, { "en", 1 }, { "aliases", 0 },
@@ -57,8 +58,8 @@ load_vocab_value(struct loader *L, struct ec_vocab_value *val,
 	if (pol_want_text(L, fv[1], "en") == -1)
 		return -1;
 	val->en = pol_trimmed(fv[1]);
-	if (fv[2] != NULL && pol_want_strings(L, fv[2], "aliases", &val->aliases,
-	    &val->naliases) == -1)
+	if (fv[2] != NULL && pol_want_strings(L, fv[2], "aliases",
+	    &val->aliases, &val->naliases) == -1)
 		return -1;
 	return 0;
 }
@@ -185,7 +186,8 @@ load_vocab(struct loader *L, struct ec_vocab *voc, const struct ec_ynode *k,
 	voc->values = ec_xcalloc(ec_ymap_len(v), sizeof(*voc->values));
 	for (size_t i = 0; i < ec_ymap_len(v); i++) {
 		const struct ec_ynode *fv[3];
-		const struct ec_ynode *vk = ec_ymap_key(v, i), *vv = ec_ymap_val(v, i);
+		const struct ec_ynode *vk = ec_ymap_key(v, i);
+		const struct ec_ynode *vv = ec_ymap_val(v, i);
 		struct ec_vocab_value *val = &voc->values[voc->nvalues++];
 
 		if (load_vocab_value(L, val, vk, vv, fv) == -1)
@@ -221,9 +223,9 @@ load_vocabs(struct loader *L, const struct ec_ynode *n)
 		/* Vocabularies are numbered in policy order. */
 		if (v->nvalues != 2 || ec_vocab_token(v, "yes") < 0 ||
 		    ec_vocab_token(v, "no") < 0)
-			return pol_fail(L, ec_ymap_key(n, (size_t)y), "vocabulary "
-			    "'yesno' must have exactly the values 'yes' and "
-			    "'no'");
+			return pol_fail(L, ec_ymap_key(n, (size_t)y),
+			    "vocabulary 'yesno' must have exactly the values "
+			    "'yes' and 'no'");
 	}
 	return 0;
 }
@@ -235,60 +237,34 @@ is_name(const char *s, size_t n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9')))
 			return 0;
 	return 1;
 }
 
 enum { C_TYPE, C_VOCAB, C_MIN, C_MAX, C_ZH, C_EN, C_ALIASES };
 
+/* A column's vocabulary: enum columns name one, bool columns use yesno. */
 static int
-load_column(struct loader *L, struct ec_column *c, const struct ec_ynode *k,
-    const struct ec_ynode *v, const struct ec_ynode **fv)
+load_column_vocab(struct loader *L, struct ec_column *c,
+    const struct ec_ynode *const *fv)
 {
-	static const struct field f[] = {
-		{ "type", 1 }, { "vocabulary", 0 }, { "min", 0 }, { "max", 0 },
-		{ "zh", 1 }, { "en", 1 }, { "aliases", 0 },
-	};
+	const struct ec_ynode *vn = fv[C_VOCAB];
 	struct ec_policy *p = L->p;
-	size_t i;
 
-	c->vocab = -1;
-	if (!is_name(k->s, k->n))
-		return pol_fail(L, k, "column name '%s' must be letters, digits "
-		    "and _, not starting with a digit", k->s);
-	for (i = 0; i < EC_ARRAY_LEN(keywords); i++)
-		if (strcmp(k->s, keywords[i]) == 0)
-			return pol_fail(L, k, "column name '%s' is a word of the "
-			    "expression language", k->s);
-	c->name = ec_xstrdup(k->s);
-	if (pol_want_map(L, v, k->s) == -1 ||
-	    pol_get_fields(L, v, k->s, f, EC_ARRAY_LEN(f), fv, NULL) == -1)
-		return -1;
-	if (pol_want_text(L, fv[C_TYPE], "type") == -1)
-		return -1;
-	for (i = 0; i < EC_ARRAY_LEN(coltypes); i++)
-		if (strcmp(fv[C_TYPE]->s, coltypes[i].name) == 0)
-			break;
-	if (i == EC_ARRAY_LEN(coltypes))
-		return pol_fail(L, fv[C_TYPE], "unknown column type '%s' (text, "
-		    "id, enum, bool, int, date, phone or list)",
-		    fv[C_TYPE]->s);
-	c->type = coltypes[i].type;
-
-	if (fv[C_VOCAB] != NULL) {
+	if (vn != NULL) {
 		if (c->type != EC_COL_ENUM && c->type != EC_COL_BOOL)
-			return pol_fail(L, fv[C_VOCAB], "'vocabulary' is only for "
+			return pol_fail(L, vn, "'vocabulary' is only for "
 			    "enum and bool columns");
-		if (pol_want_text(L, fv[C_VOCAB], "vocabulary") == -1)
+		if (pol_want_text(L, vn, "vocabulary") == -1)
 			return -1;
-		if (c->type == EC_COL_BOOL &&
-		    strcmp(fv[C_VOCAB]->s, "yesno") != 0)
-			return pol_fail(L, fv[C_VOCAB], "a bool column uses the "
-			    "vocabulary 'yesno', not '%s'", fv[C_VOCAB]->s);
-		if ((c->vocab = ec_policy_vocab(p, fv[C_VOCAB]->s)) < 0)
-			return pol_fail(L, fv[C_VOCAB], "unknown vocabulary '%s'",
-			    fv[C_VOCAB]->s);
+		if (c->type == EC_COL_BOOL && strcmp(vn->s, "yesno") != 0)
+			return pol_fail(L, vn, "a bool column uses the "
+			    "vocabulary 'yesno', not '%s'", vn->s);
+		if ((c->vocab = ec_policy_vocab(p, vn->s)) < 0)
+			return pol_fail(L, vn, "unknown vocabulary '%s'",
+			    vn->s);
 	} else if (c->type == EC_COL_ENUM)
 		return pol_fail(L, fv[C_TYPE], "enum column '%s' needs a "
 		    "'vocabulary'", c->name);
@@ -296,7 +272,14 @@ load_column(struct loader *L, struct ec_column *c, const struct ec_ynode *k,
 	    (c->vocab = ec_policy_vocab(p, "yesno")) < 0)
 		return pol_fail(L, fv[C_TYPE], "bool column '%s' needs the "
 		    "vocabulary 'yesno'", c->name);
+	return 0;
+}
 
+/* The bounds of an int column. */
+static int
+load_column_bounds(struct loader *L, struct ec_column *c,
+    const struct ec_ynode *const *fv)
+{
 	if ((fv[C_MIN] != NULL || fv[C_MAX] != NULL) && c->type != EC_COL_INT)
 		return pol_fail(L, fv[C_MIN] ? fv[C_MIN] : fv[C_MAX],
 		    "'%s' is only for int columns", fv[C_MIN] ? "min" : "max");
@@ -312,15 +295,52 @@ load_column(struct loader *L, struct ec_column *c, const struct ec_ynode *k,
 	}
 	if (c->has_min && c->has_max && c->min > c->max)
 		return pol_fail(L, fv[C_MIN], "'min' is more than 'max'");
+	return 0;
+}
 
+static int
+load_column(struct loader *L, struct ec_column *c, const struct ec_ynode *k,
+    const struct ec_ynode *v, const struct ec_ynode **fv)
+{
+	static const struct field f[] = {
+		{ "type", 1 }, { "vocabulary", 0 }, { "min", 0 }, { "max", 0 },
+		{ "zh", 1 }, { "en", 1 }, { "aliases", 0 },
+	};
+	size_t i;
+
+	c->vocab = -1;
+	if (!is_name(k->s, k->n))
+		return pol_fail(L, k, "column name '%s' must be letters, "
+		    "digits and _, not starting with a digit", k->s);
+	for (i = 0; i < EC_ARRAY_LEN(keywords); i++)
+		if (strcmp(k->s, keywords[i]) == 0)
+			return pol_fail(L, k, "column name '%s' is a word of "
+			    "the expression language", k->s);
+	c->name = ec_xstrdup(k->s);
+	if (pol_want_map(L, v, k->s) == -1 ||
+	    pol_get_fields(L, v, k->s, f, EC_ARRAY_LEN(f), fv, NULL) == -1)
+		return -1;
+	if (pol_want_text(L, fv[C_TYPE], "type") == -1)
+		return -1;
+	for (i = 0; i < EC_ARRAY_LEN(coltypes); i++)
+		if (strcmp(fv[C_TYPE]->s, coltypes[i].name) == 0)
+			break;
+	if (i == EC_ARRAY_LEN(coltypes))
+		return pol_fail(L, fv[C_TYPE], "unknown column type '%s' "
+		    "(text, id, enum, bool, int, date, phone or list)",
+		    fv[C_TYPE]->s);
+	c->type = coltypes[i].type;
+	if (load_column_vocab(L, c, fv) == -1 ||
+	    load_column_bounds(L, c, fv) == -1)
+		return -1;
 	if (pol_want_text(L, fv[C_ZH], "zh") == -1)
 		return -1;
 	c->zh = pol_trimmed(fv[C_ZH]);
 	if (pol_want_text(L, fv[C_EN], "en") == -1)
 		return -1;
 	c->en = pol_trimmed(fv[C_EN]);
-	if (fv[C_ALIASES] != NULL && pol_want_strings(L, fv[C_ALIASES], "aliases",
-	    &c->aliases, &c->naliases) == -1)
+	if (fv[C_ALIASES] != NULL && pol_want_strings(L, fv[C_ALIASES],
+	    "aliases", &c->aliases, &c->naliases) == -1)
 		return -1;
 	return 0;
 }
@@ -333,28 +353,30 @@ check_tool_columns(struct loader *L, const struct ec_ynode *key,
 	const struct ec_policy *p = L->p;
 	int alert, situation;
 
-	/* Columns are numbered in policy order: c's key is ec_ymap_key(cols, c). */
+	/* Columns are numbered in policy order: c's key is key c of cols. */
 	for (size_t i = 0; i < ec_tool_ncolumns; i++) {
 		const struct ec_tool_column *tc = &ec_tool_columns[i];
 		int c = ec_policy_column(p, tc->name);
+		const struct ec_ynode *at;
 		const struct ec_vocab *v;
 
 		if (c < 0)
-			return pol_fail(L, key, "missing column '%s' (the tools "
-			    "need it)", tc->name);
+			return pol_fail(L, key, "missing column '%s' (the "
+			    "tools need it)", tc->name);
+		at = ec_ymap_key(cols, (size_t)c);
 		if (p->columns[c].type != tc->type) {
 			for (size_t t = 0; t < EC_ARRAY_LEN(coltypes); t++)
 				if (coltypes[t].type == tc->type)
-					return pol_fail(L, ec_ymap_key(cols, (size_t)c),
-					    "column '%s' must have type %s",
-					    tc->name, coltypes[t].name);
+					return pol_fail(L, at, "column '%s' "
+					    "must have type %s", tc->name,
+					    coltypes[t].name);
 		}
 		if (tc->type != EC_COL_ENUM)
 			continue;
 		v = &p->vocabs[p->columns[c].vocab];
 		for (size_t t = 0; tc->tokens[t] != NULL; t++)
 			if (ec_vocab_token(v, tc->tokens[t]) < 0)
-				return pol_fail(L, ec_ymap_key(cols, (size_t)c),
+				return pol_fail(L, at,
 				    "vocabulary '%s' of column '%s' needs the "
 				    "value '%s'", v->name, tc->name,
 				    tc->tokens[t]);
@@ -363,13 +385,14 @@ check_tool_columns(struct loader *L, const struct ec_ynode *key,
 	alert = ec_policy_column(p, "alert");
 	situation = ec_policy_column(p, "situation");
 	if (p->columns[alert].vocab != p->columns[situation].vocab)
-		return pol_fail(L, ec_ymap_key(cols, (size_t)alert), "column 'alert' "
-		    "must have the vocabulary of 'situation'");
+		return pol_fail(L, ec_ymap_key(cols, (size_t)alert),
+		    "column 'alert' must have the vocabulary of 'situation'");
 	return 0;
 }
 
 static int
-load_columns(struct loader *L, const struct ec_ynode *key, const struct ec_ynode *n)
+load_columns(struct loader *L, const struct ec_ynode *key,
+    const struct ec_ynode *n)
 {
 	struct ec_policy *p = L->p;
 	struct spelling *sp = NULL;
@@ -383,10 +406,12 @@ load_columns(struct loader *L, const struct ec_ynode *key, const struct ec_ynode
 		const struct ec_ynode *fv[7];
 		struct ec_column *c = &p->columns[p->ncolumns++];
 
-		if (load_column(L, c, ec_ymap_key(n, i), ec_ymap_val(n, i), fv) == -1)
+		if (load_column(L, c, ec_ymap_key(n, i), ec_ymap_val(n, i),
+		    fv) == -1)
 			goto out;
 		/* Headers match any of these, trimmed, in any ASCII case. */
-		add_spelling(&sp, &nsp, &cap, c->name, (int)i, ec_ymap_key(n, i));
+		add_spelling(&sp, &nsp, &cap, c->name, (int)i,
+		    ec_ymap_key(n, i));
 		add_spelling(&sp, &nsp, &cap, c->zh, (int)i, fv[C_ZH]);
 		for (size_t j = 0; j < c->naliases; j++)
 			add_spelling(&sp, &nsp, &cap, c->aliases[j], (int)i,
@@ -410,11 +435,12 @@ load_label_set(struct loader *L, const struct ec_ynode *n, const char *lang,
 	*out = ec_xcalloc(ec_ymap_len(n), sizeof(**out));
 	for (size_t i = 0; i < ec_ymap_len(n); i++) {
 		struct ec_label *l = &(*out)[(*nout)++];
+		const struct ec_ynode *k = ec_ymap_key(n, i);
 
-		if (pol_want_text(L, ec_ymap_key(n, i), "label") == -1)
+		if (pol_want_text(L, k, "label") == -1)
 			return -1;
-		l->key = ec_xstrdup(ec_ymap_key(n, i)->s);
-		if (pol_want_text(L, ec_ymap_val(n, i), ec_ymap_key(n, i)->s) == -1)
+		l->key = ec_xstrdup(k->s);
+		if (pol_want_text(L, ec_ymap_val(n, i), k->s) == -1)
 			return -1;
 		l->text = ec_xstrdup(ec_ymap_val(n, i)->s);
 	}
@@ -432,17 +458,47 @@ load_labels(struct loader *L, const struct ec_ynode *n)
 		const struct ec_ynode *k = ec_ymap_key(n, i);
 
 		if (strcmp(k->s, "zh") == 0) {
-			if (load_label_set(L, ec_ymap_val(n, i), "zh", &p->labels_zh,
-			    &p->nlabels_zh) == -1)
+			if (load_label_set(L, ec_ymap_val(n, i), "zh",
+			    &p->labels_zh, &p->nlabels_zh) == -1)
 				return -1;
 		} else if (strcmp(k->s, "en") == 0) {
-			if (load_label_set(L, ec_ymap_val(n, i), "en", &p->labels_en,
-			    &p->nlabels_en) == -1)
+			if (load_label_set(L, ec_ymap_val(n, i), "en",
+			    &p->labels_en, &p->nlabels_en) == -1)
 				return -1;
 		} else
-			return pol_fail(L, k, "unknown language '%s' in 'labels' "
-			    "(zh or en)", k->s);
+			return pol_fail(L, k, "unknown language '%s' in "
+			    "'labels' (zh or en)", k->s);
 	}
+	return 0;
+}
+
+static int
+load_region(struct loader *L, const struct ec_ynode *s)
+{
+	struct ec_policy *p = L->p;
+
+	if (pol_want_strings(L, s, "region", &p->region, &p->nregion) == -1)
+		return -1;
+	for (size_t i = 0; i < p->nregion; i++)
+		if (!ec_all_digits(p->region[i], strlen(p->region[i])) ||
+		    strlen(p->region[i]) > MAX_REGION)
+			return pol_fail(L, s->kids[i], "region '%s' must be 1 "
+			    "to 6 digits of an address code", p->region[i]);
+	return 0;
+}
+
+static int
+load_leap(struct loader *L, const struct ec_ynode *n)
+{
+	if (pol_want_text(L, n, "leap_birthday") == -1)
+		return -1;
+	if (strcmp(n->s, "mar1") == 0)
+		L->p->leap_rule = EC_LEAP_MAR1;
+	else if (strcmp(n->s, "feb28") == 0)
+		L->p->leap_rule = EC_LEAP_FEB28;
+	else
+		return pol_fail(L, n, "'leap_birthday' must be mar1 or "
+		    "feb28, not '%s'", n->s);
 	return 0;
 }
 
@@ -474,30 +530,11 @@ load_policy(struct loader *L, const struct ec_ynode *root)
 	if (pol_want_text(L, fv[T_POLICY], "policy") == -1)
 		return -1;
 	p->name = pol_trimmed(fv[T_POLICY]);
-	if (fv[T_REGION] != NULL) {
-		const struct ec_ynode *s = fv[T_REGION];
-
-		if (pol_want_strings(L, s, "region", &p->region, &p->nregion) == -1)
-			return -1;
-		for (size_t i = 0; i < p->nregion; i++)
-			if (!ec_all_digits(p->region[i], strlen(p->region[i])) ||
-			    strlen(p->region[i]) > MAX_REGION)
-				return pol_fail(L, s->kids[i], "region '%s' must be "
-				    "1 to 6 digits of an address code",
-				    p->region[i]);
-	}
+	if (fv[T_REGION] != NULL && load_region(L, fv[T_REGION]) == -1)
+		return -1;
 	p->leap_rule = EC_LEAP_MAR1;
-	if (fv[T_LEAP] != NULL) {
-		if (pol_want_text(L, fv[T_LEAP], "leap_birthday") == -1)
-			return -1;
-		if (strcmp(fv[T_LEAP]->s, "mar1") == 0)
-			p->leap_rule = EC_LEAP_MAR1;
-		else if (strcmp(fv[T_LEAP]->s, "feb28") == 0)
-			p->leap_rule = EC_LEAP_FEB28;
-		else
-			return pol_fail(L, fv[T_LEAP], "'leap_birthday' must be "
-			    "mar1 or feb28, not '%s'", fv[T_LEAP]->s);
-	}
+	if (fv[T_LEAP] != NULL && load_leap(L, fv[T_LEAP]) == -1)
+		return -1;
 	if (load_vocabs(L, fv[T_VOCABS]) == -1 ||
 	    load_columns(L, key[T_COLUMNS], fv[T_COLUMNS]) == -1)
 		return -1;

@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-#define MAX_COMBOS	100000		/* value combinations tried for intervals */
+#define MAX_COMBOS	100000		/* value combinations tried */
 
 /* Census */
 
@@ -27,7 +27,8 @@ load_check(struct loader *L, struct ec_check *ck, const struct ec_ynode *n)
 
 	ck->line = n->line + 1;
 	if (pol_want_map(L, n, "checks") == -1 ||
-	    pol_get_fields(L, n, "checks", f, EC_ARRAY_LEN(f), fv, NULL) == -1 ||
+	    pol_get_fields(L, n, "checks", f, EC_ARRAY_LEN(f), fv,
+	    NULL) == -1 ||
 	    pol_want_column(L, fv[0], "column", &ck->column) == -1)
 		return -1;
 	if (fv[1] != NULL && fv[2] != NULL)
@@ -75,19 +76,20 @@ pol_load_census(struct loader *L, const struct ec_ynode *n)
 		for (size_t i = 0; i < ec_ymap_len(m); i++) {
 			size_t k = s->nrequired_when++;
 
-			if (pol_want_column(L, ec_ymap_key(m, i), "required_when",
-			    &s->required_when_col[k]) == -1 ||
-			    (s->required_when[k] = pol_condition(L, ec_ymap_val(m, i),
-			    ec_ymap_key(m, i)->s)) == NULL)
+			if (pol_want_column(L, ec_ymap_key(m, i),
+			    "required_when", &s->required_when_col[k]) == -1 ||
+			    (s->required_when[k] = pol_condition(L,
+			    ec_ymap_val(m, i), ec_ymap_key(m, i)->s)) == NULL)
 				return -1;
 		}
 	}
-	if (fv[2] != NULL && pol_want_column(L, fv[2], "unique", &s->unique) == -1)
+	if (fv[2] != NULL &&
+	    pol_want_column(L, fv[2], "unique", &s->unique) == -1)
 		return -1;
 	/* Uniqueness is kept as a compact set of ID numbers. */
 	if (fv[2] != NULL && L->p->columns[s->unique].type != EC_COL_ID)
-		return pol_fail(L, fv[2], "'unique' must name an ID column, and "
-		    "'%s' is not one", fv[2]->s);
+		return pol_fail(L, fv[2], "'unique' must name an ID column, "
+		    "and '%s' is not one", fv[2]->s);
 	if (fv[3] != NULL) {
 		if (pol_want_seq(L, fv[3], "checks") == -1)
 			return -1;
@@ -125,11 +127,13 @@ pol_prescan_names(struct loader *L, const struct ec_ynode *classify,
 			for (size_t j = 0; j < ec_ymap_len(e); j++) {
 				if (strcmp(ec_ymap_key(e, j)->s, "name") == 0)
 					name = ec_ymap_val(e, j);
-				else if (strcmp(ec_ymap_key(e, j)->s, "flags") == 0)
+				else if (strcmp(ec_ymap_key(e, j)->s,
+				    "flags") == 0)
 					flags = ec_ymap_val(e, j);
 			}
 			if (name == NULL || flags == NULL ||
-			    name->kind != EC_Y_SCALAR || flags->kind != EC_Y_MAP ||
+			    name->kind != EC_Y_SCALAR ||
+			    flags->kind != EC_Y_MAP ||
 			    (c = pol_lookup(L, name->s, name->n)) < 0 ||
 			    L->lits[c].v != NULL)
 				continue;
@@ -148,8 +152,8 @@ pol_prescan_names(struct loader *L, const struct ec_ynode *classify,
 		const struct ec_ynode *seq = ec_ymap_val(risk, i);
 		const char *k = ec_ymap_key(risk, i)->s;
 
-		if ((strcmp(k, "factors") != 0 && strcmp(k, "overrides") != 0) ||
-		    seq->kind != EC_Y_SEQ)
+		if ((strcmp(k, "factors") != 0 &&
+		    strcmp(k, "overrides") != 0) || seq->kind != EC_Y_SEQ)
 			continue;
 		L->lits[c].v = ec_xrealloc(L->lits[c].v,
 		    (L->lits[c].n + seq->nkids + 1) * sizeof(char *));
@@ -179,7 +183,8 @@ load_derived(struct loader *L, struct ec_derived *d, const struct ec_ynode *n,
 
 	d->column = -1;
 	if (pol_want_map(L, n, "classify") == -1 ||
-	    pol_get_fields(L, n, "classify", f, EC_ARRAY_LEN(f), fv, NULL) == -1 ||
+	    pol_get_fields(L, n, "classify", f, EC_ARRAY_LEN(f), fv,
+	    NULL) == -1 ||
 	    pol_want_column(L, fv[0], "name", &d->column) == -1)
 		return -1;
 	c = &L->p->columns[d->column];
@@ -190,8 +195,8 @@ load_derived(struct loader *L, struct ec_derived *d, const struct ec_ynode *n,
 		return pol_fail(L, fv[0], "column '%s' is already computed by "
 		    "classify", c->name);
 	if (fv[1] != NULL && fv[2] != NULL)
-		return pol_fail(L, fv[2], "a classify entry has 'expr' or 'flags', "
-		    "not both");
+		return pol_fail(L, fv[2], "a classify entry has 'expr' or "
+		    "'flags', not both");
 	if (fv[1] == NULL && fv[2] == NULL)
 		return pol_fail(L, n, "missing key 'expr' or 'flags' in "
 		    "'classify'");
@@ -217,8 +222,8 @@ load_derived(struct loader *L, struct ec_derived *d, const struct ec_ynode *n,
 		if (pol_want_item_name(L, k, "flag") == -1)
 			return -1;
 		d->flag_names[j] = ec_xstrdup(k->s);
-		if ((d->flags[j] = pol_condition(L, ec_ymap_val(fv[2], i), k->s)) ==
-		    NULL)
+		if ((d->flags[j] = pol_condition(L, ec_ymap_val(fv[2], i),
+		    k->s)) == NULL)
 			return -1;
 	}
 	return 0;
@@ -246,7 +251,8 @@ pol_load_classify(struct loader *L, const struct ec_ynode *n)
 			if (strcmp(ec_ymap_key(e, j)->s, "name") == 0 &&
 			    ec_ymap_val(e, j)->kind == EC_Y_SCALAR &&
 			    (c = pol_lookup(L, ec_ymap_val(e, j)->s,
-			    ec_ymap_val(e, j)->n)) >= 0 && L->classify_at[c] < 0)
+			    ec_ymap_val(e, j)->n)) >= 0 &&
+			    L->classify_at[c] < 0)
 				L->classify_at[c] = (int)i;
 	}
 	p->classify = ec_xcalloc(n->nkids, sizeof(*p->classify));
@@ -289,7 +295,9 @@ keep_name(struct loader *L, const struct ec_ynode *n)
 static int
 check_reasons(struct loader *L)
 {
-	const struct ec_ynode *dup = ec_ynodes_first_duplicate(L->names, L->nnames);
+	const struct ec_ynode *dup;
+
+	dup = ec_ynodes_first_duplicate(L->names, L->nnames);
 
 	L->nnames = 0;
 	if (dup != NULL)
@@ -349,7 +357,8 @@ load_levels(struct loader *L, const struct ec_ynode *s)
 		struct ec_risk_level *rl = &p->levels[p->nlevels++];
 
 		if (pol_want_map(L, s->kids[i], "levels") == -1 ||
-		    pol_get_fields(L, s->kids[i], "levels", lf, 2, v, k) == -1 ||
+		    pol_get_fields(L, s->kids[i], "levels", lf, 2, v,
+		    k) == -1 ||
 		    want_level(L, v[0], &rl->value) == -1)
 			return -1;
 		if (seen[rl->value])
@@ -359,7 +368,8 @@ load_levels(struct loader *L, const struct ec_ynode *s)
 		if (i + 1 == s->nkids) {
 			if (v[1] != NULL)
 				return pol_fail(L, k[1], "the last level must "
-				    "have no 'min': it takes every lower score");
+				    "have no 'min': it takes every lower "
+				    "score");
 			break;
 		}
 		if (v[1] == NULL)
@@ -470,6 +480,30 @@ fetch_combo(void *arg, int slot, struct ec_value *out)
 	*out = ec_value_blank(ec_coltype_value_type(col->type));
 }
 
+/* No interval applies to the combination of values c is at. */
+static int
+fail_uncovered(struct loader *L, const struct ec_ynode *key,
+    const struct combo *c)
+{
+	const struct ec_policy *p = L->p;
+	struct ec_buf b = EC_BUF_INIT;
+	int rc;
+
+	for (size_t s = 0; s < c->nslots; s++) {
+		const struct ec_column *col = &p->columns[c->slots[s]];
+
+		ec_buf_addf(&b, "%s%s is '%s'", s ? " and " : "", col->name,
+		    p->vocabs[col->vocab].values[c->at[s]].token);
+	}
+	if (c->nslots)
+		rc = pol_fail(L, key, "no visit interval applies when %s",
+		    b.p);
+	else
+		rc = pol_fail(L, key, "no visit interval applies to anyone");
+	ec_buf_release(&b);
+	return rc;
+}
+
 /*
  * Every record must get an interval.  When the rules read only enum and
  * bool columns of small enough domains, every combination of their
@@ -519,23 +553,7 @@ check_intervals(struct loader *L, const struct ec_ynode *key)
 			if (ec_expr_test(p->intervals[i].when, &env))
 				break;
 		if (i == p->nintervals) {
-			struct ec_buf b = EC_BUF_INIT;
-
-			for (size_t s = 0; s < c.nslots; s++) {
-				const struct ec_column *col =
-				    &p->columns[c.slots[s]];
-
-				ec_buf_addf(&b, "%s%s is '%s'", s ? " and " : "",
-				    col->name,
-				    p->vocabs[col->vocab].values[c.at[s]].token);
-			}
-			if (c.nslots)
-				rc = pol_fail(L, key, "no visit interval applies "
-				    "when %s", b.p);
-			else
-				rc = pol_fail(L, key, "no visit interval applies "
-				    "to anyone");
-			ec_buf_release(&b);
+			rc = fail_uncovered(L, key, &c);
 			break;
 		}
 		/* The next combination, odometer-wise. */
@@ -588,10 +606,11 @@ pol_load_visits(struct loader *L, const struct ec_ynode *n)
 		struct ec_interval *in = &p->intervals[p->nintervals++];
 
 		if (i > 0 && p->intervals[i - 1].when == NULL)
-			return pol_fail(L, s->kids[i], "unreachable interval rule");
+			return pol_fail(L, s->kids[i], "unreachable interval "
+			    "rule");
 		if (pol_want_map(L, s->kids[i], "intervals") == -1 ||
-		    pol_get_fields(L, s->kids[i], "intervals", inf, 2, v, NULL) ==
-		    -1)
+		    pol_get_fields(L, s->kids[i], "intervals", inf, 2, v,
+		    NULL) == -1)
 			return -1;
 		if (v[0] != NULL &&
 		    (in->when = pol_condition(L, v[0], "when")) == NULL)
@@ -626,10 +645,11 @@ pol_load_health(struct loader *L, const struct ec_ynode *n)
 	const struct ec_ynode *fv[EC_ARRAY_LEN(f)];
 
 	if (pol_want_map(L, n, "health_check") == -1 ||
-	    pol_get_fields(L, n, "health_check", f, EC_ARRAY_LEN(f), fv, NULL) ==
-	    -1)
+	    pol_get_fields(L, n, "health_check", f, EC_ARRAY_LEN(f), fv,
+	    NULL) == -1)
 		return -1;
-	if ((L->p->health_eligible = pol_condition(L, fv[0], "eligible")) == NULL ||
+	if ((L->p->health_eligible = pol_condition(L, fv[0],
+	    "eligible")) == NULL ||
 	    (L->p->health_done = pol_condition(L, fv[1], "done")) == NULL)
 		return -1;
 	return 0;
@@ -644,12 +664,15 @@ pol_load_rollup(struct loader *L, const struct ec_ynode *n)
 	static const struct field mf[] = {
 		{ "name", 1 }, { "when", 1 }, { "zh", 1 }, { "en", 1 },
 	};
-	const struct ec_ynode *fv[EC_ARRAY_LEN(f)], *v[EC_ARRAY_LEN(mf)], *s, *dup;
+	const struct ec_ynode *fv[EC_ARRAY_LEN(f)], *v[EC_ARRAY_LEN(mf)];
+	const struct ec_ynode *s, *dup;
 	struct ec_policy *p = L->p;
 
 	if (pol_want_map(L, n, "rollup") == -1 ||
-	    pol_get_fields(L, n, "rollup", f, EC_ARRAY_LEN(f), fv, NULL) == -1 ||
-	    pol_want_columns(L, fv[0], "by", &p->rollup_by, &p->nrollup_by) == -1)
+	    pol_get_fields(L, n, "rollup", f, EC_ARRAY_LEN(f), fv,
+	    NULL) == -1 ||
+	    pol_want_columns(L, fv[0], "by", &p->rollup_by,
+	    &p->nrollup_by) == -1)
 		return -1;
 	s = fv[1];
 	if (pol_want_seq(L, s, "metrics") == -1)
@@ -659,8 +682,9 @@ pol_load_rollup(struct loader *L, const struct ec_ynode *n)
 		struct ec_metric *m = &p->metrics[p->nmetrics++];
 
 		if (pol_want_map(L, s->kids[i], "metrics") == -1 ||
-		    pol_get_fields(L, s->kids[i], "metrics", mf, EC_ARRAY_LEN(mf),
-		    v, NULL) == -1 || pol_want_text(L, v[0], "name") == -1)
+		    pol_get_fields(L, s->kids[i], "metrics", mf,
+		    EC_ARRAY_LEN(mf), v, NULL) == -1 ||
+		    pol_want_text(L, v[0], "name") == -1)
 			return -1;
 		/* rollup's own output columns. */
 		if (strcmp(v[0]->s, "records") == 0 ||

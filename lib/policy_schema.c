@@ -99,7 +99,8 @@ pol_want_map(struct loader *L, const struct ec_ynode *n, const char *what)
 {
 	if (n->kind == EC_Y_MAP)
 		return 0;
-	return pol_fail(L, n, "'%s' must be a mapping, not %s", what, ec_ynode_kind_name(n));
+	return pol_fail(L, n, "'%s' must be a mapping, not %s", what,
+	    ec_ynode_kind_name(n));
 }
 
 int
@@ -176,11 +177,12 @@ pol_want_int(struct loader *L, const struct ec_ynode *n, const char *what,
     long long *out)
 {
 	if (n->kind != EC_Y_SCALAR || parse_ll(n->s, n->n, out) == -1) {
-		size_t neg = n->kind == EC_Y_SCALAR && n->n > 1 && n->s[0] == '-';
+		size_t neg = n->kind == EC_Y_SCALAR && n->n > 1 &&
+		    n->s[0] == '-';
 		if (n->kind == EC_Y_SCALAR && n->n > neg &&
 		    ec_all_digits(n->s + neg, n->n - neg))
-			return pol_fail(L, n, "'%s' is too large a number (at most "
-			    "%lld)", what, LLONG_MAX);
+			return pol_fail(L, n, "'%s' is too large a number "
+			    "(at most %lld)", what, LLONG_MAX);
 		return pol_fail(L, n, "'%s' must be a whole number", what);
 	}
 	return 0;
@@ -250,26 +252,28 @@ pol_get_fields(struct loader *L, const struct ec_ynode *m, const char *ctx,
 			const char *home = homes[j].section;
 
 			if (home == NULL)
-				return pol_fail(L, k, "'%s' belongs at the top level, "
-				    "not in '%s'", k->s, ctx ? ctx : "?");
+				return pol_fail(L, k, "'%s' belongs at the "
+				    "top level, not in '%s'", k->s,
+				    ctx ? ctx : "?");
 			if (ctx == NULL)
-				return pol_fail(L, k, "'%s' belongs in '%s', not at "
-				    "the top level", k->s, home);
-			return pol_fail(L, k, "'%s' belongs in '%s', not in '%s'",
-			    k->s, home, ctx);
+				return pol_fail(L, k, "'%s' belongs in '%s', "
+				    "not at the top level", k->s, home);
+			return pol_fail(L, k, "'%s' belongs in '%s', not in "
+			    "'%s'", k->s, home, ctx);
 		}
 		if (ctx == NULL)
-			return pol_fail(L, k, "unknown key '%s' at the top level",
-			    k->s);
+			return pol_fail(L, k, "unknown key '%s' at the top "
+			    "level", k->s);
 		return pol_fail(L, k, "unknown key '%s' in '%s'", k->s, ctx);
 	}
 	for (j = 0; j < nf; j++) {
 		if (!f[j].required || val[j] != NULL)
 			continue;
 		if (ctx == NULL)
-			return pol_fail(L, m, "missing key '%s' at the top level",
-			    f[j].key);
-		return pol_fail(L, m, "missing key '%s' in '%s'", f[j].key, ctx);
+			return pol_fail(L, m, "missing key '%s' at the top "
+			    "level", f[j].key);
+		return pol_fail(L, m, "missing key '%s' in '%s'", f[j].key,
+		    ctx);
 	}
 	return 0;
 }
@@ -361,8 +365,8 @@ pol_want_item(struct loader *L, const struct ec_ynode *n, const char *what)
 	size_t len = n->n;
 
 	if (n->kind != EC_Y_SCALAR)
-		return pol_fail(L, n, "items of '%s' must be text, not %s", what,
-		    ec_ynode_kind_name(n));
+		return pol_fail(L, n, "items of '%s' must be text, not %s",
+		    what, ec_ynode_kind_name(n));
 	ec_trim(n->s, &len);
 	if (len == 0)
 		return pol_fail(L, n, "an item of '%s' is empty", what);
@@ -389,8 +393,8 @@ pol_want_columns(struct loader *L, const struct ec_ynode *n, const char *what,
 			return pol_fail(L, n->kids[i], "unknown column '%s'",
 			    n->kids[i]->s);
 		if (seen[c])
-			return pol_fail(L, n->kids[i], "duplicate column '%s' in "
-			    "'%s'", n->kids[i]->s, what);
+			return pol_fail(L, n->kids[i], "duplicate column '%s' "
+			    "in '%s'", n->kids[i]->s, what);
 		seen[c] = 1;
 		(*out)[(*nout)++] = c;
 	}
@@ -426,8 +430,8 @@ pol_want_item_name(struct loader *L, const struct ec_ynode *n, const char *what)
 			return pol_fail(L, n, "%s '%s' must not hold a list "
 			    "separator", what, n->s);
 	if (ec_trim(n->s, &len) != n->s || len != n->n)
-		return pol_fail(L, n, "%s '%s' must not begin or end with white "
-		    "space", what, n->s);
+		return pol_fail(L, n, "%s '%s' must not begin or end with "
+		    "white space", what, n->s);
 	return 0;
 }
 
@@ -443,7 +447,8 @@ resolve(void *ctx, const char *name, size_t len, enum ec_type *type)
 		return -1;
 	*type = ec_coltype_value_type(L->p->columns[c].type);
 	enum ec_tool w = writer_of(L->p->columns[c].name);
-	if (((L->classify_limit >= 0 && L->classify_at[c] >= L->classify_limit) ||
+	if (((L->classify_limit >= 0 &&
+	    L->classify_at[c] >= L->classify_limit) ||
 	    (L->stage != EC_TOOL_NONE && w != EC_TOOL_NONE && w >= L->stage)) &&
 	    L->forbidden < 0) {
 		L->forbidden = c;
@@ -513,30 +518,32 @@ pol_compile(struct loader *L, const struct ec_ynode *n, const char *what,
 		const char *name = L->p->columns[L->forbidden].name;
 		enum ec_tool w = writer_of(name);
 
+		size_t off = L->forbidden_off;
+
 		if (w != EC_TOOL_NONE && w == L->stage)
-			pol_fail_at(L, n, L->forbidden_off, "'%s' is what these "
-			    "rules compute: they cannot read it", name);
+			pol_fail_at(L, n, off, "'%s' is what these rules "
+			    "compute: they cannot read it", name);
 		else if (w != EC_TOOL_NONE)
-			pol_fail_at(L, n, L->forbidden_off, "'%s' is written later, "
-			    "by %s: %s cannot read it", name, stage_tools[w],
+			pol_fail_at(L, n, off, "'%s' is written later, by %s: "
+			    "%s cannot read it", name, stage_tools[w],
 			    stage_tools[L->stage]);
 		else if (L->classify_at[L->forbidden] == L->classify_limit)
-			pol_fail_at(L, n, L->forbidden_off, "'%s' is the column "
-			    "being computed", name);
+			pol_fail_at(L, n, off, "'%s' is the column being "
+			    "computed", name);
 		else
-			pol_fail_at(L, n, L->forbidden_off, "'%s' is computed by a "
-			    "later classify entry", name);
+			pol_fail_at(L, n, off, "'%s' is computed by a later "
+			    "classify entry", name);
 		ec_expr_free(e);
 		return NULL;
 	}
 	t = ec_expr_type(e);
 	if (want != 0 && t != want) {
 		if (want == EC_T_BOOL)
-			pol_fail_at(L, n, 0, "'%s' must be a condition (true or "
-			    "false), not %s", what, ec_type_name(t));
+			pol_fail_at(L, n, 0, "'%s' must be a condition (true "
+			    "or false), not %s", what, ec_type_name(t));
 		else
-			pol_fail_at(L, n, 0, "'%s' must be %s (the type of column "
-			    "'%s'), not %s", what, ec_type_name(want),
+			pol_fail_at(L, n, 0, "'%s' must be %s (the type of "
+			    "column '%s'), not %s", what, ec_type_name(want),
 			    L->p->columns[col].name, ec_type_name(t));
 		ec_expr_free(e);
 		return NULL;
@@ -564,10 +571,11 @@ pol_check_message(struct loader *L, const struct ec_ynode *n)
 		for (j = i + 1; j < n->n && s[j] != '}'; j++)
 			;
 		if (j == n->n)
-			return pol_fail_at(L, n, i, "unclosed '{' in 'message'");
+			return pol_fail_at(L, n, i, "unclosed '{' in "
+			    "'message'");
 		if (pol_lookup(L, s + i + 1, j - i - 1) < 0)
-			return pol_fail_at(L, n, i + 1, "unknown column '%.*s' in "
-			    "'message'", (int)(j - i - 1), s + i + 1);
+			return pol_fail_at(L, n, i + 1, "unknown column '%.*s' "
+			    "in 'message'", (int)(j - i - 1), s + i + 1);
 		i = j;
 	}
 	return 0;

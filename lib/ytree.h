@@ -33,7 +33,7 @@ struct ec_ynode {
 	size_t line, col;	/* 0-based, libyaml's start mark */
 	char *s;		/* scalar: the value, NUL-terminated */
 	size_t n;
-	struct ec_ynode **kids;	/* seq: items; map: key, value, key, value ... */
+	struct ec_ynode **kids;	/* seq: items; map: key, value, key ... */
 	size_t nkids;
 };
 
