@@ -170,6 +170,37 @@ struct ec_policy {
 	size_t nlabels_zh, nlabels_en;
 };
 
+/* The tools that write columns, in the order they run. */
+enum ec_tool {
+	EC_TOOL_NONE = 0,	/* no tool: a column the tools only read */
+	EC_TOOL_CLASSIFY,	/* elder-classify */
+	EC_TOOL_RISK_SCORE,	/* risk-score */
+	EC_TOOL_VISIT_DUE,	/* visit-due */
+};
+
+/*
+ * A column the tools read or write by name, whatever the policy says
+ * elsewhere, with the vocabulary tokens they read or write: a policy
+ * without them would load and then fail in the middle of a run.  A
+ * tool's rules can read only what the tools before it wrote.
+ */
+struct ec_tool_column {
+	const char *name;
+	enum ec_coltype type;	/* the type the policy must give it */
+	const char *tokens[6];	/* tokens its vocabulary needs; NULL-ended */
+	enum ec_tool writer;	/* the tool that writes it, or EC_TOOL_NONE */
+};
+
+/*
+ * All of them, ec_tool_ncolumns long.  The columns of one tool are in the
+ * order it writes them (risk-score(1), visit-due(1)).
+ */
+extern const struct ec_tool_column ec_tool_columns[];
+extern const size_t ec_tool_ncolumns;
+
+/* The entry of ec_tool_columns called name, or NULL. */
+const struct ec_tool_column *ec_tool_column(const char *name);
+
 /* Where loading failed. */
 struct ec_policy_error {
 	size_t line, column;	/* 1-based, in the policy file */

@@ -276,25 +276,15 @@ ec_sheet_release(struct ec_sheet *s)
 	prep_free(s);
 }
 
-/* The columns the tools write besides elder-classify's (CONTRACT §5, §6). */
-static const char *const tool_columns[] = {
-	"risk_score", "risk_level", "risk_reasons", "last_visit",
-	"last_home_visit", "interval_days", "next_due", "days_overdue",
-	"visit_status", "home_visit_status", "health_check_due", "alert",
-	"alert_report",
-};
-
 static int
 is_output(const struct ec_sheet *s, int col)
 {
-	const char *name = s->pol->columns[col].name;
+	const struct ec_tool_column *tc;
 
 	if (s->def[col])
 		return 1;
-	for (size_t i = 0; i < EC_ARRAY_LEN(tool_columns); i++)
-		if (strcmp(name, tool_columns[i]) == 0)
-			return 1;
-	return 0;
+	tc = ec_tool_column(s->pol->columns[col].name);
+	return tc != NULL && tc->writer != EC_TOOL_NONE;
 }
 
 static int
