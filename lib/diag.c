@@ -1,6 +1,5 @@
 #include "diag.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "text.h"
@@ -53,18 +52,6 @@ ec_diag_data(struct ec_diag *d, enum ec_severity sev, const char *kind,
 	else
 		fprintf(d->out, "%s: %s:%zu: %s: %s\n", d->prog, file, line,
 		    sev == EC_ERROR ? "error" : "warning", msg);
-}
-
-void
-ec_diag_fatal(struct ec_diag *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(d->out, "%s: ", d->prog);
-	va_start(ap, fmt);
-	vfprintf(d->out, fmt, ap);
-	va_end(ap);
-	fputc('\n', d->out);
 }
 
 void

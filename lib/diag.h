@@ -48,10 +48,6 @@ void ec_diag_init(struct ec_diag *d, const char *prog, FILE *out,
 void ec_diag_data(struct ec_diag *d, enum ec_severity sev, const char *kind,
 	const char *file, size_t line, const char *column, const char *msg);
 
-/* A problem of the run (usage, policy, I/O): always printed. */
-void ec_diag_fatal(struct ec_diag *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Prints the counts of messages held back, for file. */
 void ec_diag_finish(struct ec_diag *d, const char *file);
 

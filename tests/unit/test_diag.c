@@ -247,26 +247,6 @@ test_finish_starts_afresh(void **state)
 	assert_string_equal(out_text(o), "");
 }
 
-static void
-test_fatal(void **state)
-{
-	struct out *o = *state;
-	struct ec_diag d;
-
-	ec_diag_init(&d, "elder-classify", o->f, 1);
-	ec_diag_fatal(&d, "%s: %s", "policy.yaml", "No such file or directory");
-	ec_diag_fatal(&d, "%s: %s", "policy.yaml", "No such file or directory");
-	assert_string_equal(out_text(o),
-	    "elder-classify: policy.yaml: No such file or directory\n"
-	    "elder-classify: policy.yaml: No such file or directory\n");
-	/* Not a data message: neither counted nor capped. */
-	assert_int_equal(d.errors, 0);
-	assert_int_equal(d.warnings, 0);
-	out_clear(o);
-	ec_diag_finish(&d, "x");
-	assert_string_equal(out_text(o), "");
-}
-
 /*
  * BUG (lib/diag.c, ec_diag_data): the sample of a kind is cut to 119
  * bytes with snprintf, which does not respect UTF-8, so the
@@ -428,7 +408,6 @@ main(void)
 		T(test_cap_zero),
 		T(test_default_cap),
 		T(test_finish_starts_afresh),
-		T(test_fatal),
 		T(test_cap_sample_utf8),
 		cmocka_unit_test(test_quote_plain),
 		cmocka_unit_test(test_quote_control),
