@@ -194,12 +194,6 @@ ec_reporter_header(struct ec_reporter *r, const struct ec_csv_record *h,
 	return -1;
 }
 
-enum ec_report_input
-ec_reporter_input(const struct ec_reporter *r)
-{
-	return r->input;
-}
-
 int
 ec_reporter_record(struct ec_reporter *r, const struct ec_csv_record *rec,
     int *field, char *err, size_t errlen)

@@ -44,13 +44,6 @@ enum ec_format {
 	EC_FORMAT_CSV,
 };
 
-/* What a header says the input is. */
-enum ec_report_input {
-	EC_INPUT_UNKNOWN = 0,
-	EC_INPUT_ROLLUP,	/* has level and records: a summary */
-	EC_INPUT_VISITS,	/* has visit_status: visit sheets */
-};
-
 struct ec_report_options {
 	enum ec_format format;
 	const char *lang;	/* "zh" or "en" */
@@ -72,8 +65,6 @@ void ec_reporter_free(struct ec_reporter *r);
  */
 int ec_reporter_header(struct ec_reporter *r, const struct ec_csv_record *h,
 	char *err, size_t errlen);
-
-enum ec_report_input ec_reporter_input(const struct ec_reporter *r);
 
 /*
  * One record with as many fields as the header.  Returns 0, or -1 when

@@ -71,6 +71,13 @@ struct village {
 	size_t n;
 };
 
+/* What the header says the input is. */
+enum ec_report_input {
+	EC_INPUT_UNKNOWN = 0,
+	EC_INPUT_ROLLUP,	/* has level and records: a summary */
+	EC_INPUT_VISITS,	/* has visit_status: visit sheets */
+};
+
 struct ec_reporter {
 	const struct ec_policy *pol;
 	struct ec_report_options o;

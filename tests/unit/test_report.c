@@ -166,6 +166,28 @@ reporter(struct ec_policy *p, enum ec_format f, const char *lang)
 	return ec_reporter_new(p, &o);
 }
 
+/*
+ * What a reporter took its input for, as it shows: the first line of
+ * the report written with no record, the title of a summary or of visit
+ * sheets ("" when it writes nothing).
+ */
+static const char *
+report_title(struct ec_reporter *r)
+{
+	static char line[256];
+	struct ec_buf b = EC_BUF_INIT;
+	char err[512];
+	size_t n;
+
+	assert_int_equal(ec_reporter_write(r, &b, err, sizeof err), 0);
+	n = b.p ? strcspn(b.p, "\n") : 0;
+	assert_true(n < sizeof line);
+	memcpy(line, b.p ? b.p : "", n);
+	line[n] = '\0';
+	ec_buf_release(&b);
+	return line;
+}
+
 static void
 test_header(void **state)
 {
@@ -173,19 +195,24 @@ test_header(void **state)
 	struct ec_reporter *r;
 	struct rec x;
 	char err[512];
+	int field;
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
 	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
 	    "身份证号,姓名,age,left_behind"), err, sizeof err), -1);
 	assert_string_equal(err, "not a rollup nor a visit-due output "
 	    "(expected the columns level and records, or visit_status)");
-	assert_int_equal(ec_reporter_input(r), EC_INPUT_UNKNOWN);
+	/* Neither: no record is taken, and there is nothing to write. */
+	assert_int_equal(ec_reporter_record(r, rec(&x, 2,
+	    "51200219400101001X,张三,86,1"), &field, err, sizeof err), -1);
+	assert_string_equal(err, "no header read");
+	assert_string_equal(report_title(r), "");
 	ec_reporter_free(r);
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
 	assert_int_equal(ec_reporter_header(r, rec(&x, 1, rollup_header),
 	    err, sizeof err), 0);
-	assert_int_equal(ec_reporter_input(r), EC_INPUT_ROLLUP);
+	assert_string_equal(report_title(r), "农村留守老年人关爱服务统计");
 	ec_reporter_free(r);
 
 	/* Chinese census headers, the tools' columns by their names. */
@@ -193,7 +220,7 @@ test_header(void **state)
 	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
 	    "身份证号,姓名,村(社区),age,risk_level,visit_status"), err,
 	    sizeof err), 0);
-	assert_int_equal(ec_reporter_input(r), EC_INPUT_VISITS);
+	assert_string_equal(report_title(r), "农村留守老年人走访表");
 	ec_reporter_free(r);
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
