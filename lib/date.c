@@ -12,8 +12,8 @@
 #define CJK_DAY		"\xe6\x97\xa5"
 #define CJK_LEN		3
 
-int
-ec_date_is_leap(int y)
+static int
+is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
@@ -25,7 +25,7 @@ month_days(int y, int m)
 		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
 
-	if (m == 2 && ec_date_is_leap(y))
+	if (m == 2 && is_leap(y))
 		return 29;
 	return days[m - 1];
 }
@@ -63,8 +63,8 @@ ec_date_from_ymd(int y, int m, int d, ec_date *out)
  * is done in 64 bits so that a day number far outside 1000-9999 gives a
  * wrong year rather than undefined behaviour.
  */
-void
-ec_date_to_ymd(ec_date date, int *y, int *m, int *d)
+static void
+to_ymd(ec_date date, int *y, int *m, int *d)
 {
 	int64_t z;
 	int era, doe, yoe, doy, mp, mm;
@@ -86,7 +86,7 @@ ec_date_year(ec_date date)
 {
 	int y, m, d;
 
-	ec_date_to_ymd(date, &y, &m, &d);
+	to_ymd(date, &y, &m, &d);
 	return y;
 }
 
@@ -175,7 +175,7 @@ ec_date_format(ec_date date, char out[11])
 {
 	int y, m, d;
 
-	ec_date_to_ymd(date, &y, &m, &d);
+	to_ymd(date, &y, &m, &d);
 	/*
 	 * Only years 1000-9999 have four digits; keeping the length fixed
 	 * for anything else is better than writing past the buffer.
@@ -202,10 +202,10 @@ ec_date_age(ec_date birth, ec_date asof, enum ec_leap_rule rule)
 {
 	int by, bm, bd, ay, am, ad, age;
 
-	ec_date_to_ymd(birth, &by, &bm, &bd);
-	ec_date_to_ymd(asof, &ay, &am, &ad);
+	to_ymd(birth, &by, &bm, &bd);
+	to_ymd(asof, &ay, &am, &ad);
 	/* Where this year's birthday falls when 29 February does not exist. */
-	if (bm == 2 && bd == 29 && !ec_date_is_leap(ay)) {
+	if (bm == 2 && bd == 29 && !is_leap(ay)) {
 		if (rule == EC_LEAP_FEB28) {
 			bd = 28;
 		} else {

@@ -28,8 +28,6 @@ enum ec_leap_rule {
 
 /* 0 and *out set when y-m-d exists in years 1000-9999, else -1. */
 int ec_date_from_ymd(int y, int m, int d, ec_date *out);
-void ec_date_to_ymd(ec_date date, int *y, int *m, int *d);
-int ec_date_is_leap(int y);
 
 /*
  * Parses s[0..n) in one of the forms 2018-10-10, 2018/10/10, 2018.10.10,

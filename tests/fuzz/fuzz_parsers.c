@@ -57,6 +57,15 @@ num(const char *s, size_t n)
 	return v;
 }
 
+/* Whether year y (1000-9999) has a 29 February. */
+static int
+is_leap(int y)
+{
+	ec_date d;
+
+	return ec_date_from_ymd(y, 2, 29, &d) == 0;
+}
+
 /* Age at the k-th birthday, and the day before it. */
 static void
 check_birthdays(ec_date b, int y, int m, int d, int k)
@@ -67,7 +76,7 @@ check_birthdays(ec_date b, int y, int m, int d, int k)
 
 		if (y + k > 9999)
 			return;
-		if (m == 2 && d == 29 && !ec_date_is_leap(y + k)) {
+		if (m == 2 && d == 29 && !is_leap(y + k)) {
 			bm = rule == EC_LEAP_FEB28 ? 2 : 3;
 			bd = rule == EC_LEAP_FEB28 ? 28 : 1;
 		}
@@ -95,9 +104,11 @@ fuzz_date(const char *s, size_t n)
 	FUZZ_CHECK(ec_date_format(date, out) == 10 && out[10] == '\0');
 	FUZZ_CHECK(ec_date_parse(out, 10, &again) == EC_DATE_OK);
 	FUZZ_CHECK(again == date);
-	ec_date_to_ymd(date, &y, &m, &d);
-	FUZZ_CHECK(y >= 1000 && y <= 9999 && num(out, 4) == y);
-	FUZZ_CHECK(num(out + 5, 2) == m && num(out + 8, 2) == d);
+	FUZZ_CHECK(out[4] == '-' && out[7] == '-');
+	y = num(out, 4);
+	m = num(out + 5, 2);
+	d = num(out + 8, 2);
+	FUZZ_CHECK(y >= 1000 && y <= 9999);
 	FUZZ_CHECK(ec_date_year(date) == y);
 	FUZZ_CHECK(ec_date_from_ymd(y, m, d, &again) == 0 && again == date);
 	FUZZ_CHECK(ec_date_age(date, date, EC_LEAP_MAR1) == 0);
