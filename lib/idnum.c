@@ -29,8 +29,9 @@ number(const char *s, size_t n)
 	return v;
 }
 
-char
-ec_id_check_char(const char digits[17])
+/* The check character ('0'-'9' or 'X') for the first 17 digits. */
+static char
+check_char(const char digits[17])
 {
 	static const int weight[17] = {
 		7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
@@ -79,7 +80,7 @@ ec_id_parse(const char *s, size_t n, struct ec_id *id,
 		/* Sequence codes 996-999 were given to those born in the 1800s. */
 		memcpy(num + 6, memcmp(s + 12, "996", 3) >= 0 ? "18" : "19", 2);
 		memcpy(num + 8, s + 6, 9);
-		num[17] = ec_id_check_char(num);
+		num[17] = check_char(num);
 		upgraded = 1;
 	} else {
 		return failed(EC_ID_LENGTH, &e, err);
@@ -95,7 +96,7 @@ ec_id_parse(const char *s, size_t n, struct ec_id *id,
 		return failed(EC_ID_BIRTH, &e, err);
 	}
 	/* An upgraded number's check character is ours, so always right. */
-	if ((want = ec_id_check_char(num)) != num[17]) {
+	if ((want = check_char(num)) != num[17]) {
 		e.found = s[17];
 		e.expected = want;
 		return failed(EC_ID_CHECK, &e, err);

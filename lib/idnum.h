@@ -52,7 +52,4 @@ struct ec_id_error {
 enum ec_id_status ec_id_parse(const char *s, size_t n, struct ec_id *id,
 	struct ec_id_error *err);
 
-/* The check character ('0'-'9' or 'X') for the first 17 digits. */
-char ec_id_check_char(const char digits[17]);
-
 #endif

@@ -123,7 +123,7 @@ fuzz_id(const char *s, size_t n)
 {
 	struct ec_id id, again;
 	struct ec_id_error err;
-	char birth[11];
+	char birth[11], wrong[18];
 
 	memset(&err, 0xa5, sizeof err);
 	enum ec_id_status st = ec_id_parse(s, n, &id, &err);
@@ -156,7 +156,11 @@ fuzz_id(const char *s, size_t n)
 	FUZZ_CHECK(n == 15 || n == 18);
 	FUZZ_CHECK(strlen(id.number) == 18);
 	FUZZ_CHECK(strspn(id.number, "0123456789") >= 17);
-	FUZZ_CHECK(ec_id_check_char(id.number) == id.number[17]);
+	/* Any other check character is wrong, and this one expected. */
+	memcpy(wrong, id.number, 18);
+	wrong[17] = id.number[17] == '0' ? '1' : '0';
+	FUZZ_CHECK(ec_id_parse(wrong, 18, NULL, &err) == EC_ID_CHECK &&
+	    err.expected == id.number[17]);
 	FUZZ_CHECK(id.sex == ((id.number[16] - '0') % 2 ? EC_SEX_MALE :
 	    EC_SEX_FEMALE));
 	FUZZ_CHECK(id.upgraded == (n == 15));
