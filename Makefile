@@ -30,13 +30,11 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DEC_VERSION='"$(VERSION)"' -iquote lib
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
-# Link-time optimisation (GCC), not the default: on 10^5 records it saves
-# 1.1% of visit-due's instructions, 1.5% of elder-classify's, 2.8% of
-# rollup's and 5.1% of risk-score's (callgrind, 2026-11-29).  GCC's
-# profile-guided optimisation, trained on a generated census of 50 000
-# people through every tool, was tried too and is not offered: the
-# pipeline on 10^6 records took 6.39 s with it and 6.26 s without (mean
-# of five runs each, alternated, 2026-11-29).
+# Link-time optimisation (GCC), not the default: the library and a tool
+# are optimised as one program, so that the small functions of lib/ can
+# be inlined into the tools' loops; the build takes longer.  GCC's
+# profile-guided optimisation is not offered: it did not pay (README,
+# Speed).
 ifdef LTO
 ALL_CFLAGS += -flto=auto
 AR        = gcc-ar
@@ -80,6 +78,10 @@ $(B)/cmd/%.o: cmd/%.c cmd/common.h $(wildcard lib/*.h) | $(B)/cmd
 bin/%: $(B)/cmd/%.o $(B)/cmd/common.o $(LIB) | bin
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/cmd/common.o $(LIB) $(LDLIBS)
 
+# A module's internals are static; a unit test that needs them includes
+# the module's .c at its top (tests/unit/test_idset.c: lib/idset.c) and
+# still links with the whole archive: every global of that member is
+# then already defined, so the linker never pulls the member in.
 $(B)/tests/%: tests/unit/%.c $(LIB) | $(B)/tests
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
