@@ -121,8 +121,9 @@ mix(uint64_t k)
 	return k;
 }
 
-uint64_t
-ec_idset_hash(uint64_t key)
+/* Where key goes: its top bits choose the home slot. */
+static uint64_t
+key_hash(uint64_t key)
 {
 	return key <= KEY_MASK ? mix(key) : key;
 }
@@ -344,13 +345,22 @@ make_room(struct ec_idset *s, uint64_t line)
 	}
 }
 
+/* The line of h, or 0 when absent. */
+static uint64_t
+lookup(const struct ec_idset *s, uint64_t h)
+{
+	uint64_t pos = table_get(s, h);
+
+	return line_of(s, pos ? pos : spill_get(s, h));
+}
+
 uint64_t
 ec_idset_add(struct ec_idset *s, uint64_t key, uint64_t line)
 {
-	uint64_t h = ec_idset_hash(key), first;
+	uint64_t h = key_hash(key), first;
 
-	if ((first = table_get(s, h)) != 0 || (first = spill_get(s, h)) != 0)
-		return line_of(s, first);
+	if ((first = lookup(s, h)) != 0)
+		return first;
 	line = position(s, line);
 	make_room(s, line);
 	table_put(s, h, line);
@@ -369,33 +379,13 @@ ec_idset_reserve(struct ec_idset *s, size_t n)
 		resize(s, bits);
 }
 
-size_t
-ec_idset_capacity(const struct ec_idset *s)
-{
-	return (size_t)1 << s->bits;
-}
-
-size_t
-ec_idset_spilled(const struct ec_idset *s)
-{
-	return s->spill_count;
-}
-
 void
 ec_idset_prefetch(const struct ec_idset *s, uint64_t key)
 {
-	uint64_t h = ec_idset_hash(key);
+	uint64_t h = key_hash(key);
 
 	if (h <= KEY_MASK)
 		__builtin_prefetch(&s->t[h >> (KEY_BITS - s->bits)], 1);
-}
-
-uint64_t
-ec_idset_get(const struct ec_idset *s, uint64_t key)
-{
-	uint64_t h = ec_idset_hash(key), pos = table_get(s, h);
-
-	return line_of(s, pos ? pos : spill_get(s, h));
 }
 
 size_t

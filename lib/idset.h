@@ -35,9 +35,6 @@ uint64_t ec_idset_add(struct ec_idset *set, uint64_t key, uint64_t line);
  */
 void ec_idset_prefetch(const struct ec_idset *set, uint64_t key);
 
-/* The line of key, or 0 when absent. */
-uint64_t ec_idset_get(const struct ec_idset *set, uint64_t key);
-
 size_t ec_idset_count(const struct ec_idset *set);
 
 /*
@@ -47,15 +44,5 @@ size_t ec_idset_count(const struct ec_idset *set);
  * costs memory: the IDs land all over the table.
  */
 void ec_idset_reserve(struct ec_idset *set, size_t n);
-
-/* The slots of the table, and the IDs kept beside it (for tests). */
-size_t ec_idset_capacity(const struct ec_idset *set);
-size_t ec_idset_spilled(const struct ec_idset *set);
-
-/*
- * The bijection that places key in the table: its top bits choose the
- * home slot (for tests, which make keys of one home).
- */
-uint64_t ec_idset_hash(uint64_t key);
 
 #endif

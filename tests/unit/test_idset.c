@@ -1,3 +1,10 @@
+/*
+ * The module itself, not its archive member: the tests look keys up
+ * without adding them, make keys of one home slot with its hash, and
+ * watch the table's size and what it keeps aside.
+ */
+#include "../../lib/idset.c"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +15,7 @@
 
 #include <cmocka.h>
 
-#include "idset.h"
-
-#define KEY_MASK	((UINT64_C(1) << 56) - 1)	/* 7.2e16 < 10^17 */
+#define RUN_MASK	((UINT64_C(1) << 56) - 1)	/* 7.2e16 < 10^17 */
 
 /*
  * The i-th of a run of distinct keys in the range of real ones: an odd
@@ -20,7 +25,27 @@
 static uint64_t
 key_of(uint64_t i)
 {
-	return ((i * UINT64_C(0x9e3779b97f4a7c15)) & KEY_MASK) + 1;
+	return ((i * UINT64_C(0x9e3779b97f4a7c15)) & RUN_MASK) + 1;
+}
+
+/* The line of key, or 0: the look-up ec_idset_add makes first. */
+static uint64_t
+get(const struct ec_idset *s, uint64_t key)
+{
+	return lookup(s, key_hash(key));
+}
+
+/* The slots of the table, and the IDs kept beside it. */
+static size_t
+capacity(const struct ec_idset *s)
+{
+	return (size_t)1 << s->bits;
+}
+
+static size_t
+spilled(const struct ec_idset *s)
+{
+	return s->spill_count;
 }
 
 static uint64_t
@@ -61,8 +86,8 @@ test_empty(void **state)
 	struct ec_idset *s = ec_idset_new();
 
 	assert_int_equal(ec_idset_count(s), 0);
-	assert_true(ec_idset_get(s, 1) == 0);
-	assert_true(ec_idset_get(s, key_of(5)) == 0);
+	assert_true(get(s, 1) == 0);
+	assert_true(get(s, key_of(5)) == 0);
 	ec_idset_free(s);
 	ec_idset_free(NULL);
 }
@@ -75,19 +100,19 @@ test_add_twice(void **state)
 
 	assert_true(ec_idset_add(s, k, 2) == 0);
 	assert_int_equal(ec_idset_count(s), 1);
-	assert_true(ec_idset_get(s, k) == 2);
+	assert_true(get(s, k) == 2);
 	/* Seen again: the first line is returned and kept. */
 	assert_true(ec_idset_add(s, k, 17) == 2);
 	assert_true(ec_idset_add(s, k, 1) == 2);
 	assert_int_equal(ec_idset_count(s), 1);
-	assert_true(ec_idset_get(s, k) == 2);
+	assert_true(get(s, k) == 2);
 	/* Its neighbours are other people. */
-	assert_true(ec_idset_get(s, k + 1) == 0);
-	assert_true(ec_idset_get(s, k - 1) == 0);
+	assert_true(get(s, k + 1) == 0);
+	assert_true(get(s, k - 1) == 0);
 	assert_true(ec_idset_add(s, k + 1, 30) == 0);
 	assert_int_equal(ec_idset_count(s), 2);
-	assert_true(ec_idset_get(s, k) == 2);
-	assert_true(ec_idset_get(s, k + 1) == 30);
+	assert_true(get(s, k) == 2);
+	assert_true(get(s, k + 1) == 30);
 	ec_idset_free(s);
 }
 
@@ -103,12 +128,12 @@ test_million(void **state)
 			    (unsigned long long)i);
 	assert_int_equal(ec_idset_count(s), n);
 	for (uint64_t i = 0; i < n; i++)
-		if (ec_idset_get(s, key_of(i)) != i + 2)
+		if (get(s, key_of(i)) != i + 2)
 			fail_msg("key %llu: line %llu", (unsigned long long)i,
-			    (unsigned long long)ec_idset_get(s, key_of(i)));
+			    (unsigned long long)get(s, key_of(i)));
 	/* Keys never added: the next ones of the same run. */
 	for (uint64_t i = n; i < n + n / 20; i++)
-		if (ec_idset_get(s, key_of(i)) != 0)
+		if (get(s, key_of(i)) != 0)
 			fail_msg("absent key %llu found",
 			    (unsigned long long)i);
 	/* A second pass of adds reports every first line. */
@@ -117,8 +142,8 @@ test_million(void **state)
 			fail_msg("re-add %llu", (unsigned long long)i);
 	assert_int_equal(ec_idset_count(s), n);
 	/* 8 bytes a slot, 0.7 full at most: 16 MiB, and nothing aside */
-	assert_int_equal(ec_idset_capacity(s), 1 << 21);
-	assert_int_equal(ec_idset_spilled(s), 0);
+	assert_int_equal(capacity(s), 1 << 21);
+	assert_int_equal(spilled(s), 0);
 	ec_idset_free(s);
 }
 
@@ -136,30 +161,30 @@ test_one_home(void **state)
 
 	/* home = the top 10 of the hash's 57 bits, in 1024 slots */
 	for (uint64_t k = 1; n < 300; k++)
-		if (ec_idset_hash(k) >> 47 == 1023)	/* wraps around */
+		if (key_hash(k) >> 47 == 1023)	/* wraps around */
 			keys[n++] = k;
 	for (size_t i = 0; i < n; i++)
 		assert_true(ec_idset_add(s, keys[i], i + 2) == 0);
-	assert_int_equal(ec_idset_capacity(s), 1024);
+	assert_int_equal(capacity(s), 1024);
 	assert_int_equal(ec_idset_count(s), 300);
-	assert_int_equal(ec_idset_spilled(s), 300 - 128);
+	assert_int_equal(spilled(s), 300 - 128);
 	for (size_t i = 0; i < n; i++) {
-		assert_true(ec_idset_get(s, keys[i]) == i + 2);
+		assert_true(get(s, keys[i]) == i + 2);
 		assert_true(ec_idset_add(s, keys[i], 99999) == i + 2);
 	}
 	for (uint64_t k = 1; k < keys[n - 1]; k++)
-		if (ec_idset_get(s, k) != 0 && ec_idset_hash(k) >> 47 != 1023)
+		if (get(s, k) != 0 && key_hash(k) >> 47 != 1023)
 			fail_msg("absent key %llu found", (unsigned long long)k);
 	/* Other keys, to 2^11 slots: the 300 now have homes 2046 and 2047. */
 	for (uint64_t i = 0; i < 500; i++)
 		assert_true(ec_idset_add(s, key_of(i), 1000 + i) == 0);
-	assert_int_equal(ec_idset_capacity(s), 2048);
+	assert_int_equal(capacity(s), 2048);
 	assert_int_equal(ec_idset_count(s), 800);
-	assert_true(ec_idset_spilled(s) < 300 - 128);
+	assert_true(spilled(s) < 300 - 128);
 	for (size_t i = 0; i < n; i++)
-		assert_true(ec_idset_get(s, keys[i]) == i + 2);
+		assert_true(get(s, keys[i]) == i + 2);
 	for (uint64_t i = 0; i < 500; i++)
-		assert_true(ec_idset_get(s, key_of(i)) == 1000 + i);
+		assert_true(get(s, key_of(i)) == 1000 + i);
 	ec_idset_free(s);
 }
 
@@ -174,18 +199,18 @@ test_sparse_lines(void **state)
 
 	for (uint64_t i = 0; i < 100; i++)
 		assert_true(ec_idset_add(s, key_of(i), 2 + i * 100000) == 0);
-	assert_int_equal(ec_idset_capacity(s), 1024);
-	assert_int_equal(ec_idset_spilled(s), 99);	/* line 2 fits */
+	assert_int_equal(capacity(s), 1024);
+	assert_int_equal(spilled(s), 99);	/* line 2 fits */
 	for (uint64_t i = 0; i < 100; i++)
-		assert_true(ec_idset_get(s, key_of(i)) == 2 + i * 100000);
+		assert_true(get(s, key_of(i)) == 2 + i * 100000);
 	/* Once a third full, the table grows for a line. */
 	for (uint64_t i = 100; i < 400; i++)
 		assert_true(ec_idset_add(s, key_of(i), 20000000 + i) == 0);
-	assert_int_equal(ec_idset_capacity(s), 2048);
+	assert_int_equal(capacity(s), 2048);
 	for (uint64_t i = 0; i < 100; i++)
-		assert_true(ec_idset_get(s, key_of(i)) == 2 + i * 100000);
+		assert_true(get(s, key_of(i)) == 2 + i * 100000);
 	for (uint64_t i = 100; i < 400; i++)
-		assert_true(ec_idset_get(s, key_of(i)) == 20000000 + i);
+		assert_true(get(s, key_of(i)) == 20000000 + i);
 	ec_idset_free(s);
 }
 
@@ -211,20 +236,20 @@ test_files(void **state)
 		assert_true(first == (i % 2 ? FILE_LINE(0, i + 2) : 0));
 	}
 	assert_int_equal(ec_idset_count(s), 1500);
-	assert_int_equal(ec_idset_spilled(s), 0);
-	assert_true(ec_idset_get(s, key_of(0)) == FILE_LINE(0, 2));
-	assert_true(ec_idset_get(s, key_of(999)) == FILE_LINE(0, 1001));
-	assert_true(ec_idset_get(s, key_of(1000)) == FILE_LINE(2, 2));
-	assert_true(ec_idset_get(s, key_of(1998)) == FILE_LINE(2, 1000));
+	assert_int_equal(spilled(s), 0);
+	assert_true(get(s, key_of(0)) == FILE_LINE(0, 2));
+	assert_true(get(s, key_of(999)) == FILE_LINE(0, 1001));
+	assert_true(get(s, key_of(1000)) == FILE_LINE(2, 2));
+	assert_true(get(s, key_of(1998)) == FILE_LINE(2, 1000));
 	/* Back to file 0 (no tool does it): still told apart. */
 	assert_true(ec_idset_add(s, key_of(5000), FILE_LINE(0, 7)) == 0);
 	assert_true(ec_idset_add(s, key_of(5001), FILE_LINE(2, 7)) == 0);
-	assert_true(ec_idset_get(s, key_of(5000)) == FILE_LINE(0, 7));
-	assert_true(ec_idset_get(s, key_of(5001)) == FILE_LINE(2, 7));
-	assert_true(ec_idset_get(s, key_of(998)) == FILE_LINE(0, 1000));
+	assert_true(get(s, key_of(5000)) == FILE_LINE(0, 7));
+	assert_true(get(s, key_of(5001)) == FILE_LINE(2, 7));
+	assert_true(get(s, key_of(998)) == FILE_LINE(0, 1000));
 	/* A file number as large as it gets. */
 	assert_true(ec_idset_add(s, key_of(6000), FILE_LINE(65535, 3)) == 0);
-	assert_true(ec_idset_get(s, key_of(6000)) == FILE_LINE(65535, 3));
+	assert_true(get(s, key_of(6000)) == FILE_LINE(65535, 3));
 	ec_idset_free(s);
 }
 
@@ -251,9 +276,9 @@ test_consecutive_ids(void **state)
 	}
 	assert_int_equal(ec_idset_count(s), added);
 	snprintf(id, sizeof id, "4303211950%02d%02d%03d1", 2, 14, 500);
-	assert_true(ec_idset_get(s, ec_idset_key(id)) == 13 * 1000 + 501);
+	assert_true(get(s, ec_idset_key(id)) == 13 * 1000 + 501);
 	snprintf(id, sizeof id, "4303211950%02d%02d%03d1", 2, 29, 0);
-	assert_true(ec_idset_get(s, ec_idset_key(id)) == 0);
+	assert_true(get(s, ec_idset_key(id)) == 0);
 	ec_idset_free(s);
 }
 
@@ -268,10 +293,10 @@ test_absent_at_every_size(void **state)
 
 	for (uint64_t i = 0; i < 5000; i++) {
 		assert_true(ec_idset_add(s, key_of(i), i + 1) == 0);
-		if (ec_idset_get(s, key_of(i + 1)) != 0)
+		if (get(s, key_of(i + 1)) != 0)
 			fail_msg("absent key found after %llu adds",
 			    (unsigned long long)i + 1);
-		if (ec_idset_get(s, key_of(i)) != i + 1)
+		if (get(s, key_of(i)) != i + 1)
 			fail_msg("key %llu lost", (unsigned long long)i);
 	}
 	assert_int_equal(ec_idset_count(s), 5000);
@@ -295,17 +320,17 @@ test_large_lines(void **state)
 	for (size_t i = 0; i < nl; i++)
 		assert_true(ec_idset_add(s, key_of(i), lines[i]) == 0);
 	for (size_t i = 0; i < nl; i++) {
-		assert_true(ec_idset_get(s, key_of(i)) == lines[i]);
+		assert_true(get(s, key_of(i)) == lines[i]);
 		assert_true(ec_idset_add(s, key_of(i), 3) == lines[i]);
 	}
 	/* Through several grows of the table the high bits move along. */
 	for (uint64_t i = nl; i < 20000; i++)
 		assert_true(ec_idset_add(s, key_of(i), i) == 0);
 	for (size_t i = 0; i < nl; i++)
-		if (ec_idset_get(s, key_of(i)) != lines[i])
+		if (get(s, key_of(i)) != lines[i])
 			fail_msg("line %#llx came back as %#llx",
 			    (unsigned long long)lines[i],
-			    (unsigned long long)ec_idset_get(s, key_of(i)));
+			    (unsigned long long)get(s, key_of(i)));
 	ec_idset_free(s);
 }
 
@@ -315,10 +340,10 @@ test_independent_sets(void **state)
 	struct ec_idset *a = ec_idset_new(), *b = ec_idset_new();
 
 	assert_true(ec_idset_add(a, 42, 1) == 0);
-	assert_true(ec_idset_get(b, 42) == 0);
+	assert_true(get(b, 42) == 0);
 	assert_true(ec_idset_add(b, 42, 9) == 0);
-	assert_true(ec_idset_get(a, 42) == 1);
-	assert_true(ec_idset_get(b, 42) == 9);
+	assert_true(get(a, 42) == 1);
+	assert_true(get(b, 42) == 9);
 	ec_idset_free(a);
 	ec_idset_free(b);
 }
@@ -354,10 +379,10 @@ test_mixed_against_reference(void **state)
 	}
 	assert_int_equal(ec_idset_count(s), distinct);
 	for (uint64_t j = 0; j < POOL; j++)
-		if (ec_idset_get(s, key_of(j)) != first[j])
+		if (get(s, key_of(j)) != first[j])
 			fail_msg("key %llu: %llu where %llu",
 			    (unsigned long long)j,
-			    (unsigned long long)ec_idset_get(s, key_of(j)),
+			    (unsigned long long)get(s, key_of(j)),
 			    (unsigned long long)first[j]);
 	free(first);
 	ec_idset_free(s);
@@ -369,26 +394,26 @@ test_reserve(void **state)
 {
 	struct ec_idset *s = ec_idset_new();
 
-	assert_int_equal(ec_idset_capacity(s), 1024);
+	assert_int_equal(capacity(s), 1024);
 	for (uint64_t k = 1; k <= 500; k++)
 		assert_true(ec_idset_add(s, k * 7919, k) == 0);
 	ec_idset_reserve(s, 100000);
 	/* 100000 under 0.7 of the slots: 2^18 */
-	assert_int_equal(ec_idset_capacity(s), 262144);
+	assert_int_equal(capacity(s), 262144);
 	for (uint64_t k = 1; k <= 500; k++)
-		assert_true(ec_idset_get(s, k * 7919) == k);
+		assert_true(get(s, k * 7919) == k);
 	for (uint64_t k = 501; k <= 100000; k++)
 		assert_true(ec_idset_add(s, k * 7919, k) == 0);
-	assert_int_equal(ec_idset_capacity(s), 262144);
+	assert_int_equal(capacity(s), 262144);
 	assert_int_equal(ec_idset_count(s), 100000);
 	assert_true(ec_idset_add(s, 7919, 5) == 1);
 	/* a smaller reserve changes nothing */
 	ec_idset_reserve(s, 10);
-	assert_int_equal(ec_idset_capacity(s), 262144);
+	assert_int_equal(capacity(s), 262144);
 	ec_idset_free(s);
 	s = ec_idset_new();
 	ec_idset_reserve(s, 0);
-	assert_int_equal(ec_idset_capacity(s), 1024);
+	assert_int_equal(capacity(s), 1024);
 	ec_idset_free(s);
 }
 
