@@ -16,6 +16,9 @@
 
 /* Safe names */
 
+/* The longest NAME, in bytes (before -N and .csv). */
+#define SAFE_NAME_MAX	100
+
 static const char *const devices[] = { "CON", "PRN", "AUX", "NUL" };
 
 /* 1 when the name before its first dot (and trailing spaces) is a device. */
@@ -46,10 +49,14 @@ char_len(const char *s, size_t n)
 	return len;
 }
 
-size_t
-ec_safe_name(const char *s, size_t n, char *out)
+/*
+ * Writes to out (SAFE_NAME_MAX + 1 bytes) the NAME of the value s[0..n)
+ * (split.h says how it is made) and returns its length.
+ */
+static size_t
+safe_name(const char *s, size_t n, char *out)
 {
-	char buf[EC_SAFE_NAME_MAX + 8];
+	char buf[SAFE_NAME_MAX + 8];
 	size_t o = 0, i = 0, start;
 
 	if (n == 0) {
@@ -67,7 +74,7 @@ ec_safe_name(const char *s, size_t n, char *out)
 		    (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0);
 		size_t outlen = bad ? 1 : len;
 
-		if (o - start + outlen > EC_SAFE_NAME_MAX)
+		if (o - start + outlen > SAFE_NAME_MAX)
 			break;
 		if (bad)
 			buf[o++] = '_';
@@ -82,7 +89,7 @@ ec_safe_name(const char *s, size_t n, char *out)
 		start--;
 		/* Room for the '_': cut the last character. */
 		o = start + ec_utf8_clip(buf + start, o - start,
-		    EC_SAFE_NAME_MAX);
+		    SAFE_NAME_MAX);
 	}
 	memcpy(out, buf + start, o - start);
 	out[o - start] = '\0';
@@ -264,7 +271,7 @@ size_t
 ec_split_group(struct ec_split *sp, const char *s, size_t n)
 {
 	struct group *g;
-	char base[EC_SAFE_NAME_MAX + 1];
+	char base[SAFE_NAME_MAX + 1];
 	struct ec_buf name = EC_BUF_INIT;
 
 	set_grow(&sp->values, sp->ng, get_value, sp);
@@ -276,7 +283,7 @@ ec_split_group(struct ec_split *sp, const char *s, size_t n)
 	g->value = ec_xmemdup(s, n);
 	g->vlen = n;
 	g->of.fd = -1;
-	ec_safe_name(s, n, base);
+	safe_name(s, n, base);
 	ec_buf_addf(&name, "%s.csv", base);
 	for (unsigned k = 2; !take_name(sp, name.p); k++) {
 		ec_buf_reset(&name);
@@ -294,24 +301,6 @@ ec_split_group(struct ec_split *sp, const char *s, size_t n)
 	sp->g[sp->ng] = g;
 	*slot = ++sp->ng;
 	return sp->ng - 1;
-}
-
-const char *
-ec_split_name(const struct ec_split *sp, size_t group)
-{
-	return sp->g[group]->name;
-}
-
-size_t
-ec_split_ngroups(const struct ec_split *sp)
-{
-	return sp->ng;
-}
-
-size_t
-ec_split_nopen(const struct ec_split *sp)
-{
-	return sp->nopen;
 }
 
 static int

@@ -3,10 +3,17 @@
  * --split-by COLUMN --out-dir DIR): file names safe on every system, and
  * every file written whole or not at all.
  *
- * A value gets the file DIR/NAME.csv, NAME being ec_safe_name() of the
- * value; two values whose names are the same (ASCII letters in any case,
- * as Windows and macOS compare them) get NAME-2.csv, NAME-3.csv ... in
- * the order the values come.  Each file is written to a hidden temporary
+ * A value gets the file DIR/NAME.csv, NAME being the value made safe:
+ * the bytes / \ : * ? " < > |, control characters (C0, DEL, C1) and
+ * bytes that are not UTF-8 become '_', and so do leading dots; a name
+ * that Windows reserves for a device (CON, PRN, AUX, NUL, COM1-COM9,
+ * LPT1-LPT9, in any case, with or without an extension) gets a '_' in
+ * front; an empty value is "_blank"; the name is cut to 100 bytes at a
+ * character boundary.  NAME never holds a path separator, never starts
+ * with a dot and is never empty, so DIR/NAME.csv stays inside DIR.  Two
+ * values whose names are the same (ASCII letters in any case, as Windows
+ * and macOS compare them) get NAME-2.csv, NAME-3.csv ... in the order
+ * the values come.  Each file is written to a hidden temporary
  * file beside it (outfile.h) and renamed over DIR/NAME.csv by
  * ec_split_commit, so a run that dies leaves every file as it was (a
  * run killed by SIGKILL leaves its temporary files too, for
@@ -31,22 +38,6 @@
 
 #include <stddef.h>
 
-/* The longest NAME ec_safe_name makes, in bytes (before -N and .csv). */
-#define EC_SAFE_NAME_MAX 100
-
-/*
- * Writes to out (EC_SAFE_NAME_MAX + 1 bytes) a file name for the value
- * s[0..n), without an extension, and returns its length.  The bytes
- * / \ : * ? " < > |, control characters (C0, DEL, C1) and bytes that are
- * not UTF-8 become '_', and so do leading dots; a name that Windows
- * reserves for a device (CON, PRN, AUX, NUL, COM1-COM9, LPT1-LPT9, in any
- * case, with or without an extension) gets a '_' in front; an empty value
- * is "_blank"; the name is cut to EC_SAFE_NAME_MAX bytes at a character
- * boundary.  The result never holds a path separator, never starts with
- * a dot and is never empty, so DIR/NAME stays inside DIR.
- */
-size_t ec_safe_name(const char *s, size_t n, char *out);
-
 struct ec_split;
 
 /*
@@ -61,14 +52,6 @@ void ec_split_free(struct ec_split *sp);
 
 /* The group of value s[0..n), made (and named) when new; no file yet. */
 size_t ec_split_group(struct ec_split *sp, const char *s, size_t n);
-
-/* A group's file name (NAME.csv, without dir). */
-const char *ec_split_name(const struct ec_split *sp, size_t group);
-
-size_t ec_split_ngroups(const struct ec_split *sp);
-
-/* The temporary files open now (at most max_open). */
-size_t ec_split_nopen(const struct ec_split *sp);
 
 /*
  * Appends p[0..n) to the group's file, creating it (with head) on the

@@ -1,3 +1,9 @@
+/*
+ * The module itself, not its archive member: the file name rule is
+ * tested on its own, as the static safe_name.
+ */
+#include "../../lib/split.c"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,20 +17,16 @@
 
 #include <cmocka.h>
 
-#include "outfile.h"
-#include "split.h"
-#include "text.h"
-
 /* Safe file names */
 
 static const char *
 safe(const char *s)
 {
-	static char out[EC_SAFE_NAME_MAX + 1];
-	size_t n = ec_safe_name(s, strlen(s), out);
+	static char out[SAFE_NAME_MAX + 1];
+	size_t n = safe_name(s, strlen(s), out);
 
 	assert_int_equal(n, strlen(out));
-	assert_true(n > 0 && n <= EC_SAFE_NAME_MAX);
+	assert_true(n > 0 && n <= SAFE_NAME_MAX);
 	assert_null(strchr(out, '/'));
 	assert_null(strchr(out, '\\'));
 	assert_true(out[0] != '.');
@@ -80,42 +82,42 @@ test_safe_name_devices(void **state)
 static void
 test_safe_name_blank(void **state)
 {
-	char out[EC_SAFE_NAME_MAX + 1];
+	char out[SAFE_NAME_MAX + 1];
 
-	assert_int_equal(ec_safe_name("", 0, out), 6);
+	assert_int_equal(safe_name("", 0, out), 6);
 	assert_string_equal(out, "_blank");
 	/* A NUL inside a value is a control character like any other. */
-	assert_int_equal(ec_safe_name("a\0b", 3, out), 3);
+	assert_int_equal(safe_name("a\0b", 3, out), 3);
 	assert_string_equal(out, "a_b");
 }
 
 static void
 test_safe_name_long(void **state)
 {
-	char s[400], out[EC_SAFE_NAME_MAX + 1];
+	char s[400], out[SAFE_NAME_MAX + 1];
 	size_t n;
 
 	/* 40 CJK characters are 120 bytes: 33 of them (99 bytes) fit. */
 	s[0] = '\0';
 	for (int i = 0; i < 40; i++)
 		strcat(s, "长");
-	n = ec_safe_name(s, strlen(s), out);
+	n = safe_name(s, strlen(s), out);
 	assert_int_equal(n, 99);
 	assert_int_equal(ec_utf8_check(out, n), n);
 	assert_memory_equal(out, s, 99);
 	/* ASCII is cut at exactly 100. */
 	memset(s, 'x', 150);
-	assert_int_equal(ec_safe_name(s, 150, out), 100);
+	assert_int_equal(safe_name(s, 150, out), 100);
 	/* One byte, then CJK: 1 + 33 * 3 = 100. */
 	s[0] = 'a';
 	s[1] = '\0';
 	for (int i = 0; i < 40; i++)
 		strcat(s, "村");
-	assert_int_equal(ec_safe_name(s, strlen(s), out), 100);
+	assert_int_equal(safe_name(s, strlen(s), out), 100);
 	/* A long device-named value: the '_' costs the last character. */
 	memcpy(s, "CON.", 4);
 	memset(s + 4, 'y', 96);
-	n = ec_safe_name(s, 100, out);
+	n = safe_name(s, 100, out);
 	assert_int_equal(n, 100);
 	assert_memory_equal(out, "_CON.yyy", 8);
 	assert_int_equal(out[99], 'y');
@@ -147,21 +149,21 @@ test_safe_name_invalid_utf8(void **state)
 static void
 test_safe_name_long_4byte(void **state)
 {
-	char s[200], out[EC_SAFE_NAME_MAX + 1];
+	char s[200], out[SAFE_NAME_MAX + 1];
 
 	s[0] = '\0';
 	for (int i = 0; i < 26; i++)
 		strcat(s, "\xf0\x9f\x98\x80");
-	assert_int_equal(ec_safe_name(s, strlen(s), out), 100);
+	assert_int_equal(safe_name(s, strlen(s), out), 100);
 	/* Its last three bytes left: three '_' and 24 whole, 99 bytes. */
-	assert_int_equal(ec_safe_name(s + 1, strlen(s + 1), out), 99);
+	assert_int_equal(safe_name(s + 1, strlen(s + 1), out), 99);
 	assert_memory_equal(out, "___\xf0", 4);
 	/* 'a' and 24 of them: 97 bytes; the 25th would be 101. */
 	s[0] = 'a';
 	s[1] = '\0';
 	for (int i = 0; i < 26; i++)
 		strcat(s, "\xf0\x9f\x98\x80");
-	assert_int_equal(ec_safe_name(s, strlen(s), out), 97);
+	assert_int_equal(safe_name(s, strlen(s), out), 97);
 	assert_int_equal(ec_utf8_check(out, 97), 97);
 }
 
@@ -256,49 +258,78 @@ group(struct ec_split *sp, const char *value)
 	return ec_split_group(sp, value, strlen(value));
 }
 
+/*
+ * The files the values get: each group is written its value, and the
+ * commit makes every group's file.
+ */
 static void
 test_split_names(void **state)
 {
-	struct ec_split *sp = ec_split_new(*state, "h\n", 2, 8);
-	char long_a[200], long_b[200];
+	static const char *const named[][2] = {
+		{ "../x", "___x.csv" },
+		{ "a/b", "a_b.csv" },
+		{ "CON", "_CON.csv" },
+		{ "con.txt", "_con.txt.csv" },
+		{ "", "_blank.csv" },
+		/* Two values, one name: the second gets -2, the third -3. */
+		{ "a:b", "a_b-2.csv" },
+		{ "a_b", "a_b-3.csv" },
+		/* Names differing in letter case only are one on Windows. */
+		{ "Con", "_Con-2.csv" },
+		{ "x", "x.csv" },
+		{ "X", "X-2.csv" },
+		/* A value named like a suffixed one does not take its name. */
+		{ "x-2", "x-2-2.csv" },
+		{ "_blank", "_blank-2.csv" },
+	};
+	const size_t nnamed = sizeof named / sizeof named[0];
+	const char *dir = *state;
+	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 8);
+	char long_a[200], long_b[200], name_a[200], name_b[200], want[300];
+	char err[256];
+	size_t nfiles = 0;
 
-	assert_string_equal(ec_split_name(sp, group(sp, "../x")), "___x.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "a/b")), "a_b.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "CON")), "_CON.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "con.txt")),
-	    "_con.txt.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "")), "_blank.csv");
-	/* Two values, one name: the second gets -2, the third -3. */
-	assert_string_equal(ec_split_name(sp, group(sp, "a:b")),
-	    "a_b-2.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "a_b")),
-	    "a_b-3.csv");
-	/* Names differing in letter case only are one on Windows. */
-	assert_string_equal(ec_split_name(sp, group(sp, "Con")),
-	    "_Con-2.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "x")), "x.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "X")), "X-2.csv");
-	/* A value named like a suffixed one does not take its name. */
-	assert_string_equal(ec_split_name(sp, group(sp, "x-2")),
-	    "x-2-2.csv");
-	assert_string_equal(ec_split_name(sp, group(sp, "_blank")),
-	    "_blank-2.csv");
+	for (size_t i = 0; i < nnamed; i++)
+		assert_int_equal(group(sp, named[i][0]), i);
 	/* Long names equal in their first 100 bytes. */
 	memset(long_a, 'v', 150);
 	long_a[150] = '\0';
 	memcpy(long_b, long_a, 151);
 	long_b[149] = 'w';
 	size_t ga = group(sp, long_a), gb = group(sp, long_b);
-	assert_int_equal(strlen(ec_split_name(sp, ga)), 104);
-	assert_int_equal(strlen(ec_split_name(sp, gb)), 106);
-	assert_memory_equal(ec_split_name(sp, gb) + 100, "-2.csv", 6);
 	/* The same value is the same group. */
 	assert_int_equal(group(sp, "a/b"), 1);
 	assert_int_equal(group(sp, "../x"), 0);
-	assert_int_equal(ec_split_ngroups(sp), 14);
 	/* Nothing written: no file made. */
-	assert_string_equal(listing(*state), "");
+	assert_string_equal(listing(dir), "");
+
+	for (size_t i = 0; i < nnamed; i++) {
+		const char *v = named[i][0];
+		assert_int_equal(ec_split_write(sp, i, v, strlen(v), err,
+		    sizeof err), 0);
+	}
+	assert_int_equal(ec_split_write(sp, ga, long_a, 150, err, sizeof err),
+	    0);
+	assert_int_equal(ec_split_write(sp, gb, long_b, 150, err, sizeof err),
+	    0);
+	assert_int_equal(ec_split_commit(sp, err, sizeof err), 0);
 	ec_split_free(sp);
+	for (size_t i = 0; i < nnamed; i++) {
+		snprintf(want, sizeof want, "h\n%s", named[i][0]);
+		assert_string_equal(slurp(dir, named[i][1]), want);
+	}
+	snprintf(name_a, sizeof name_a, "%.100s.csv", long_a);
+	snprintf(name_b, sizeof name_b, "%.100s-2.csv", long_b);
+	assert_int_equal(strlen(name_a), 104);
+	assert_int_equal(strlen(name_b), 106);
+	snprintf(want, sizeof want, "h\n%s", long_a);
+	assert_string_equal(slurp(dir, name_a), want);
+	snprintf(want, sizeof want, "h\n%s", long_b);
+	assert_string_equal(slurp(dir, name_b), want);
+	/* One file a group, and nothing else. */
+	for (const char *l = listing(dir); *l; l++)
+		nfiles += *l == '\n';
+	assert_int_equal(nfiles, 14);
 }
 
 static void
@@ -332,12 +363,24 @@ test_split_write_commit(void **state)
 	assert_string_equal(listing(dir), "___x.csv\n白塔村.csv\n空村.csv\n");
 }
 
+/* The file descriptors this process has open. */
+static int
+open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) != -1;
+	return n;
+}
+
 /* 20 groups written in turn through 3 open files at most. */
 static void
 test_split_bounded_open(void **state)
 {
 	const char *dir = *state;
 	char err[256], value[16], line[32], want[512];
+	int before = open_fds();
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 3);
 
 	for (int round = 0; round < 5; round++) {
@@ -346,11 +389,11 @@ test_split_bounded_open(void **state)
 			snprintf(line, sizeof line, "%d,%d\n", g, round);
 			assert_int_equal(ec_split_write(sp, group(sp, value),
 			    line, strlen(line), err, sizeof err), 0);
-			assert_true(ec_split_nopen(sp) <= 3);
+			assert_true(open_fds() - before <= 3);
 		}
 	}
 	assert_int_equal(ec_split_commit(sp, err, sizeof err), 0);
-	assert_int_equal(ec_split_nopen(sp), 0);
+	assert_int_equal(open_fds() - before, 0);
 	snprintf(want, sizeof want, "h\n7,0\n7,1\n7,2\n7,3\n7,4\n");
 	assert_string_equal(slurp(dir, "v07.csv"), want);
 	ec_split_free(sp);
