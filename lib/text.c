@@ -295,7 +295,16 @@ static const uint64_t utf8_dfa[256] = {
 	0x0006186186186186ULL,
 };
 
+/*
+ * The ways of scanning: in plain C, a byte at a time (marks may be NULL),
+ * where the processor has no SSSE3; sixteen bytes at a time with SSSE3,
+ * thirty-two with AVX2.  The tests hold them all to the same answers.
+ */
+enum { SCAN_PORTABLE, SCAN_SSSE3, SCAN_AVX2 };
+
 static size_t utf8_slow(const unsigned char *s, size_t n);
+static size_t scan_portable(const char *str, size_t n, unsigned *seen_out,
+    char delim, uint64_t *marks);
 
 #define ONES 0x0101010101010101ULL
 #define HIGH_BITS (ONES << 7)
@@ -563,15 +572,33 @@ scan(int impl, const char *str, size_t n, unsigned *seen_out, char delim,
 {
 	switch (impl) {
 #ifdef UTF8_SIMD
-	case EC_SCAN_AVX2:
+	case SCAN_AVX2:
 		return utf8_scan_avx2((const unsigned char *)str, n, seen_out,
 		    delim, marks);
-	case EC_SCAN_SSSE3:
+	case SCAN_SSSE3:
 		return utf8_scan_ssse3((const unsigned char *)str, n, seen_out,
 		    delim, marks);
 #endif
 	default:
-		return ec_utf8_scan_portable(str, n, seen_out, delim, marks);
+		return scan_portable(str, n, seen_out, delim, marks);
+	}
+}
+
+/* Whether this processor runs impl. */
+static int
+scan_has(int impl)
+{
+	switch (impl) {
+	case SCAN_PORTABLE:
+		return 1;
+#ifdef UTF8_SIMD
+	case SCAN_SSSE3:
+		return __builtin_cpu_supports("ssse3");
+	case SCAN_AVX2:
+		return __builtin_cpu_supports("avx2");
+#endif
+	default:
+		return 0;
 	}
 }
 
@@ -586,14 +613,14 @@ best_impl(void)
 	int impl = __atomic_load_n(&found, __ATOMIC_RELAXED);
 
 	if (impl < 0) {
-		int best = EC_SCAN_PORTABLE;
+		int best = SCAN_PORTABLE;
 #ifdef UTF8_SIMD
 		__builtin_cpu_init();
-		if (__builtin_cpu_supports("avx2"))
-			best = EC_SCAN_AVX2;
-		else if (__builtin_cpu_supports("ssse3"))
-			best = EC_SCAN_SSSE3;
 #endif
+		if (scan_has(SCAN_AVX2))
+			best = SCAN_AVX2;
+		else if (scan_has(SCAN_SSSE3))
+			best = SCAN_SSSE3;
 		impl = best;
 		__atomic_store_n(&found, impl, __ATOMIC_RELAXED);
 	}
@@ -613,33 +640,8 @@ ec_utf8_scan_marks(const char *str, size_t n, unsigned *seen_out, char delim,
 	return scan(best_impl(), str, n, seen_out, delim, marks);
 }
 
-int
-ec_utf8_scan_has(int impl)
-{
-	switch (impl) {
-	case EC_SCAN_PORTABLE:
-		return 1;
-#ifdef UTF8_SIMD
-	case EC_SCAN_SSSE3:
-		return __builtin_cpu_supports("ssse3");
-	case EC_SCAN_AVX2:
-		return __builtin_cpu_supports("avx2");
-#endif
-	default:
-		return 0;
-	}
-}
-
-size_t
-ec_utf8_scan_with(int impl, const char *str, size_t n, unsigned *seen_out,
-    char delim, uint64_t *marks)
-{
-	return scan(ec_utf8_scan_has(impl) ? impl : EC_SCAN_PORTABLE, str, n,
-	    seen_out, delim, marks);
-}
-
-size_t
-ec_utf8_scan_portable(const char *str, size_t n, unsigned *seen_out,
+static size_t
+scan_portable(const char *str, size_t n, unsigned *seen_out,
     char delim, uint64_t *marks)
 {
 	if (marks) {

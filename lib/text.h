@@ -140,29 +140,11 @@ size_t ec_utf8_scan(const char *s, size_t n, unsigned *seen);
  * ec_utf8_scan that also marks where the byte delim (not NUL) is: bit
  * i % 64 of marks[i / 64] is set when s[i] is delim.  marks holds
  * n / 64 + 1 words.  A CSV reader cuts a line at its delimiters with
- * the marks instead of looking for each again.
+ * the marks instead of looking for each again.  Both take sixteen bytes
+ * at a time with SSSE3, thirty-two with AVX2, and run in plain C where
+ * the processor has neither.
  */
 size_t ec_utf8_scan_marks(const char *s, size_t n, unsigned *seen,
-	char delim, uint64_t *marks);
-
-/*
- * Both in plain C, a byte at a time (marks may be NULL): what they run
- * where the processor has no SSSE3 (they take sixteen bytes at a time
- * with SSSE3, thirty-two with AVX2).  The tests hold them all to the
- * same answers.
- */
-size_t ec_utf8_scan_portable(const char *s, size_t n, unsigned *seen,
-	char delim, uint64_t *marks);
-
-/*
- * For the tests: whether this processor runs one way of scanning, and
- * ec_utf8_scan_marks done that way (the portable one where it cannot).
- */
-#define EC_SCAN_PORTABLE 0
-#define EC_SCAN_SSSE3 1
-#define EC_SCAN_AVX2 2
-int ec_utf8_scan_has(int impl);
-size_t ec_utf8_scan_with(int impl, const char *s, size_t n, unsigned *seen,
 	char delim, uint64_t *marks);
 
 #endif
