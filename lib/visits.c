@@ -25,7 +25,6 @@ struct ec_visits {
 	ec_date asof;
 	long long window;	/* alert_window_days */
 	long long within;	/* report_within_days */
-	size_t count;
 };
 
 struct ec_visits *
@@ -85,8 +84,9 @@ grow(struct shard *sh)
 	free(old);
 }
 
-enum ec_report
-ec_visits_report(const struct ec_visits *v, ec_date visit, int reported,
+/* The report status of a visit reported (or not) as given. */
+static enum ec_report
+report_status(const struct ec_visits *v, ec_date visit, int reported,
     ec_date reported_date)
 {
 	if (!reported)
@@ -117,7 +117,6 @@ ec_visits_add(struct ec_visits *v, const struct ec_visit *visit)
 		e->report = EC_REPORT_NONE;
 		e->matched = 0;
 		sh->count++;
-		v->count++;
 	}
 	if (visit->date > e->last)
 		e->last = visit->date;
@@ -129,7 +128,7 @@ ec_visits_add(struct ec_visits *v, const struct ec_visit *visit)
 	    (!e->alert || visit->date >= e->alert_date)) {
 		e->alert_date = visit->date;
 		e->alert = (uint16_t)(visit->situation + 1);
-		e->report = (uint8_t)ec_visits_report(v, visit->date,
+		e->report = (uint8_t)report_status(v, visit->date,
 		    visit->reported, visit->reported_date);
 	}
 	return 1;
@@ -157,12 +156,6 @@ ec_visits_prefetch(const struct ec_visits *v, uint64_t key)
 }
 
 size_t
-ec_visits_count(const struct ec_visits *v)
-{
-	return v->count;
-}
-
-size_t
 ec_visits_unmatched(const struct ec_visits *v)
 {
 	size_t n = 0;
@@ -170,15 +163,5 @@ ec_visits_unmatched(const struct ec_visits *v)
 	for (size_t i = 0; i < NSHARDS; i++)
 		for (size_t j = 0; j < v->shard[i].cap; j++)
 			n += v->shard[i].t[j].key && !v->shard[i].t[j].matched;
-	return n;
-}
-
-size_t
-ec_visits_bytes(const struct ec_visits *v)
-{
-	size_t n = sizeof *v;
-
-	for (size_t i = 0; i < NSHARDS; i++)
-		n += v->shard[i].cap * sizeof *v->shard[i].t;
 	return n;
 }

@@ -1,6 +1,6 @@
 /*
  * visits.h - the visit index of visit-due: one small entry per person
- * visited, never the visits themselves (CONTRACT §6).
+ * visited, never the visits themselves (visit-due(1)).
  *
  * A person is the 64-bit key ec_idset_key() makes of the normalised
  * 18-character ID number, so a 15-digit number in one file and its
@@ -85,15 +85,7 @@ struct ec_visit_entry *ec_visits_find(const struct ec_visits *v,
 /* Starts bringing key's slot into the cache, for an ec_visits_find soon. */
 void ec_visits_prefetch(const struct ec_visits *v, uint64_t key);
 
-/* The people in the index, and those of them not matched. */
-size_t ec_visits_count(const struct ec_visits *v);
+/* The people in the index not matched. */
 size_t ec_visits_unmatched(const struct ec_visits *v);
-
-/* The bytes the index holds (its tables), for measuring. */
-size_t ec_visits_bytes(const struct ec_visits *v);
-
-/* The report status of a visit reported (or not) as given. */
-enum ec_report ec_visits_report(const struct ec_visits *v, ec_date visit,
-	int reported, ec_date reported_date);
 
 #endif
