@@ -16,12 +16,13 @@
 #include "util.h"
 
 /*
- * The default policy's risk standard (CONTRACT §5) on records built by
- * hand.  Every record is the base one below with a few cells changed; the
- * base scores nothing: aged 76 on the as-of date, living with a spouse,
- * ability intact, not poor, no chronic disease, no mental illness, a valid
- * guardian phone and a family doctor.  Expected scores are the sums of the
- * points of the §5 table, counted by hand in the comments.
+ * The default policy's risk standard (§四(二) of the plan, risk-score(1))
+ * on records built by hand.  Every record is the base one below with a
+ * few cells changed; the base scores nothing: aged 76 on the as-of date,
+ * living with a spouse, ability intact, not poor, no chronic disease, no
+ * mental illness, a valid guardian phone and a family doctor.  Expected
+ * scores are the sums of the points of the standard's table, counted by
+ * hand in the comments.
  */
 
 #define ASOF "2026-11-30"
