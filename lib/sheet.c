@@ -968,6 +968,71 @@ ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out)
 	*out = v;
 }
 
+/* A walk of ec_sheet_inputs. */
+struct inputs {
+	const struct ec_sheet *s;
+	ec_sheet_input_fn fn;
+	void *ctx;
+	unsigned char *seen;	/* per column: visited */
+	int via;		/* the derived column being followed, or -1 */
+};
+
+static void input(void *arg, int col);
+
+static void
+follow(struct inputs *w, const struct ec_expr *e, int via)
+{
+	int was = w->via;
+
+	w->via = via;
+	ec_expr_slots(e, input, w);
+	w->via = was;
+}
+
+static void
+input(void *arg, int col)
+{
+	struct inputs *w = arg;
+	const struct ec_derived *d = w->s->def[col];
+
+	if (w->seen[col])
+		return;
+	w->seen[col] = 1;
+	if (w->s->src[col] != EC_SRC_DERIVED) {
+		w->fn(w->ctx, col, (enum ec_source)w->s->src[col], w->via);
+		return;
+	}
+	if (d->expr)
+		follow(w, d->expr, col);
+	for (size_t i = 0; i < d->nflags; i++)
+		follow(w, d->flags[i], col);
+}
+
+void
+ec_sheet_inputs(const struct ec_sheet *s, const struct ec_expr *e,
+    ec_sheet_input_fn fn, void *ctx)
+{
+	struct inputs w = { s, fn, ctx, NULL, -1 };
+
+	if (!e)
+		return;
+	w.seen = ec_xcalloc(s->pol->ncolumns, 1);
+	ec_expr_slots(e, input, &w);
+	free(w.seen);
+}
+
+int
+ec_sheet_rules_requires(const struct ec_sheet_rules *r, int col)
+{
+	for (size_t i = 0; i < r->nrequired; i++)
+		if (r->required[i] == col)
+			return 1;
+	for (size_t i = 0; i < r->nrequired_when; i++)
+		if (r->required_when_col[i] == col)
+			return 1;
+	return 0;
+}
+
 int
 ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e)
 {
@@ -1303,4 +1368,35 @@ const struct ec_policy *
 ec_sheet_policy(const struct ec_sheet *s)
 {
 	return s->pol;
+}
+
+ec_date
+ec_sheet_asof(const struct ec_sheet *s)
+{
+	return s->asof;
+}
+
+uint32_t
+ec_sheet_gen(const struct ec_sheet *s)
+{
+	return s->gen;
+}
+
+int
+ec_sheet_bad(const struct ec_sheet *s, int col)
+{
+	return s->bad[col];
+}
+
+int
+ec_sheet_computed_by(const struct ec_sheet *s, int col, const void *ctx)
+{
+	return s->src[col] == EC_SRC_HOOK && s->hook_ctx[col] == ctx;
+}
+
+void
+ec_sheet_provide(struct ec_sheet *s, int col, const struct ec_value *v)
+{
+	s->val[col] = *v;
+	s->stamp[col] = s->gen;
 }

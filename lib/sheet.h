@@ -190,6 +190,55 @@ enum ec_source ec_sheet_source(const struct ec_sheet *s, int col);
 const struct ec_csv_record *ec_sheet_current(const struct ec_sheet *s);
 const struct ec_policy *ec_sheet_policy(const struct ec_sheet *s);
 
+/* The as-of date the sheet was made with. */
+ec_date ec_sheet_asof(const struct ec_sheet *s);
+
+/*
+ * A number that changes with every record (ec_sheet_record): what a
+ * hook computes once per record is current while it stays the same.
+ */
+uint32_t ec_sheet_gen(const struct ec_sheet *s);
+
+/*
+ * Whether column col's cell in the current record holds a bad value
+ * (read as blank); known once its value has been asked for.
+ */
+int ec_sheet_bad(const struct ec_sheet *s, int col);
+
+/* Whether col is computed by a hook given ctx (ec_sheet_own). */
+int ec_sheet_computed_by(const struct ec_sheet *s, int col, const void *ctx);
+
+/*
+ * Sets col's value for the current record, as its hook computed it
+ * (ahead of being asked, or to replace what it handed out while busy).
+ */
+void ec_sheet_provide(struct ec_sheet *s, int col, const struct ec_value *v);
+
+/*
+ * A column an expression needs, as ec_sheet_inputs finds it: where its
+ * values come from (never EC_SRC_DERIVED: a derived column is followed
+ * into what its definition reads), and via, the derived column whose
+ * definition reads it (the innermost), or -1 when the expression reads it
+ * itself.
+ */
+typedef void (*ec_sheet_input_fn)(void *ctx, int col, enum ec_source src,
+	int via);
+
+/*
+ * Calls fn once for each column e (which may be NULL) needs: each column
+ * it reads, in the order it names them, a derived column followed through
+ * its expression or flags to the columns those read.  A hook's column is
+ * not followed: what the hook reads is its tool's to say.
+ */
+void ec_sheet_inputs(const struct ec_sheet *s, const struct ec_expr *e,
+	ec_sheet_input_fn fn, void *ctx);
+
+/*
+ * Whether r requires col: always, or when a condition holds (a column
+ * the tools read in order to compute another is needed either way).
+ */
+int ec_sheet_rules_requires(const struct ec_sheet_rules *r, int col);
+
 /* Test of a BOOL expression on the current record. */
 int ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e);
 
