@@ -53,65 +53,14 @@ struct ec_problem {
 typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
 
 struct ec_idset;
-struct ec_vmap;
-struct ec_vlast;
-struct ec_sheet_prep;
-struct pcell;
 
-/* An ID number as a cell holds it, parsed. */
-struct ec_idcell {
-	char number[18];	/* upgraded to 18 characters */
-	ec_date birth;
-	int male;
-	uint64_t key;		/* ec_idset_key(number), 0: not valid */
-};
-
-struct ec_sheet {
-	const struct ec_policy *pol;
-	ec_date asof;
-	struct ec_expr_env env;
-	struct ec_expr_cache cache;
-
-	size_t nfields;
-	char **header;		/* as written */
-	int *col_field;		/* per column: header index or -1 */
-	int *field_col;		/* per field: column or -1 */
-	unsigned char *drop;	/* per field: 1 when an owned column */
-	unsigned char *src;	/* per column: enum ec_source */
-	const struct ec_derived **def;	/* per column: its definition */
-	ec_sheet_hook_fn *hook;
-	void **hook_ctx;
-
-	const struct ec_csv_record *rec;
-	uint32_t gen;
-	uint32_t *stamp;	/* per column: gen when val is current */
-	uint32_t *busy;		/* per column: gen while being computed */
-	struct ec_value *val;
-	unsigned char *bad;	/* per column: the cell holds a bad value */
-	struct ec_buf *text;	/* per column: bytes of computed text */
-	struct ec_idcell *idcell;	/* per column: its ID, parsed here */
-	struct ec_sheet_prep *prep;	/* see ec_sheet_prepare */
-	const struct pcell *prow;	/* the record's cells, parsed there */
-	unsigned char *read;	/* per column: the tool read its cells */
-	struct ec_buf msg;
-
-	struct ec_idset *seen;	/* unique values, when checked */
-	int own_seen;		/* the sheet made seen and frees it */
-	size_t file_no;		/* which of files this sheet reads */
-	const char *const *files;	/* names, for "first seen in" */
-	struct ec_vmap *vmaps;	/* per vocabulary: spelling -> value */
-	struct ec_vlast *vlast;	/* per column: the last spelling read */
-	unsigned char *vtype;	/* per column: enum ec_type of its values */
-	int *yes;		/* per vocabulary: the index of "yes", or -1 */
-	int *id_cols;		/* the ID columns the header has */
-	size_t nid_cols;
-	const struct ec_sheet_rules *req_rules;	/* req is for these */
-	unsigned char *req;	/* per column: required by req_rules */
-};
-
-void ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p,
-	ec_date asof);
-void ec_sheet_release(struct ec_sheet *s);
+/*
+ * A sheet of policy p's columns, read with asof as the as-of date (for
+ * ages and the checks of dates); free it with ec_sheet_free (NULL is
+ * nothing to free).
+ */
+struct ec_sheet *ec_sheet_new(const struct ec_policy *p, ec_date asof);
+void ec_sheet_free(struct ec_sheet *s);
 
 /*
  * Maps the header record to the policy's columns (exact match after
