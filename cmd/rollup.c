@@ -188,7 +188,8 @@ find_by(struct tool *t, struct ec_sheet *s, const char *name, int *field,
 	}
 	/* Any column of the input will do, by its header as written. */
 	if ((*field = header_field(s, name)) >= 0) {
-		for (size_t f = (size_t)*field + 1; f < ec_sheet_nfields(s); f++) {
+		for (size_t f = (size_t)*field + 1; f < ec_sheet_nfields(s);
+		    f++) {
 			h = header_name(s, (int)f, &n);
 			if (!ec_ascii_case_eq(h, n, name, strlen(name)))
 				continue;
@@ -475,8 +476,8 @@ merge_record(struct tool *t, struct ec_sheet *s)
 	struct roll *r = t->ctx;
 	struct ec_rollup_row row;
 
-	if (ec_rollupcsv_read(&r->in, ec_sheet_current(s)->fields, &row, merge_problem,
-	    t) != 0)
+	if (ec_rollupcsv_read(&r->in, ec_sheet_current(s)->fields, &row,
+	    merge_problem, t) != 0)
 		return -1;
 	if (row.depth != r->in.nb)
 		return 0;

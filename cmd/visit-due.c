@@ -165,7 +165,8 @@ visit_unmatched(void *ctx, size_t line, const struct ec_csv_record *rec)
 
 	d->vunmatched++;
 	ec_diag_data(&c->t->diag, EC_WARNING, "unmatched", c->file, line,
-	    field_name(c->sheet, ec_sheet_field(c->sheet, d->rules.id_col), &col),
+	    field_name(c->sheet, ec_sheet_field(c->sheet, d->rules.id_col),
+	    &col),
 	    "no one with this ID in the census");
 	ec_buf_release(&col);
 	if (d->unmatched_open) {
@@ -353,7 +354,8 @@ split_group(struct due *d, struct ec_sheet *s)
 	struct ec_value v;
 
 	if (d->split_field >= 0) {
-		const struct ec_str *cell = &ec_sheet_current(s)->fields[d->split_field];
+		const struct ec_str *cell =
+		    &ec_sheet_current(s)->fields[d->split_field];
 		size_t n = cell->n;
 		const char *p = ec_trim(cell->p, &n);
 		return ec_split_group(d->split, p, n);

@@ -306,7 +306,8 @@ no_interval(const struct ec_due *d, struct ec_sheet *s, ec_problem_fn fn,
 		int f = ec_sheet_source(s, (int)c) == EC_SRC_FIELD ?
 		    ec_sheet_field(s, (int)c) : -1;
 		if (f >= 0 && ec_sheet_bad(s, (int)c)) {
-			const struct ec_str *cell = &ec_sheet_current(s)->fields[f];
+			const struct ec_str *cell =
+			    &ec_sheet_current(s)->fields[f];
 			size_t n = cell->n;
 			const char *txt = ec_trim(cell->p, &n);
 			ec_buf_addf(&m, ": %s holds ", p->columns[c].name);

@@ -13,8 +13,8 @@
  *
  * Values are computed once per record and cached; strings in them point
  * into the record or the sheet and are valid until the next record.
- * Ownership: the sheet owns its copies of the header; it borrows the
- * policy and the record.
+ * Ownership: a sheet (ec_sheet_new) owns its copies of the header; it
+ * borrows the policy and the record.
  */
 #ifndef EC_SHEET_H
 #define EC_SHEET_H
@@ -25,7 +25,6 @@
 #include "csv.h"
 #include "diag.h"
 #include "expr.h"
-#include "idnum.h"
 #include "policy.h"
 #include "util.h"
 
@@ -200,12 +199,5 @@ int ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e);
  */
 size_t ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	int region, ec_problem_fn fn, void *ctx);
-
-/* Appends the text of a value as written in output (yes/no for BOOL). */
-void ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
-	struct ec_buf *out);
-
-/* Writes that text as the next field of w, quoted if it must be. */
-void ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w);
 
 #endif
