@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "idnum.h"
 #include "idset.h"
 #include "policy.h"
 #include "sheet.h"
@@ -449,7 +450,8 @@ classified(struct ec_sheet *s, const struct ec_csv_record *rec,
 	for (size_t i = 0; i < EC_ARRAY_LEN(classify_cols); i++) {
 		struct ec_value v;
 		ec_buf_addf(b, "%s%s=", i ? " " : "", classify_cols[i]);
-		ec_sheet_value(s, column_of(ec_sheet_policy(s), classify_cols[i]), &v);
+		ec_sheet_value(s, column_of(ec_sheet_policy(s),
+		    classify_cols[i]), &v);
 		ec_value_write(s, &v, b);
 	}
 	return b->p;
@@ -2272,6 +2274,107 @@ test_value_write_field(void **state)
 	unlink(path);
 }
 
+/* ---- the columns an expression needs ---------------------------------- */
+
+static int
+resolve(void *ctx, const char *name, size_t len, enum ec_type *type)
+{
+	const struct ec_policy *p = ctx;
+	char buf[64];
+
+	if (len >= sizeof buf)
+		return -1;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	int c = ec_policy_column(p, buf);
+	if (c >= 0)
+		*type = ec_coltype_value_type(p->columns[c].type);
+	return c;
+}
+
+struct inputs {
+	int calls[64];		/* per column: how many times visited */
+	enum ec_source src[64];
+	int via[64];
+	size_t n;
+};
+
+static void
+count_input(void *ctx, int col, enum ec_source src, int via)
+{
+	struct inputs *in = ctx;
+
+	assert_true(col >= 0 && col < 64);
+	in->calls[col]++;
+	in->src[col] = src;
+	in->via[col] = via;
+	in->n++;
+}
+
+/*
+ * special is "left_behind and count(groups) > 0": with both in the
+ * input, an expression that reads special (twice) needs exactly those
+ * two, each once, by way of special; never special itself.
+ */
+static void
+test_inputs(void **state)
+{
+	struct ec_policy *p = *state;
+	static const char *const hdr[] = { "id_number", "left_behind",
+	    "groups", "poverty" };
+	static const char src[] = "special or (not special and "
+	    "poverty == 'none')";
+	struct ec_expr_resolver res = { resolve, NULL, p };
+	struct ec_expr *e = ec_expr_compile(src, strlen(src), &res, NULL);
+	int special = column_of(p, "special");
+	int lb = column_of(p, "left_behind"), groups = column_of(p, "groups");
+	int poverty = column_of(p, "poverty");
+	struct inputs in;
+	struct ec_sheet *s;
+
+	assert_non_null(e);
+	assert_true(p->ncolumns <= 64);
+	open_sheet(&s, p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
+	memset(&in, 0, sizeof in);
+	ec_sheet_inputs(s, e, count_input, &in);
+	assert_int_equal(in.n, 3);
+	assert_int_equal(in.calls[lb], 1);
+	assert_int_equal(in.calls[groups], 1);
+	assert_int_equal(in.calls[poverty], 1);
+	assert_int_equal(in.src[lb], EC_SRC_FIELD);
+	assert_int_equal(in.via[lb], special);
+	assert_int_equal(in.via[groups], special);
+	assert_int_equal(in.via[poverty], -1);
+	ec_sheet_free(s);
+
+	/*
+	 * A census without them: special is followed through left_behind
+	 * and groups to the census columns, each visited once, and age
+	 * (defined) to the ID number.
+	 */
+	open_census(&s, p, asof_default());
+	memset(&in, 0, sizeof in);
+	ec_sheet_inputs(s, e, count_input, &in);
+	for (size_t c = 0; c < p->ncolumns; c++) {
+		assert_true(in.calls[c] <= 1);
+		if (in.calls[c])
+			assert_int_not_equal(ec_sheet_source(s, (int)c),
+			    EC_SRC_DERIVED);
+	}
+	assert_int_equal(in.calls[column_of(p, "id_number")], 1);
+	assert_int_equal(in.via[column_of(p, "id_number")],
+	    column_of(p, "age"));
+	assert_int_equal(in.calls[column_of(p, "away_months")], 1);
+	assert_int_equal(in.via[column_of(p, "away_months")], lb);
+	assert_int_equal(in.via[poverty], groups);
+	assert_int_equal(in.calls[lb] + in.calls[groups], 0);
+	in.n = 0;
+	ec_sheet_inputs(s, NULL, count_input, &in);	/* no expression */
+	assert_int_equal(in.n, 0);
+	ec_sheet_free(s);
+	ec_expr_free(e);
+}
+
 /*
  * Values are per record.  (That they stay so when the record counter
  * wraps after 2^32 records is no longer reached from here: the counter
@@ -2356,6 +2459,7 @@ main(void)
 		T(test_value_write),
 		T(test_value_write_field),
 		T(test_generation_wrap),
+		T(test_inputs),
 		T(test_prepared_same),
 	};
 #undef T
