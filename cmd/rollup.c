@@ -118,8 +118,8 @@ policy_column(const struct ec_policy *p, const char *name, size_t n)
 static const char *
 header_name(const struct ec_sheet *s, int f, size_t *n)
 {
-	*n = strlen(s->header[f]);
-	return ec_trim(s->header[f], n);
+	*n = strlen(ec_sheet_header(s, (size_t)f));
+	return ec_trim(ec_sheet_header(s, (size_t)f), n);
 }
 
 /* The field whose header is name (trimmed, ASCII letters in any case). */
@@ -128,7 +128,7 @@ header_field(const struct ec_sheet *s, const char *name)
 {
 	size_t n;
 
-	for (size_t f = 0; f < s->nfields; f++) {
+	for (size_t f = 0; f < ec_sheet_nfields(s); f++) {
 		const char *h = header_name(s, (int)f, &n);
 		if (ec_ascii_case_eq(h, n, name, strlen(name)))
 			return (int)f;
@@ -180,15 +180,16 @@ find_by(struct tool *t, struct ec_sheet *s, const char *name, int *field,
 	const char *h;
 	size_t n;
 
-	if (c >= 0 && s->col_field[c] >= 0) {
-		*field = s->col_field[c];
+	if (c >= 0 && ec_sheet_field(s, c) >= 0) {
+		*field = ec_sheet_field(s, c);
 		if (out)
 			*out = ec_xstrdup(p->columns[c].name);
 		return 0;
 	}
 	/* Any column of the input will do, by its header as written. */
 	if ((*field = header_field(s, name)) >= 0) {
-		for (size_t f = (size_t)*field + 1; f < s->nfields; f++) {
+		for (size_t f = (size_t)*field + 1; f < ec_sheet_nfields(s);
+		    f++) {
 			h = header_name(s, (int)f, &n);
 			if (!ec_ascii_case_eq(h, n, name, strlen(name)))
 				continue;
@@ -310,7 +311,7 @@ static int
 count_record(struct tool *t, struct ec_sheet *s)
 {
 	struct roll *r = t->ctx;
-	const struct ec_str *f = s->rec->fields;
+	const struct ec_str *f = ec_sheet_current(s)->fields;
 	uint64_t *c;
 	int blank = 0;
 
@@ -337,7 +338,7 @@ count_record(struct tool *t, struct ec_sheet *s)
 	c = ec_rollup_counts(r->groups, r->keys);
 	if (c[0] == UINT64_MAX)
 		tool_fatal(t, "%s:%zu: more records in one group than rollup "
-		    "can count", t->file, s->rec->line);
+		    "can count", t->file, ec_sheet_current(s)->line);
 	c[0]++;
 	for (size_t i = 0; i < r->nm; i++)
 		c[1 + i] += (uint64_t)ec_sheet_test(s, r->m_when[i]);
@@ -361,11 +362,11 @@ same_column(const struct ec_policy *p, const char *a, const char *b)
 static struct ec_str *
 header_of(const struct ec_sheet *s)
 {
-	struct ec_str *h = ec_xcalloc(s->nfields + 1, sizeof *h);
+	struct ec_str *h = ec_xcalloc(ec_sheet_nfields(s) + 1, sizeof *h);
 
-	for (size_t f = 0; f < s->nfields; f++) {
-		h[f].p = s->header[f];
-		h[f].n = strlen(s->header[f]);
+	for (size_t f = 0; f < ec_sheet_nfields(s); f++) {
+		h[f].p = ec_sheet_header(s, f);
+		h[f].n = strlen(ec_sheet_header(s, f));
 	}
 	return h;
 }
@@ -437,7 +438,7 @@ bind_merge(struct tool *t, struct ec_sheet *s)
 	int rc;
 
 	ec_buf_reset(&r->msg);
-	rc = ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, h, s->nfields,
+	rc = ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, h, ec_sheet_nfields(s),
 	    &r->msg);
 	free(h);
 	if (rc != 0 || r->ready) {
@@ -475,8 +476,8 @@ merge_record(struct tool *t, struct ec_sheet *s)
 	struct roll *r = t->ctx;
 	struct ec_rollup_row row;
 
-	if (ec_rollupcsv_read(&r->in, s->rec->fields, &row, merge_problem,
-	    t) != 0)
+	if (ec_rollupcsv_read(&r->in, ec_sheet_current(s)->fields, &row,
+	    merge_problem, t) != 0)
 		return -1;
 	if (row.depth != r->in.nb)
 		return 0;
@@ -484,7 +485,7 @@ merge_record(struct tool *t, struct ec_sheet *s)
 		r->keys[k] = row.keys[r->by_field[k]];
 	if (ec_rollup_add(r->groups, r->keys, row.counts) != 0)
 		tool_fatal(t, "%s:%zu: the counts add up to more than rollup "
-		    "can count (%llu)", t->file, s->rec->line,
+		    "can count (%llu)", t->file, ec_sheet_current(s)->line,
 		    (unsigned long long)UINT64_MAX);
 	return 0;
 }

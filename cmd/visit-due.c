@@ -126,8 +126,8 @@ on_signal(int sig)
 static const char *
 field_name(const struct ec_sheet *s, int f, struct ec_buf *b)
 {
-	size_t n = strlen(s->header[f]);
-	const char *p = ec_trim(s->header[f], &n);
+	size_t n = strlen(ec_sheet_header(s, (size_t)f));
+	const char *p = ec_trim(ec_sheet_header(s, (size_t)f), &n);
 
 	ec_buf_reset(b);
 	ec_buf_add(b, p, n);
@@ -165,7 +165,8 @@ visit_unmatched(void *ctx, size_t line, const struct ec_csv_record *rec)
 
 	d->vunmatched++;
 	ec_diag_data(&c->t->diag, EC_WARNING, "unmatched", c->file, line,
-	    field_name(c->sheet, c->sheet->col_field[d->rules.id_col], &col),
+	    field_name(c->sheet, ec_sheet_field(c->sheet, d->rules.id_col),
+	    &col),
 	    "no one with this ID in the census");
 	ec_buf_release(&col);
 	if (d->unmatched_open) {
@@ -203,9 +204,9 @@ static void
 read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 {
 	struct ec_csv_record *rec;
-	struct ec_sheet vs;
+	struct ec_sheet *vs = ec_sheet_new(t->pol, t->asof);
 	struct ec_buf msg = EC_BUF_INIT;
-	struct vctx c = { t, d, &vs, vl->path };
+	struct vctx c = { t, d, vs, vl->path };
 	const struct ec_due_reading cb = { visit_problem, visit_unmatched, &c };
 	char err[512];
 
@@ -215,26 +216,25 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	struct ec_csv_reader *r = tool_reader(t, vl->fd, vl->path,
 	    d->vencoding, "--visits-encoding", &rec);
 
-	ec_sheet_init(&vs, t->pol, t->asof);
-	if (ec_sheet_bind(&vs, rec, err, sizeof err) != 0)
+	if (ec_sheet_bind(vs, rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", vl->path, rec->line, err);
-	ec_sheet_prepare(&vs, r, 1);
+	ec_sheet_prepare(vs, r, 1);
 	if (!again) {
-		ec_sheet_missing(&vs, &t->pol->visit_log, &msg);
+		ec_sheet_missing(vs, &t->pol->visit_log, &msg);
 		if (tool_header_problems_in(t, vl->path, &msg) != 0)
 			exit(EXIT_FATAL);
 		ec_buf_release(&msg);
 		if (d->unmatched_path)
 			unmatched_header(t, d, vl, rec);
 	}
-	if (ec_due_read_log(&d->rules, &vl->log, r, &vs, rec->nfields, again,
+	if (ec_due_read_log(&d->rules, &vl->log, r, vs, rec->nfields, again,
 	    &cb) == EC_CSV_FATAL)
 		tool_reader_fatal(t, r, vl->path, "--visits-encoding");
 	if (!again && vl->log.rejected > 0 && t->status < EXIT_DATA)
 		t->status = EXIT_DATA;
 	ec_diag_finish(&t->diag, vl->path);
 	ec_csv_reader_free(r);	/* its thread may read the sheet */
-	ec_sheet_release(&vs);
+	ec_sheet_free(vs);
 }
 
 static void
@@ -287,19 +287,19 @@ bind_split(struct tool *t, struct due *d, struct ec_sheet *s)
 	for (size_t c = 0; c < p->ncolumns; c++) {
 		if (!names_column(&p->columns[c], name, n))
 			continue;
-		int f = s->col_field[c];
-		if (f >= 0 && !s->drop[f])
+		int f = ec_sheet_field(s, (int)c);
+		if (f >= 0 && !ec_sheet_dropped(s, (size_t)f))
 			d->split_field = f;
-		else if (s->src[c] != EC_SRC_NONE)
+		else if (ec_sheet_source(s, (int)c) != EC_SRC_NONE)
 			d->split_col = (int)c;
 		else
 			continue;
 		return 0;
 	}
-	for (size_t f = 0; f < s->nfields; f++) {
-		size_t hn = strlen(s->header[f]);
-		const char *h = ec_trim(s->header[f], &hn);
-		if (s->drop[f] || !ec_ascii_case_eq(h, hn, name, n))
+	for (size_t f = 0; f < ec_sheet_nfields(s); f++) {
+		size_t hn = strlen(ec_sheet_header(s, f));
+		const char *h = ec_trim(ec_sheet_header(s, f), &hn);
+		if (ec_sheet_dropped(s, f) || !ec_ascii_case_eq(h, hn, name, n))
 			continue;
 		if (d->split_field >= 0) {
 			fprintf(stderr, "%s: %s:1: --split-by: fields %d and %zu "
@@ -354,7 +354,8 @@ split_group(struct due *d, struct ec_sheet *s)
 	struct ec_value v;
 
 	if (d->split_field >= 0) {
-		const struct ec_str *cell = &s->rec->fields[d->split_field];
+		const struct ec_str *cell =
+		    &ec_sheet_current(s)->fields[d->split_field];
 		size_t n = cell->n;
 		const char *p = ec_trim(cell->p, &n);
 		return ec_split_group(d->split, p, n);

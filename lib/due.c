@@ -79,7 +79,7 @@ programme_rules(const struct ec_policy *pol, struct ec_sheet *s,
 		r->status = "never_visited";
 	} else if (r->has_interval) {
 		r->next_due = (ec_date)(r->last + r->interval);
-		r->overdue = (long long)s->asof - r->next_due;
+		r->overdue = (long long)ec_sheet_asof(s) - r->next_due;
 		r->status = r->overdue > 0 ? "overdue" :
 		    r->overdue >= -pol->due_soon_days ? "due_soon" : "ok";
 	}
@@ -87,7 +87,8 @@ programme_rules(const struct ec_policy *pol, struct ec_sheet *s,
 		r->home = "not_applicable";
 	else if (r->last_home == EC_VISITS_NEVER)
 		r->home = "never";
-	else if ((long long)s->asof - r->last_home <= pol->home_visit_days)
+	else if ((long long)ec_sheet_asof(s) - r->last_home <=
+	    pol->home_visit_days)
 		r->home = "ok";
 	else
 		r->home = "overdue";
@@ -96,14 +97,14 @@ programme_rules(const struct ec_policy *pol, struct ec_sheet *s,
 const struct ec_due_result *
 ec_due_compute(struct ec_due *d, struct ec_sheet *s)
 {
-	const struct ec_policy *pol = s->pol;
+	const struct ec_policy *pol = d->pol;
 	struct ec_due_result *r = &d->r;
 	struct ec_visit_entry *e = NULL;
 
-	if (d->sheet == s && d->gen == s->gen)
+	if (d->sheet == s && d->gen == ec_sheet_gen(s))
 		return r;
 	d->sheet = s;
-	d->gen = s->gen;
+	d->gen = ec_sheet_gen(s);
 	memset(r, 0, sizeof *r);
 
 	uint64_t key = ec_sheet_id_key(s, d->id_col);
@@ -214,31 +215,18 @@ ec_due_own(struct ec_sheet *s, struct ec_due *d)
 struct need {
 	struct ec_sheet *s;
 	const struct ec_risk *risk;
-	unsigned char *seen;
+	unsigned char *said;	/* per column: named missing already */
 	struct ec_buf *msg;
 	const char *what;
 	size_t count;
 	int reads_risk;		/* reads a column risk computes */
 };
 
-static int
-census_required(const struct ec_policy *p, int col)
-{
-	for (size_t i = 0; i < p->census.nrequired; i++)
-		if (p->census.required[i] == col)
-			return 1;
-	for (size_t i = 0; i < p->census.nrequired_when; i++)
-		if (p->census.required_when_col[i] == col)
-			return 1;
-	return 0;
-}
-
 static void
-missing_line(struct need *w, const struct ec_column *c)
+missing_line(struct need *w, const struct ec_column *c, const char *what)
 {
 	ec_buf_addf(w->msg, "required column '%s' is missing, and visit-due "
-	    "needs it for %s (its header may be: %s", c->name, w->what,
-	    c->name);
+	    "needs it for %s (its header may be: %s", c->name, what, c->name);
 	if (c->zh)
 		ec_buf_addf(w->msg, ", %s", c->zh);
 	for (size_t i = 0; i < c->naliases; i++)
@@ -247,49 +235,28 @@ missing_line(struct need *w, const struct ec_column *c)
 	w->count++;
 }
 
-static void need_column(void *arg, int col);
+static void
+need_column(void *arg, int col, enum ec_source src, int via)
+{
+	struct need *w = arg;
+	const struct ec_policy *p = ec_sheet_policy(w->s);
+
+	if (src == EC_SRC_HOOK && ec_sheet_computed_by(w->s, col, w->risk))
+		w->reads_risk = 1;
+	/* An optional column the input lacks is blank: no matter. */
+	if (src != EC_SRC_NONE || w->said[col] ||
+	    !ec_sheet_rules_requires(&p->census, col))
+		return;
+	w->said[col] = 1;
+	missing_line(w, &p->columns[col],
+	    via >= 0 ? p->columns[via].name : w->what);
+}
 
 static void
 need_expr(struct need *w, const struct ec_expr *e, const char *what)
 {
-	const char *was = w->what;
-
-	if (!e)
-		return;
 	w->what = what;
-	ec_expr_slots(e, need_column, w);
-	w->what = was;
-}
-
-static void
-need_column(void *arg, int col)
-{
-	struct need *w = arg;
-	struct ec_sheet *s = w->s;
-	const struct ec_derived *def;
-
-	if (w->seen[col])
-		return;
-	w->seen[col] = 1;
-	switch (s->src[col]) {
-	case EC_SRC_NONE:
-		/* An optional column the input lacks is blank: no matter. */
-		if (census_required(s->pol, col))
-			missing_line(w, &s->pol->columns[col]);
-		break;
-	case EC_SRC_DERIVED:
-		def = s->def[col];
-		need_expr(w, def->expr, s->pol->columns[col].name);
-		for (size_t i = 0; i < def->nflags; i++)
-			need_expr(w, def->flags[i], s->pol->columns[col].name);
-		break;
-	case EC_SRC_HOOK:
-		if (s->hook_ctx[col] == w->risk)
-			w->reads_risk = 1;
-		break;
-	default:
-		break;
-	}
+	ec_sheet_inputs(w->s, e, need_column, w);
 }
 
 size_t
@@ -297,24 +264,22 @@ ec_due_missing(struct ec_sheet *s, const struct ec_due *d,
     const struct ec_risk *risk, struct ec_buf *msg)
 {
 	const struct ec_policy *p = d->pol;
-	struct need w = { s, risk, NULL, msg, "the visits", 0, 0 };
+	struct need w = { s, risk, NULL, msg, NULL, 0, 0 };
 
 	/*
 	 * The census is elder-classify's to check; what matters here is
 	 * the ID number, to find the visits, and what the rules read.
 	 */
-	if (s->col_field[d->id_col] < 0)
-		missing_line(&w, &p->columns[d->id_col]);
-	w.seen = ec_xcalloc(p->ncolumns, 1);
-	for (size_t i = 0; i < EC_DUE_NCOLS; i++)
-		w.seen[d->cols[i]] = 1;
+	if (ec_sheet_field(s, d->id_col) < 0)
+		missing_line(&w, &p->columns[d->id_col], "the visits");
+	w.said = ec_xcalloc(p->ncolumns, 1);
 	need_expr(&w, p->programme, "the programme");
 	for (size_t i = 0; i < p->nintervals; i++)
 		need_expr(&w, p->intervals[i].when, "the visit interval");
 	need_expr(&w, p->home_visit_when, "the home-visit rule");
 	need_expr(&w, p->health_eligible, "the health check");
 	need_expr(&w, p->health_done, "the health check");
-	free(w.seen);
+	free(w.said);
 	if (w.reads_risk)
 		w.count += ec_risk_missing(s, risk, &p->census, msg);
 	return w.count;
@@ -338,9 +303,11 @@ no_interval(const struct ec_due *d, struct ec_sheet *s, ec_problem_fn fn,
 		ec_sheet_value(s, (int)c, &v);
 		if (!v.blank)
 			continue;
-		int f = s->src[c] == EC_SRC_FIELD ? s->col_field[c] : -1;
-		if (f >= 0 && s->bad[c]) {
-			const struct ec_str *cell = &s->rec->fields[f];
+		int f = ec_sheet_source(s, (int)c) == EC_SRC_FIELD ?
+		    ec_sheet_field(s, (int)c) : -1;
+		if (f >= 0 && ec_sheet_bad(s, (int)c)) {
+			const struct ec_str *cell =
+			    &ec_sheet_current(s)->fields[f];
 			size_t n = cell->n;
 			const char *txt = ec_trim(cell->p, &n);
 			ec_buf_addf(&m, ": %s holds ", p->columns[c].name);
@@ -379,10 +346,10 @@ ec_due_check(struct ec_due *d, struct ec_sheet *s, ec_problem_fn fn,
 {
 	struct ec_value id;
 	const struct ec_due_result *r;
-	int f = s->col_field[d->id_col];
+	int f = ec_sheet_field(s, d->id_col);
 
 	ec_sheet_value(s, d->id_col, &id);
-	if (id.blank && s->bad[d->id_col]) {
+	if (id.blank && ec_sheet_bad(s, d->id_col)) {
 		struct only o = { fn, ctx, f };
 		/* Where d is now: the sheet knows its rules by address. */
 		d->idrules.required = &d->id_col;
@@ -425,11 +392,11 @@ end_line(struct ec_buf *b, int nf, int last_empty)
 void
 ec_due_record_text(struct ec_due *d, struct ec_sheet *s, struct ec_buf *b)
 {
-	const struct ec_csv_record *rec = s->rec;
+	const struct ec_csv_record *rec = ec_sheet_current(s);
 	int nf = 0, last_empty = 0;
 
 	for (size_t i = 0; i < rec->nfields; i++) {
-		if (s->drop[i])
+		if (ec_sheet_dropped(s, i))
 			continue;
 		put_field(b, rec->fields[i].p, rec->fields[i].n, &nf);
 		last_empty = rec->fields[i].n == 0;
@@ -454,9 +421,11 @@ ec_due_header_text(const struct ec_due *d, const struct ec_sheet *s,
 
 	if (bom)
 		ec_buf_add(b, "\xef\xbb\xbf", 3);
-	for (size_t i = 0; i < s->nfields; i++)
-		if (!s->drop[i])
-			put_field(b, s->header[i], strlen(s->header[i]), &nf);
+	for (size_t i = 0; i < ec_sheet_nfields(s); i++) {
+		const char *h = ec_sheet_header(s, i);
+		if (!ec_sheet_dropped(s, i))
+			put_field(b, h, strlen(h), &nf);
+	}
 	for (size_t i = 0; i < EC_DUE_NCOLS; i++)
 		put_field(b, colnames[i], strlen(colnames[i]), &nf);
 	end_line(b, nf, 0);
@@ -537,7 +506,7 @@ index_visit(struct ec_due *d, struct ec_sheet *vs, struct relay *rl)
 		ec_buf_addf(&m, "reported_date %s is before visit_date %s",
 		    d1, d2);
 		struct ec_problem p = { EC_WARNING, "report-before-visit",
-		    vs->col_field[d->reported_col], m.p };
+		    ec_sheet_field(vs, d->reported_col), m.p };
 		relay_problem(rl, &p);
 		ec_buf_release(&m);
 	}

@@ -130,7 +130,7 @@ check_width(const struct ec_filter *f, const struct ec_csv_record *h,
 	if (f->out && !f->own_output) {
 		out = f->nappend;
 		for (size_t i = 0; i < h->nfields; i++)
-			out += !f->sheet->drop[i];
+			out += !ec_sheet_dropped(f->sheet, i);
 	}
 	if (out <= EC_CSV_FIELDS_MAX && rej <= EC_CSV_FIELDS_MAX)
 		return 0;
@@ -155,7 +155,7 @@ write_header(struct ec_filter *f, const struct ec_csv_record *h)
 	if (!f->out || f->own_output)
 		return;
 	for (size_t i = 0; i < h->nfields; i++)
-		if (!f->sheet->drop[i])
+		if (!ec_sheet_dropped(f->sheet, i))
 			ec_csv_write_field(f->out, h->fields[i].p,
 			    h->fields[i].n);
 	for (size_t i = 0; i < f->nappend; i++) {
@@ -169,8 +169,9 @@ write_header(struct ec_filter *f, const struct ec_csv_record *h)
 static const char *
 column_name(const struct ec_filter *f, int i, struct ec_buf *b)
 {
-	size_t n = strlen(f->sheet->header[i]);
-	const char *p = ec_trim(f->sheet->header[i], &n);
+	const char *h = ec_sheet_header(f->sheet, (size_t)i);
+	size_t n = strlen(h);
+	const char *p = ec_trim(h, &n);
 
 	ec_buf_reset(b);
 	ec_buf_add(b, p, n);
@@ -251,7 +252,7 @@ write_record(struct ec_filter *f, const struct ec_csv_record *rec,
 		w->last_empty = 0;
 	} else {
 		for (size_t i = 0; i < rec->nfields; i++)
-			if (!f->sheet->drop[i])
+			if (!ec_sheet_dropped(f->sheet, i))
 				ec_csv_write_field(w, rec->fields[i].p,
 				    rec->fields[i].n);
 	}
@@ -341,7 +342,7 @@ read_records(struct ec_filter *f, struct ec_csv_reader *r, off_t size,
 	int keep_all = 1;
 
 	for (size_t i = 0; i < nheader; i++)
-		keep_all &= !f->sheet->drop[i];
+		keep_all &= !ec_sheet_dropped(f->sheet, i);
 	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
 		f->nread++;
 		f->file_records++;
@@ -401,7 +402,6 @@ ec_filter_file(struct ec_filter *f, int fd, struct ec_error *err)
 	struct ec_csv_options opt = { f->delim, f->encoding, 0 };
 	struct ec_csv_record *h;
 	struct ec_csv_reader *r;
-	struct ec_sheet sheet;
 	struct stat sb;
 	enum ec_filter_status st;
 
@@ -410,16 +410,15 @@ ec_filter_file(struct ec_filter *f, int fd, struct ec_error *err)
 	f->file_warnings = 0;
 	if (!(r = ec_filter_reader(fd, &opt, f->file, "-E", &h, err)))
 		return EC_FILTER_ERROR;
-	ec_sheet_init(&sheet, f->pol, f->asof);
-	f->sheet = &sheet;
+	f->sheet = ec_sheet_new(f->pol, f->asof);
 	st = start_file(f, r, h, err);
 	if (st == EC_FILTER_OK) {
 		off_t size = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ?
 		    sb.st_size : 0;
 		st = read_records(f, r, size, h->nfields, err);
 	}
-	f->sheet = NULL;
 	ec_csv_reader_free(r);	/* its thread may read the sheet */
-	ec_sheet_release(&sheet);
+	ec_sheet_free(f->sheet);
+	f->sheet = NULL;
 	return st;
 }

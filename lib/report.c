@@ -168,8 +168,7 @@ ec_reporter_free(struct ec_reporter *r)
 	if (r->spill.fd >= 0)
 		close(r->spill.fd);
 	ec_buf_release(&r->spill.buf);
-	if (r->have_sheet)
-		ec_sheet_release(&r->sheet);
+	ec_sheet_free(r->sheet);
 	free(r);
 }
 

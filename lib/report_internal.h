@@ -94,8 +94,7 @@ struct ec_reporter {
 	size_t nrows, caprows;
 
 	/* a visit-due output */
-	struct ec_sheet sheet;
-	int have_sheet;
+	struct ec_sheet *sheet;	/* NULL until the header is read */
 	int c_place[3], c_cell[V_N], c_status;
 	struct village *vil;
 	size_t nvil, capvil;

@@ -37,9 +37,8 @@ report_visits_header(struct ec_reporter *r, const struct ec_csv_record *h,
 {
 	const struct ec_policy *pol = r->pol;
 
-	ec_sheet_init(&r->sheet, pol, r->o.asof);
-	r->have_sheet = 1;
-	if (ec_sheet_bind(&r->sheet, h, err, errlen) != 0)
+	r->sheet = ec_sheet_new(pol, r->o.asof);
+	if (ec_sheet_bind(r->sheet, h, err, errlen) != 0)
 		return -1;
 	r->input = EC_INPUT_VISITS;
 	for (int i = 0; i < 3; i++)
@@ -52,7 +51,7 @@ report_visits_header(struct ec_reporter *r, const struct ec_csv_record *h,
 		int c = r->c_cell[i];
 		struct ec_buf names = EC_BUF_INIT;
 
-		if (c >= 0 && r->sheet.col_field[c] >= 0)
+		if (c >= 0 && ec_sheet_field(r->sheet, c) >= 0)
 			continue;
 		ec_buf_adds(&names, sheet_columns[i]);
 		if (c >= 0) {
@@ -78,11 +77,11 @@ cell_text(const struct ec_reporter *r, const struct ec_csv_record *rec,
 {
 	const struct ec_str *f;
 
-	if (col < 0 || r->sheet.col_field[col] < 0) {
+	if (col < 0 || ec_sheet_field(r->sheet, col) < 0) {
 		*n = 0;
 		return "";
 	}
-	f = &rec->fields[r->sheet.col_field[col]];
+	f = &rec->fields[ec_sheet_field(r->sheet, col)];
 	*n = f->n;
 	return ec_trim(f->p, n);
 }
@@ -273,7 +272,7 @@ report_visits_record(struct ec_reporter *r, const struct ec_csv_record *rec)
 	/* the offset before and the length, filled in below */
 	ec_buf_add(&out, &prev, 8);
 	ec_buf_add(&out, "\0\0\0\0", 4);
-	ec_sheet_record(&r->sheet, rec);
+	ec_sheet_record(r->sheet, rec);
 	for (int i = 0; i < V_N; i++) {
 		int c = r->c_cell[i];
 		size_t n;
@@ -296,10 +295,10 @@ report_visits_record(struct ec_reporter *r, const struct ec_csv_record *rec)
 				ec_buf_add(&b, p, n);
 			break;
 		case V_AGE:
-			if (c >= 0 && r->sheet.col_field[c] < 0) {
+			if (c >= 0 && ec_sheet_field(r->sheet, c) < 0) {
 				/* No age column: the policy computes it. */
 				struct ec_value val;
-				ec_sheet_value(&r->sheet, c, &val);
+				ec_sheet_value(r->sheet, c, &val);
 				if (!val.blank && val.type == EC_T_INT)
 					ec_buf_addf(&b, "%lld",
 					    (long long)val.i);

@@ -53,7 +53,7 @@ add_reason(struct ec_risk *r, const char *name)
 static struct ec_value
 value_of(const struct ec_risk *r, const struct ec_sheet *s, int col)
 {
-	enum ec_type t = (enum ec_type)s->vtype[col];
+	enum ec_type t = ec_coltype_value_type(r->pol->columns[col].type);
 	const struct ec_vocab *v;
 	const char *tok;
 
@@ -81,10 +81,12 @@ value_of(const struct ec_risk *r, const struct ec_sheet *s, int col)
 static void
 publish(struct ec_risk *r, struct ec_sheet *s, int col)
 {
-	if (s->src[col] != EC_SRC_HOOK || s->hook_ctx[col] != r)
+	struct ec_value v;
+
+	if (!ec_sheet_computed_by(s, col, r))
 		return;
-	s->val[col] = value_of(r, s, col);
-	s->stamp[col] = s->gen;
+	v = value_of(r, s, col);
+	ec_sheet_provide(s, col, &v);
 }
 
 void
@@ -95,10 +97,11 @@ ec_risk_compute(struct ec_risk *r, struct ec_sheet *s)
 	int found = 0;
 
 	/* Done, or being done further up the stack (a cycle): no more. */
-	if (r->sheet == s && r->gen == s->gen && r->state != RISK_NONE)
+	if (r->sheet == s && r->gen == ec_sheet_gen(s) &&
+	    r->state != RISK_NONE)
 		return;
 	r->sheet = s;
-	r->gen = s->gen;
+	r->gen = ec_sheet_gen(s);
 	r->state = RISK_SCORING;
 	r->score = 0;
 	ec_buf_reset(&r->reasons);
@@ -172,15 +175,14 @@ ec_risk_provide(struct ec_sheet *s, struct ec_risk *r)
 	r->state = RISK_NONE;
 	for (size_t i = 0; i < EC_ARRAY_LEN(cols); i++) {
 		int c = cols[i];
-		if (s->src[c] != EC_SRC_NONE)
+		if (ec_sheet_source(s, c) != EC_SRC_NONE)
 			continue;
 		/*
-		 * Not ec_sheet_own: the input has no field to drop, and the
-		 * column is read, not written.
+		 * The input has no field to drop, and classify computes
+		 * none of the three (the policy says so): ec_sheet_own just
+		 * hooks it.
 		 */
-		s->src[c] = EC_SRC_HOOK;
-		s->hook[c] = hook;
-		s->hook_ctx[c] = r;
+		ec_sheet_own(s, c, hook, r);
 		n++;
 	}
 	return n;
@@ -191,30 +193,27 @@ struct walk {
 	struct ec_sheet *s;
 	const struct ec_sheet_rules *rules;
 	struct ec_buf *msg;
-	unsigned char *seen;	/* per column: visited */
-	const char *what;	/* who reads it: "the factor", "age" ... */
-	const char *name;	/* ... and its name, or NULL */
+	unsigned char *said;	/* per column: named missing already */
+	const char *what;	/* who reads it: "the factor" ... */
+	const char *name;	/* ... and its name */
 	size_t count;
 };
 
-static int
-required(const struct ec_sheet_rules *rules, int col)
-{
-	for (size_t i = 0; i < rules->nrequired; i++)
-		if (rules->required[i] == col)
-			return 1;
-	return 0;
-}
-
+/* Column col is missing, and what (or derived column via) reads it. */
 static void
-missing_line(struct walk *w, int col)
+missing_line(struct walk *w, int col, int via)
 {
-	const struct ec_column *c = &w->s->pol->columns[col];
+	const struct ec_policy *p = ec_sheet_policy(w->s);
+	const struct ec_column *c = &p->columns[col];
 
-	ec_buf_addf(w->msg, "required column '%s' is missing, and the risk "
-	    "score needs it for %s", c->name, w->what);
-	if (w->name)
-		ec_buf_addf(w->msg, " '%s'", w->name);
+	if (via >= 0)
+		ec_buf_addf(w->msg, "required column '%s' is missing, and the "
+		    "risk score needs it for %s", c->name,
+		    p->columns[via].name);
+	else
+		ec_buf_addf(w->msg, "required column '%s' is missing, and the "
+		    "risk score needs it for %s '%s'", c->name, w->what,
+		    w->name);
 	ec_buf_addf(w->msg, " (its header may be: %s", c->name);
 	if (c->zh)
 		ec_buf_addf(w->msg, ", %s", c->zh);
@@ -224,51 +223,26 @@ missing_line(struct walk *w, int col)
 	w->count++;
 }
 
-static void visit(void *arg, int col);
+static void
+need(void *arg, int col, enum ec_source src, int via)
+{
+	struct walk *w = arg;
 
-/* The columns e reads, for what (name). */
+	/* An optional column the input lacks is blank: no matter. */
+	if (src != EC_SRC_NONE || w->said[col] ||
+	    !ec_sheet_rules_requires(w->rules, col))
+		return;
+	w->said[col] = 1;
+	missing_line(w, col, via);
+}
+
 static void
 walk_expr(struct walk *w, const struct ec_expr *e, const char *what,
     const char *name)
 {
-	const char *was_what = w->what, *was_name = w->name;
-
 	w->what = what;
 	w->name = name;
-	ec_expr_slots(e, visit, w);
-	w->what = was_what;
-	w->name = was_name;
-}
-
-static void
-visit(void *arg, int col)
-{
-	struct walk *w = arg;
-	struct ec_sheet *s = w->s;
-	const struct ec_derived *d;
-	const char *name;
-
-	if (w->seen[col])
-		return;
-	w->seen[col] = 1;
-	switch (s->src[col]) {
-	case EC_SRC_NONE:
-		/* An optional column the input lacks is blank: no matter. */
-		if (required(w->rules, col))
-			missing_line(w, col);
-		break;
-	case EC_SRC_DERIVED:
-		/* Computed from the policy's definition: what does it read? */
-		d = s->def[col];
-		name = s->pol->columns[col].name;
-		if (d->expr)
-			walk_expr(w, d->expr, name, NULL);
-		for (size_t i = 0; i < d->nflags; i++)
-			walk_expr(w, d->flags[i], name, NULL);
-		break;
-	default:
-		break;		/* read from the input, or a tool's hook */
-	}
+	ec_sheet_inputs(w->s, e, need, w);
 }
 
 size_t
@@ -281,19 +255,16 @@ ec_risk_missing(struct ec_sheet *s, const struct ec_risk *r,
 	int computes = 0;
 
 	for (size_t i = 0; i < EC_ARRAY_LEN(cols); i++)
-		computes |= s->src[cols[i]] == EC_SRC_HOOK &&
-		    s->hook_ctx[cols[i]] == r;
+		computes |= ec_sheet_computed_by(s, cols[i], r);
 	if (!computes)
 		return 0;
-	w.seen = ec_xcalloc(p->ncolumns, 1);
-	for (size_t i = 0; i < EC_ARRAY_LEN(cols); i++)
-		w.seen[cols[i]] = 1;	/* what r computes is not missing */
+	w.said = ec_xcalloc(p->ncolumns, 1);
 	for (size_t i = 0; i < p->nfactors; i++)
 		walk_expr(&w, p->factors[i].when, "the factor",
 		    p->factors[i].name);
 	for (size_t i = 0; i < p->noverrides; i++)
 		walk_expr(&w, p->overrides[i].when, "the override",
 		    p->overrides[i].name);
-	free(w.seen);
+	free(w.said);
 	return w.count;
 }

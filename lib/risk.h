@@ -74,10 +74,10 @@ size_t ec_risk_provide(struct ec_sheet *s, struct ec_risk *r);
 
 /*
  * Appends to msg one line for each column that r computes with s but
- * cannot: a column of rules->required that the risk expressions read,
- * directly or through a definition of the classify section, and that the
- * input lacks; each is named once, with what needs it and its header
- * spellings.  Returns how many.  Nothing when r computes no column of s.
+ * cannot: a column rules require (always, or when a condition holds)
+ * that the risk expressions read, directly or through a definition of
+ * the classify section, and that the input lacks; each is named once,
+ * with what needs it and its header spellings.  Returns how many.  Nothing when r computes no column of s.
  */
 size_t ec_risk_missing(struct ec_sheet *s, const struct ec_risk *r,
 	const struct ec_sheet_rules *rules, struct ec_buf *msg);

@@ -293,77 +293,46 @@ struct avail {
 	const struct ec_sheet *s;
 	const struct ec_risk *r;
 	const struct ec_sheet_rules *rules;
-	unsigned char *seen;	/* per column: 1 read to compute, 2 read */
-	int via;		/* the computed column being followed, or -1 */
+	unsigned char *followed;	/* per column: a hook's, followed */
+	int via;		/* the risk column being followed, or -1 */
 	int found, found_via;
 };
 
-static int
-needed(const struct ec_sheet_rules *rules, int col)
-{
-	if (!rules)
-		return 0;
-	for (size_t i = 0; i < rules->nrequired; i++)
-		if (rules->required[i] == col)
-			return 1;
-	for (size_t i = 0; i < rules->nrequired_when; i++)
-		if (rules->required_when_col[i] == col)
-			return 1;
-	return 0;
-}
-
-static void visit(void *arg, int col);
-
 static void
-follow(struct avail *a, const struct ec_expr *e, int via)
-{
-	int was = a->via;
-
-	a->via = via;
-	ec_expr_slots(e, visit, a);
-	a->via = was;
-}
-
-static void
-visit(void *arg, int col)
+visit(void *arg, int col, enum ec_source src, int via)
 {
 	struct avail *a = arg;
-	const struct ec_sheet *s = a->s;
-	unsigned char bit = a->via < 0 ? 2 : 1;
-	int followed = a->seen[col] != 0;
+	const struct ec_policy *p;
+	int was = a->via;
 
-	/*
-	 * Read itself is stricter than read to compute another: a column
-	 * first met the second way is looked at again when met the first.
-	 */
-	if (a->found >= 0 || (a->seen[col] & bit))
+	if (a->found >= 0)
 		return;
-	a->seen[col] |= bit;
-	switch (s->src[col]) {
+	if (via < 0)
+		via = a->via;
+	switch (src) {
 	case EC_SRC_FIELD:
+	case EC_SRC_DERIVED:
 		break;
 	case EC_SRC_NONE:
 		/* Blank in every record: harmless only as an optional input. */
-		if (bit == 2 || needed(a->rules, col)) {
+		if (via < 0 || (a->rules &&
+		    ec_sheet_rules_requires(a->rules, col))) {
 			a->found = col;
-			a->found_via = a->via;
+			a->found_via = via;
 		}
 		break;
-	case EC_SRC_DERIVED:
-		if (followed)
-			break;
-		if (s->def[col]->expr)
-			follow(a, s->def[col]->expr, col);
-		for (size_t i = 0; i < s->def[col]->nflags; i++)
-			follow(a, s->def[col]->flags[i], col);
-		break;
 	case EC_SRC_HOOK:
-		if (followed || !a->r || s->hook_ctx[col] != a->r)
+		if (a->followed[col] || !a->r ||
+		    !ec_sheet_computed_by(a->s, col, a->r))
 			break;	/* another tool's hook computes what it can */
-		for (size_t i = 0; i < a->r->pol->nfactors; i++)
-			follow(a, a->r->pol->factors[i].when, col);
-		for (size_t i = 0; i < a->r->pol->noverrides; i++)
-			follow(a, a->r->pol->overrides[i].when, col);
+		a->followed[col] = 1;
+		p = a->r->pol;
+		a->via = col;
+		for (size_t i = 0; i < p->nfactors; i++)
+			ec_sheet_inputs(a->s, p->factors[i].when, visit, a);
+		for (size_t i = 0; i < p->noverrides; i++)
+			ec_sheet_inputs(a->s, p->overrides[i].when, visit, a);
+		a->via = was;
 		break;
 	}
 }
@@ -373,7 +342,7 @@ visit_direct(void *arg, int col)
 {
 	struct avail *a = arg;
 
-	if (a->found < 0 && a->s->src[col] == EC_SRC_NONE)
+	if (a->found < 0 && ec_sheet_source(a->s, col) == EC_SRC_NONE)
 		a->found = col;
 }
 
@@ -383,12 +352,12 @@ ec_rollup_unavailable(const struct ec_sheet *s, const struct ec_expr *e,
 {
 	struct avail a = { s, r, rules, NULL, -1, -1, -1 };
 
-	a.seen = ec_xcalloc(s->pol->ncolumns, 1);
+	a.followed = ec_xcalloc(ec_sheet_policy(s)->ncolumns, 1);
 	/* What e reads itself says most: it is named first. */
 	ec_expr_slots(e, visit_direct, &a);
 	if (a.found < 0)
-		ec_expr_slots(e, visit, &a);
-	free(a.seen);
+		ec_sheet_inputs(s, e, visit, &a);
+	free(a.followed);
 	*via = a.found_via;
 	return a.found;
 }

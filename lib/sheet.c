@@ -3,9 +3,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idnum.h"
 #include "idset.h"
 #include "phone.h"
 #include "text.h"
+#include "vocabmap.h"
+
+struct ec_vlast;
+struct ec_sheet_prep;
+struct pcell;
+
+/* An ID number as a cell holds it, parsed. */
+struct ec_idcell {
+	char number[18];	/* upgraded to 18 characters */
+	ec_date birth;
+	int male;
+	uint64_t key;		/* ec_idset_key(number), 0: not valid */
+};
+
+/*
+ * The sheet's state is its own: the tools ask (ec_sheet_field ...) and
+ * hook their columns (ec_sheet_own), so that how values are cached and
+ * prepared can change here alone.
+ */
+struct ec_sheet {
+	const struct ec_policy *pol;
+	ec_date asof;
+	struct ec_expr_env env;
+	struct ec_expr_cache cache;
+
+	size_t nfields;
+	char **header;		/* as written */
+	int *col_field;		/* per column: header index or -1 */
+	int *field_col;		/* per field: column or -1 */
+	unsigned char *drop;	/* per field: 1 when an owned column */
+	unsigned char *src;	/* per column: enum ec_source */
+	const struct ec_derived **def;	/* per column: its definition */
+	ec_sheet_hook_fn *hook;
+	void **hook_ctx;
+
+	const struct ec_csv_record *rec;
+	uint32_t gen;
+	uint32_t *stamp;	/* per column: gen when val is current */
+	uint32_t *busy;		/* per column: gen while being computed */
+	struct ec_value *val;
+	unsigned char *bad;	/* per column: the cell holds a bad value */
+	struct ec_buf *text;	/* per column: bytes of computed text */
+	struct ec_idcell *idcell;	/* per column: its ID, parsed here */
+	struct ec_sheet_prep *prep;	/* see ec_sheet_prepare */
+	const struct pcell *prow;	/* the record's cells, parsed there */
+	unsigned char *read;	/* per column: the tool read its cells */
+	struct ec_buf msg;
+
+	struct ec_idset *seen;	/* unique values, when checked */
+	int own_seen;		/* the sheet made seen and frees it */
+	size_t file_no;		/* which of files this sheet reads */
+	const char *const *files;	/* names, for "first seen in" */
+	struct ec_vocabmap *vmaps;	/* per vocabulary: spelling -> value */
+	struct ec_vlast *vlast;	/* per column: the last spelling read */
+	unsigned char *vtype;	/* per column: enum ec_type of its values */
+	int *yes;		/* per vocabulary: the index of "yes", or -1 */
+	int *id_cols;		/* the ID columns the header has */
+	size_t nid_cols;
+	const struct ec_sheet_rules *req_rules;	/* req is for these */
+	unsigned char *req;	/* per column: required by req_rules */
+};
 
 static void
 fetch(void *ctx, int slot, struct ec_value *out)
@@ -13,72 +75,7 @@ fetch(void *ctx, int slot, struct ec_value *out)
 	ec_sheet_value(ctx, slot, out);
 }
 
-/*
- * Every spelling of a vocabulary's values (token, zh label, aliases),
- * ASCII-lowercased, in a small open-addressing table: a cell is looked
- * up with one hash instead of a walk over every spelling.
- */
-struct ec_vmap {
-	struct vent {
-		char *s;	/* folded spelling (owned), NULL: empty */
-		size_t n;
-		int value;
-	} *e;
-	size_t mask;
-};
-
-#define VMAP_MAX_KEY 64
-
-static size_t
-fold(const char *s, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		out[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-	}
-	return n;
-}
-
-static void
-vmap_put(struct ec_vmap *m, const char *s, int value)
-{
-	char key[VMAP_MAX_KEY];
-	size_t n = strlen(s);
-
-	if (n == 0 || n > VMAP_MAX_KEY)
-		return;		/* found by the slow path instead */
-	fold(s, n, key);
-	size_t i = ec_hash_bytes(key, n, EC_HASH_SEED) & m->mask;
-	while (m->e[i].s) {
-		if (m->e[i].n == n && memcmp(m->e[i].s, key, n) == 0)
-			return;	/* the first value to claim it keeps it */
-		i = (i + 1) & m->mask;
-	}
-	m->e[i].s = ec_xmemdup(key, n);
-	m->e[i].n = n;
-	m->e[i].value = value;
-}
-
-static void
-vmap_init(struct ec_vmap *m, const struct ec_vocab *v)
-{
-	size_t count = 0, cap = 16;
-
-	for (size_t i = 0; i < v->nvalues; i++)
-		count += 2 + v->values[i].naliases;
-	while (cap < count * 2)
-		cap *= 2;
-	m->e = ec_xcalloc(cap, sizeof *m->e);
-	m->mask = cap - 1;
-	for (size_t i = 0; i < v->nvalues; i++) {
-		const struct ec_vocab_value *val = &v->values[i];
-		vmap_put(m, val->token, (int)i);
-		if (val->zh)
-			vmap_put(m, val->zh, (int)i);
-		for (size_t j = 0; j < val->naliases; j++)
-			vmap_put(m, val->aliases[j], (int)i);
-	}
-}
+#define VMAP_MAX_KEY EC_VOCABMAP_MAX_KEY
 
 /*
  * A column's cells repeat themselves (是, 否, 独居 ..., and a person's ID
@@ -156,29 +153,12 @@ struct ec_sheet_prep {
 
 static void prepare_start(struct ec_sheet *s);
 
-/* The value s[0..n) (trimmed) spells in vocabulary k, or -1. */
-static int
-vmap_lookup(const struct ec_sheet *s, int k, const char *p, size_t n)
+struct ec_sheet *
+ec_sheet_new(const struct ec_policy *p, ec_date asof)
 {
-	const struct ec_vmap *m = &s->vmaps[k];
-	char key[VMAP_MAX_KEY];
-
-	if (n > VMAP_MAX_KEY)
-		return ec_vocab_lookup(&s->pol->vocabs[k], p, n);
-	fold(p, n, key);
-	size_t i = ec_hash_bytes(key, n, EC_HASH_SEED) & m->mask;
-	for (; m->e[i].s; i = (i + 1) & m->mask)
-		if (m->e[i].n == n && memcmp(m->e[i].s, key, n) == 0)
-			return m->e[i].value;
-	return -1;
-}
-
-void
-ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
-{
+	struct ec_sheet *s = ec_xcalloc(1, sizeof *s);
 	size_t n = p->ncolumns;
 
-	memset(s, 0, sizeof *s);
 	s->pol = p;
 	s->asof = asof;
 	s->env.today = asof;
@@ -211,12 +191,13 @@ ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p, ec_date asof)
 	s->idcell = ec_xcalloc(n, sizeof *s->idcell);
 	s->vmaps = ec_xcalloc(p->nvocabs, sizeof *s->vmaps);
 	for (size_t i = 0; i < p->nvocabs; i++)
-		vmap_init(&s->vmaps[i], &p->vocabs[i]);
+		ec_vocabmap_init(&s->vmaps[i], &p->vocabs[i]);
 	for (size_t i = 0; i < p->nclassify; i++) {
 		const struct ec_derived *d = &p->classify[i];
 		s->def[d->column] = d;
 		s->src[d->column] = EC_SRC_DERIVED;
 	}
+	return s;
 }
 
 static void
@@ -237,8 +218,10 @@ prep_free(struct ec_sheet *s)
 }
 
 void
-ec_sheet_release(struct ec_sheet *s)
+ec_sheet_free(struct ec_sheet *s)
 {
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->nfields; i++)
 		free(s->header[i]);
 	for (size_t i = 0; i < s->pol->ncolumns; i++)
@@ -263,17 +246,15 @@ ec_sheet_release(struct ec_sheet *s)
 	free(s->vtype);
 	free(s->yes);
 	free(s->id_cols);
-	for (size_t i = 0; i < s->pol->nvocabs; i++) {
-		for (size_t j = 0; j <= s->vmaps[i].mask; j++)
-			free(s->vmaps[i].e[j].s);
-		free(s->vmaps[i].e);
-	}
+	for (size_t i = 0; i < s->pol->nvocabs; i++)
+		ec_vocabmap_release(&s->vmaps[i]);
 	free(s->vmaps);
 	for (size_t i = 0; i < s->pol->ncolumns; i++)
 		free(s->vlast[i].dates);
 	free(s->vlast);
 	free(s->idcell);
 	prep_free(s);
+	free(s);
 }
 
 static int
@@ -511,9 +492,223 @@ date_parse(struct ec_vlast *last, const char *p, size_t n, ec_date *d)
 }
 
 /*
+ * The cells of each type, for parse_cell: p[0..n) is the trimmed cell,
+ * not empty, and t its column's value type.
+ */
+static int
+phone_cell(struct ec_sheet *s, const char *p, size_t n, enum ec_type t,
+    struct ec_value *v, struct cellprob *pr)
+{
+	*v = ec_value_str(t, p, n);
+	if (ec_phone_classify(p, n) != EC_PHONE_INVALID)
+		return 0;
+	if (pr) {
+		ec_diag_quote(&s->msg, p, n);
+		ec_buf_adds(&s->msg, " is neither a mobile number nor a "
+		    "landline with its area code");
+		say(s, pr, EC_WARNING, "phone");
+	}
+	return 1;	/* a warning: the value stands */
+}
+
+/* The message of an ID number ec_id_parse refused (status st). */
+static void
+id_problem(struct ec_sheet *s, struct cellprob *pr, enum ec_id_status st,
+    const struct ec_id_error *e, const char *p, size_t n)
+{
+	switch (st) {
+	case EC_ID_OK:
+		break;
+	case EC_ID_LENGTH:
+		ec_buf_addf(&s->msg, "ID number has %zu characters; it needs "
+		    "18 (or 15 digits)", ec_utf8_chars(p, n));
+		say(s, pr, EC_ERROR, "id-length");
+		break;
+	case EC_ID_CHAR:
+		ec_buf_adds(&s->msg, "ID number has ");
+		ec_diag_quote(&s->msg, p + e->pos, 1);
+		ec_buf_addf(&s->msg, " at position %zu, where only a digit "
+		    "may stand", e->pos + 1);
+		say(s, pr, EC_ERROR, "id-char");
+		break;
+	case EC_ID_BIRTH:
+		ec_buf_addf(&s->msg, "the birth date in the ID number (%s) "
+		    "does not exist", e->birth);
+		say(s, pr, EC_ERROR, "id-birth");
+		break;
+	case EC_ID_CHECK:
+		ec_buf_addf(&s->msg, "wrong check character in the ID number: "
+		    "'%c' where the digits call for '%c'", e->found,
+		    e->expected);
+		say(s, pr, EC_ERROR, "id-check");
+		break;
+	}
+}
+
+static int
+id_cell(struct ec_sheet *s, struct ec_vlast *last, const char *p, size_t n,
+    enum ec_type t, struct ec_value *v, struct cellprob *pr,
+    struct ec_idcell *idc)
+{
+	struct ec_id id;
+	struct ec_id_error e;
+	enum ec_id_status st;
+	char d1[11], d2[11];
+
+	/* A visit log lists one person's visits one after another. */
+	if (n == last->n && memcmp(p, last->s, n) == 0) {
+		*idc = last->id;
+		*v = ec_value_str(t, idc->number, 18);
+		return 0;
+	}
+	if ((st = ec_id_parse(p, n, &id, &e)) != EC_ID_OK) {
+		if (pr)
+			id_problem(s, pr, st, &e, p, n);
+		return -1;
+	}
+	if (id.birth > s->asof) {
+		if (pr) {
+			ec_date_format(id.birth, d1);
+			ec_date_format(s->asof, d2);
+			ec_buf_addf(&s->msg, "the birth date in the ID number "
+			    "(%s) is after the as-of date %s", d1, d2);
+			say(s, pr, EC_ERROR, "id-future");
+		}
+		return -1;
+	}
+	memcpy(idc->number, id.number, 18);
+	idc->birth = id.birth;
+	idc->male = id.sex == EC_SEX_MALE;
+	idc->key = ec_idset_key(id.number);
+	if (n <= VMAP_MAX_KEY) {
+		memcpy(last->s, p, n);
+		last->n = n;
+		last->id = *idc;
+	}
+	*v = ec_value_str(t, idc->number, 18);
+	return 0;
+}
+
+/* The value p[0..n) spells in vocabulary k, through last's spellings. */
+static inline int
+spelled(const struct ec_sheet *s, struct ec_vlast *last, int k,
+    const char *p, size_t n)
+{
+	for (unsigned i = 0; i < last->nspell; i++) {
+		const struct spelling *sp = &last->spell[i];
+		if (sp->n == n && ec_short_eq(p, sp->s, n))
+			return sp->value;
+	}
+	int value = ec_vocabmap_lookup(&s->vmaps[k], &s->pol->vocabs[k], p,
+	    n);
+	if (n <= SPELLING_MAX) {
+		/* kept in turn, the first ones for good */
+		unsigned i = last->nspell < SPELLINGS ? last->nspell++ :
+		    SPELLINGS / 2 + last->turn++ % (SPELLINGS / 2);
+		memcpy(last->spell[i].s, p, n);
+		last->spell[i].n = (unsigned char)n;
+		last->spell[i].value = value;
+	}
+	return value;
+}
+
+static int
+vocab_cell(struct ec_sheet *s, struct ec_vlast *last,
+    const struct ec_column *c, const char *p, size_t n, enum ec_type t,
+    struct ec_value *v, struct cellprob *pr)
+{
+	const struct ec_vocab *voc = &s->pol->vocabs[c->vocab];
+	int k = spelled(s, last, c->vocab, p, n);
+
+	if (k < 0) {
+		if (pr) {
+			ec_buf_adds(&s->msg, "unknown value ");
+			ec_diag_quote(&s->msg, p, n);
+			vocab_list(s, voc);
+			say(s, pr, EC_ERROR, "vocabulary");
+		}
+		return -1;
+	}
+	if (c->type == EC_COL_BOOL)
+		*v = ec_value_int(t, k == s->yes[c->vocab]);
+	else
+		*v = ec_value_str(t, voc->values[k].token,
+		    voc->values[k].token_n);
+	return 0;
+}
+
+static int
+int_cell(struct ec_sheet *s, const struct ec_column *c, const char *p,
+    size_t n, enum ec_type t, struct ec_value *v, struct cellprob *pr)
+{
+	int64_t i;
+	int rc = parse_int(p, n, &i);
+
+	if (rc != 0) {
+		if (pr) {
+			ec_diag_quote(&s->msg, p, n);
+			ec_buf_adds(&s->msg, rc == -2 ? " is too large a number "
+			    "(at most 18 digits)" : " is not a whole number");
+			say(s, pr, EC_ERROR, "integer");
+		}
+		return -1;
+	}
+	if ((c->has_min && i < c->min) || (c->has_max && i > c->max)) {
+		if (pr) {
+			ec_buf_addf(&s->msg, "%lld is out of range (",
+			    (long long)i);
+			if (c->has_min)
+				ec_buf_addf(&s->msg, "at least %lld", c->min);
+			if (c->has_min && c->has_max)
+				ec_buf_adds(&s->msg, ", ");
+			if (c->has_max)
+				ec_buf_addf(&s->msg, "at most %lld", c->max);
+			ec_buf_addc(&s->msg, ')');
+			say(s, pr, EC_ERROR, "range");
+		}
+		return -1;
+	}
+	*v = ec_value_int(t, i);
+	return 0;
+}
+
+static int
+date_cell(struct ec_sheet *s, struct ec_vlast *last, const char *p, size_t n,
+    enum ec_type t, struct ec_value *v, struct cellprob *pr)
+{
+	ec_date d;
+	enum ec_date_status st = date_parse(last, p, n, &d);
+	char d1[11], d2[11];
+
+	if (st != EC_DATE_OK) {
+		if (pr) {
+			ec_diag_quote(&s->msg, p, n);
+			ec_buf_adds(&s->msg, st == EC_DATE_SYNTAX ?
+			    " is not a date (write it as 2018-10-10)" :
+			    " is not a date that exists");
+			say(s, pr, EC_ERROR, "date");
+		}
+		return -1;
+	}
+	if (d > s->asof) {
+		if (pr) {
+			ec_date_format(d, d1);
+			ec_date_format(s->asof, d2);
+			ec_buf_addf(&s->msg, "date %s is after the as-of "
+			    "date %s", d1, d2);
+			say(s, pr, EC_ERROR, "date-future");
+		}
+		return -1;
+	}
+	*v = ec_value_int(t, d);
+	return 0;
+}
+
+/*
  * Reads a cell of column col into *v.  Returns 0 when the cell is valid
  * (or blank), -1 when it holds a bad value: then *v is blank and, when pr
- * is not NULL, s->msg holds the message.
+ * is not NULL, s->msg holds the message; 1 for a value that stands with
+ * a warning.
  */
 static int
 parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
@@ -524,7 +719,6 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 	enum ec_type t = (enum ec_type)s->vtype[col];
 	size_t n = rawn;
 	const char *p = ec_trim(raw, &n);
-	char d1[11], d2[11];
 
 	*v = ec_value_blank(t);
 	if (n == 0)
@@ -535,186 +729,16 @@ parse_cell(struct ec_sheet *s, struct ec_vlast *vlast, int col,
 		*v = ec_value_str(t, p, n);
 		return 0;
 	case EC_COL_PHONE:
-		*v = ec_value_str(t, p, n);
-		if (ec_phone_classify(p, n) == EC_PHONE_INVALID) {
-			if (pr) {
-				ec_diag_quote(&s->msg, p, n);
-				ec_buf_adds(&s->msg, " is neither a mobile "
-				    "number nor a landline with its area code");
-				say(s, pr, EC_WARNING, "phone");
-			}
-			return 1;	/* a warning: the value stands */
-		}
-		return 0;
-	case EC_COL_ID: {
-		struct ec_id id;
-		struct ec_id_error e;
-		struct ec_vlast *last = &vlast[col];
-		/* A visit log lists one person's visits one after another. */
-		if (n == last->n && memcmp(p, last->s, n) == 0) {
-			*idc = last->id;
-			*v = ec_value_str(t, idc->number, 18);
-			return 0;
-		}
-		switch (ec_id_parse(p, n, &id, &e)) {
-		case EC_ID_OK:
-			break;
-		case EC_ID_LENGTH:
-			if (pr) {
-				ec_buf_addf(&s->msg, "ID number has %zu "
-				    "characters; it needs 18 (or 15 digits)",
-				    ec_utf8_chars(p, n));
-				say(s, pr, EC_ERROR, "id-length");
-			}
-			return -1;
-		case EC_ID_CHAR:
-			if (pr) {
-				ec_buf_adds(&s->msg, "ID number has ");
-				ec_diag_quote(&s->msg, p + e.pos, 1);
-				ec_buf_addf(&s->msg, " at position %zu, where "
-				    "only a digit may stand", e.pos + 1);
-				say(s, pr, EC_ERROR, "id-char");
-			}
-			return -1;
-		case EC_ID_BIRTH:
-			if (pr) {
-				ec_buf_addf(&s->msg, "the birth date in the ID "
-				    "number (%s) does not exist", e.birth);
-				say(s, pr, EC_ERROR, "id-birth");
-			}
-			return -1;
-		case EC_ID_CHECK:
-			if (pr) {
-				ec_buf_addf(&s->msg, "wrong check character in "
-				    "the ID number: '%c' where the digits call "
-				    "for '%c'", e.found, e.expected);
-				say(s, pr, EC_ERROR, "id-check");
-			}
-			return -1;
-		}
-		if (id.birth > s->asof) {
-			if (pr) {
-				ec_date_format(id.birth, d1);
-				ec_date_format(s->asof, d2);
-				ec_buf_addf(&s->msg, "the birth date in the ID "
-				    "number (%s) is after the as-of date %s",
-				    d1, d2);
-				say(s, pr, EC_ERROR, "id-future");
-			}
-			return -1;
-		}
-		memcpy(idc->number, id.number, 18);
-		idc->birth = id.birth;
-		idc->male = id.sex == EC_SEX_MALE;
-		idc->key = ec_idset_key(id.number);
-		if (n <= VMAP_MAX_KEY) {
-			memcpy(last->s, p, n);
-			last->n = n;
-			last->id = *idc;
-		}
-		*v = ec_value_str(t, idc->number, 18);
-		return 0;
-	}
+		return phone_cell(s, p, n, t, v, pr);
+	case EC_COL_ID:
+		return id_cell(s, &vlast[col], p, n, t, v, pr, idc);
 	case EC_COL_ENUM:
-	case EC_COL_BOOL: {
-		const struct ec_vocab *voc = &s->pol->vocabs[c->vocab];
-		struct ec_vlast *last = &vlast[col];
-		int k = 0, hit = 0;
-		for (unsigned i = 0; i < last->nspell && !hit; i++) {
-			const struct spelling *sp = &last->spell[i];
-			if (sp->n == n && ec_short_eq(p, sp->s, n)) {
-				k = sp->value;
-				hit = 1;
-			}
-		}
-		if (!hit) {
-			k = vmap_lookup(s, c->vocab, p, n);
-			if (n <= SPELLING_MAX) {
-				/* kept in turn, the first ones for good */
-				unsigned i = last->nspell < SPELLINGS ?
-				    last->nspell++ : SPELLINGS / 2 +
-				    last->turn++ % (SPELLINGS / 2);
-				memcpy(last->spell[i].s, p, n);
-				last->spell[i].n = (unsigned char)n;
-				last->spell[i].value = k;
-			}
-		}
-		if (k < 0) {
-			if (pr) {
-				ec_buf_adds(&s->msg, "unknown value ");
-				ec_diag_quote(&s->msg, p, n);
-				vocab_list(s, voc);
-				say(s, pr, EC_ERROR, "vocabulary");
-			}
-			return -1;
-		}
-		if (c->type == EC_COL_BOOL) {
-			*v = ec_value_int(t, k == s->yes[c->vocab]);
-		} else {
-			*v = ec_value_str(t, voc->values[k].token,
-			    voc->values[k].token_n);
-		}
-		return 0;
-	}
-	case EC_COL_INT: {
-		int64_t i;
-		int rc = parse_int(p, n, &i);
-		if (rc != 0) {
-			if (pr) {
-				ec_diag_quote(&s->msg, p, n);
-				ec_buf_adds(&s->msg, rc == -2 ? " is too large a "
-				    "number (at most 18 digits)" :
-				    " is not a whole number");
-				say(s, pr, EC_ERROR, "integer");
-			}
-			return -1;
-		}
-		if ((c->has_min && i < c->min) || (c->has_max && i > c->max)) {
-			if (pr) {
-				ec_buf_addf(&s->msg, "%lld is out of range (",
-				    (long long)i);
-				if (c->has_min)
-					ec_buf_addf(&s->msg, "at least %lld",
-					    c->min);
-				if (c->has_min && c->has_max)
-					ec_buf_adds(&s->msg, ", ");
-				if (c->has_max)
-					ec_buf_addf(&s->msg, "at most %lld",
-					    c->max);
-				ec_buf_addc(&s->msg, ')');
-				say(s, pr, EC_ERROR, "range");
-			}
-			return -1;
-		}
-		*v = ec_value_int(t, i);
-		return 0;
-	}
-	case EC_COL_DATE: {
-		ec_date d;
-		enum ec_date_status st = date_parse(&vlast[col], p, n, &d);
-		if (st != EC_DATE_OK) {
-			if (pr) {
-				ec_diag_quote(&s->msg, p, n);
-				ec_buf_adds(&s->msg, st == EC_DATE_SYNTAX ?
-				    " is not a date (write it as 2018-10-10)" :
-				    " is not a date that exists");
-				say(s, pr, EC_ERROR, "date");
-			}
-			return -1;
-		}
-		if (d > s->asof) {
-			if (pr) {
-				ec_date_format(d, d1);
-				ec_date_format(s->asof, d2);
-				ec_buf_addf(&s->msg, "date %s is after the as-of "
-				    "date %s", d1, d2);
-				say(s, pr, EC_ERROR, "date-future");
-			}
-			return -1;
-		}
-		*v = ec_value_int(t, d);
-		return 0;
-	}
+	case EC_COL_BOOL:
+		return vocab_cell(s, &vlast[col], c, p, n, t, v, pr);
+	case EC_COL_INT:
+		return int_cell(s, c, p, n, t, v, pr);
+	case EC_COL_DATE:
+		return date_cell(s, &vlast[col], p, n, t, v, pr);
 	}
 	return 0;
 }
@@ -958,6 +982,71 @@ ec_sheet_value(struct ec_sheet *s, int col, struct ec_value *out)
 	*out = v;
 }
 
+/* A walk of ec_sheet_inputs. */
+struct inputs {
+	const struct ec_sheet *s;
+	ec_sheet_input_fn fn;
+	void *ctx;
+	unsigned char *seen;	/* per column: visited */
+	int via;		/* the derived column being followed, or -1 */
+};
+
+static void input(void *arg, int col);
+
+static void
+follow(struct inputs *w, const struct ec_expr *e, int via)
+{
+	int was = w->via;
+
+	w->via = via;
+	ec_expr_slots(e, input, w);
+	w->via = was;
+}
+
+static void
+input(void *arg, int col)
+{
+	struct inputs *w = arg;
+	const struct ec_derived *d = w->s->def[col];
+
+	if (w->seen[col])
+		return;
+	w->seen[col] = 1;
+	if (w->s->src[col] != EC_SRC_DERIVED) {
+		w->fn(w->ctx, col, (enum ec_source)w->s->src[col], w->via);
+		return;
+	}
+	if (d->expr)
+		follow(w, d->expr, col);
+	for (size_t i = 0; i < d->nflags; i++)
+		follow(w, d->flags[i], col);
+}
+
+void
+ec_sheet_inputs(const struct ec_sheet *s, const struct ec_expr *e,
+    ec_sheet_input_fn fn, void *ctx)
+{
+	struct inputs w = { s, fn, ctx, NULL, -1 };
+
+	if (!e)
+		return;
+	w.seen = ec_xcalloc(s->pol->ncolumns, 1);
+	ec_expr_slots(e, input, &w);
+	free(w.seen);
+}
+
+int
+ec_sheet_rules_requires(const struct ec_sheet_rules *r, int col)
+{
+	for (size_t i = 0; i < r->nrequired; i++)
+		if (r->required[i] == col)
+			return 1;
+	for (size_t i = 0; i < r->nrequired_when; i++)
+		if (r->required_when_col[i] == col)
+			return 1;
+	return 0;
+}
+
 int
 ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e)
 {
@@ -1014,39 +1103,86 @@ expand(struct ec_sheet *s, const char *tmpl)
 	}
 }
 
-size_t
-ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
-    int region, ec_problem_fn fn, void *ctx)
+/*
+ * The key of the current record's unique ID when the reading thread made
+ * it (else 0), with the next record's set on its way into the cache.
+ */
+static uint64_t
+prepared_key(struct ec_sheet *s, const struct ec_sheet_rules *r)
 {
-	const struct ec_policy *pol = s->pol;
+	if (!s->prow || !s->seen || r->unique < 0 ||
+	    s->col_field[r->unique] < 0 ||
+	    s->prep->id_slot[s->col_field[r->unique]] < 0)
+		return 0;
+	int slot = s->prep->id_slot[s->col_field[r->unique]];
+	if (s->rec->next_prep) {
+		uint64_t next = id_cells(s, s->rec->next_prep)[slot].key;
+		if (next)
+			ec_idset_prefetch(s->seen, next);
+	}
+	return id_cells(s, s->prow)[slot].key;
+}
+
+/* s->req, per column: required by r. */
+static void
+required_for(struct ec_sheet *s, const struct ec_sheet_rules *r)
+{
+	if (s->req_rules == r)
+		return;
+	if (!s->req)
+		s->req = ec_xmalloc(s->pol->ncolumns);
+	memset(s->req, 0, s->pol->ncolumns);
+	for (size_t i = 0; i < r->nrequired; i++)
+		s->req[r->required[i]] = 1;
+	s->req_rules = r;
+}
+
+static size_t
+blank_required(struct ec_sheet *s, ec_problem_fn fn, void *ctx, int field)
+{
+	ec_buf_adds(&s->msg, "required value is blank");
+	report(s, fn, ctx, EC_ERROR, "blank", field);
+	return 1;
+}
+
+/*
+ * A cell the reading thread did not parse, or found bad: read (and
+ * reported) here.  *key is set to the unique ID's key when made here.
+ */
+static size_t
+check_cell(struct ec_sheet *s, const struct ec_sheet_rules *r, size_t f,
+    int col, ec_problem_fn fn, void *ctx, uint64_t *key)
+{
+	const struct ec_str *cell = &s->rec->fields[f];
+	struct cellprob pr = { NULL, EC_ERROR };
+	struct ec_value v;
+	int rc = cell_value(s, f, col, &v, &pr);
+
+	s->val[col] = v;
+	s->bad[col] = rc < 0;
+	s->stamp[col] = s->gen;
+	if (!s->prow && col == r->unique && rc == 0 && !v.blank &&
+	    s->seen && s->pol->columns[col].type == EC_COL_ID)
+		ec_idset_prefetch(s->seen, *key = ec_sheet_id_key(s, col));
+	if (rc != 0) {
+		report(s, fn, ctx, pr.sev, pr.kind, (int)f);
+		return pr.sev == EC_ERROR;
+	}
+	if (v.blank && s->req[col]) {
+		size_t n = cell->n;
+		ec_trim(cell->p, &n);
+		if (n == 0)
+			return blank_required(s, fn, ctx, (int)f);
+	}
+	return 0;
+}
+
+/* Each cell of a known column: its type, and required values. */
+static size_t
+check_cells(struct ec_sheet *s, const struct ec_sheet_rules *r,
+    ec_problem_fn fn, void *ctx, uint64_t *key)
+{
 	size_t errors = 0;
-
-	uint64_t key = 0;	/* the unique ID's, once computed */
-
-	ec_buf_reset(&s->msg);
-	if (s->prow && s->seen && r->unique >= 0 &&
-	    s->col_field[r->unique] >= 0 &&
-	    s->prep->id_slot[s->col_field[r->unique]] >= 0) {
-		/*
-		 * The reading thread made the keys: look this one up, and
-		 * have the next record's slot on its way meanwhile.
-		 */
-		int slot = s->prep->id_slot[s->col_field[r->unique]];
-		key = id_cells(s, s->prow)[slot].key;
-		if (s->rec->next_prep) {
-			uint64_t next = id_cells(s, s->rec->next_prep)[slot].key;
-			if (next)
-				ec_idset_prefetch(s->seen, next);
-		}
-	}
-	if (s->req_rules != r) {
-		if (!s->req)
-			s->req = ec_xmalloc(pol->ncolumns);
-		memset(s->req, 0, pol->ncolumns);
-		for (size_t i = 0; i < r->nrequired; i++)
-			s->req[r->required[i]] = 1;
-		s->req_rules = r;
-	}
 	/*
 	 * The sheet's arrays, held here: a store to bad[] may alias
 	 * anything, and would have every one loaded again from s.
@@ -1060,52 +1196,38 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	uint32_t *stamp = s->stamp, gen = s->gen;
 	const unsigned char *req = s->req;
 	size_t nfields = s->nfields;
+
 	for (size_t f = 0; f < nfields; f++) {
 		int col = field_col[f];
 		if (col < 0 || drop[f])
 			continue;
-		if (prow && prow[f].rc == 0) {
-			/* A good cell parsed there: the common case, inline. */
-			const struct pcell *pc = &prow[f];
-			val[col] = pcell_value_of((enum ec_type)vtype[col], pc);
-			bad[col] = 0;
-			stamp[col] = gen;
-			if (!pc->blank) {
-				if (id_slot[f] >= 0)
-					id_cached(s, &id_cells(s, prow)
-					    [id_slot[f]]);
-			} else if (req[col]) {
-				/* a good blank is an empty cell */
-				ec_buf_adds(&s->msg, "required value is blank");
-				errors++;
-				report(s, fn, ctx, EC_ERROR, "blank", (int)f);
-			}
+		if (!prow || prow[f].rc != 0) {
+			errors += check_cell(s, r, f, col, fn, ctx, key);
 			continue;
 		}
-		const struct ec_str *cell = &s->rec->fields[f];
-		struct cellprob pr = { NULL, EC_ERROR };
-		struct ec_value v;
-		int rc = cell_value(s, f, col, &v, &pr);
-		s->val[col] = v;
-		s->bad[col] = rc < 0;
-		s->stamp[col] = s->gen;
-		if (!s->prow && col == r->unique && rc == 0 && !v.blank &&
-		    s->seen && s->pol->columns[col].type == EC_COL_ID)
-			ec_idset_prefetch(s->seen,
-			    key = ec_sheet_id_key(s, col));
-		if (rc != 0) {
-			errors += pr.sev == EC_ERROR;
-			report(s, fn, ctx, pr.sev, pr.kind, (int)f);
-		} else if (v.blank && s->req[col]) {
-			size_t n = cell->n;
-			ec_trim(cell->p, &n);
-			if (n == 0) {
-				ec_buf_adds(&s->msg, "required value is blank");
-				errors++;
-				report(s, fn, ctx, EC_ERROR, "blank", (int)f);
-			}
+		/* A good cell parsed there: the common case, inline. */
+		const struct pcell *pc = &prow[f];
+		val[col] = pcell_value_of((enum ec_type)vtype[col], pc);
+		bad[col] = 0;
+		stamp[col] = gen;
+		if (!pc->blank) {
+			if (id_slot[f] >= 0)
+				id_cached(s, &id_cells(s, prow)[id_slot[f]]);
+		} else if (req[col]) {
+			/* a good blank is an empty cell */
+			errors += blank_required(s, fn, ctx, (int)f);
 		}
 	}
+	return errors;
+}
+
+/* The columns required when a condition holds. */
+static size_t
+check_required_when(struct ec_sheet *s, const struct ec_sheet_rules *r,
+    ec_problem_fn fn, void *ctx)
+{
+	size_t errors = 0;
+
 	for (size_t i = 0; i < r->nrequired_when; i++) {
 		int col = r->required_when_col[i];
 		struct ec_value v;
@@ -1114,65 +1236,91 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		ec_sheet_value(s, col, &v);
 		if (!v.blank || s->bad[col])
 			continue;
-		if (ec_sheet_test(s, r->required_when[i])) {
-			ec_buf_adds(&s->msg, "required value is blank");
-			errors++;
-			report(s, fn, ctx, EC_ERROR, "blank", s->col_field[col]);
-		}
+		if (ec_sheet_test(s, r->required_when[i]))
+			errors += blank_required(s, fn, ctx, s->col_field[col]);
 	}
-	if (r->unique >= 0 && s->col_field[r->unique] >= 0 &&
-	    pol->columns[r->unique].type == EC_COL_ID) {
+	return errors;
+}
+
+/* That the unique ID (of key, when known) was not seen before. */
+static size_t
+check_unique(struct ec_sheet *s, const struct ec_sheet_rules *r,
+    ec_problem_fn fn, void *ctx, uint64_t key)
+{
+	struct ec_value v;
+
+	if (r->unique < 0 || s->col_field[r->unique] < 0 ||
+	    s->pol->columns[r->unique].type != EC_COL_ID)
+		return 0;
+	ec_sheet_value(s, r->unique, &v);
+	if (v.blank)
+		return 0;
+	/* The file's number rides above the line's 48 bits. */
+	uint64_t pos = (uint64_t)s->rec->line | (uint64_t)s->file_no << 48;
+	if (!s->seen) {
+		s->seen = ec_idset_new();
+		s->own_seen = 1;
+	}
+	uint64_t first = ec_idset_add(s->seen, key ? key :
+	    ec_sheet_id_key(s, r->unique), pos);
+	if (!first)
+		return 0;
+	size_t file = (size_t)(first >> 48);
+	unsigned long long line = first & ((1ULL << 48) - 1);
+	if (file != s->file_no && s->files)
+		ec_buf_addf(&s->msg, "duplicate ID number, first seen in %s "
+		    "on line %llu", s->files[file], line);
+	else
+		ec_buf_addf(&s->msg, "duplicate ID number, first seen on line "
+		    "%llu", line);
+	report(s, fn, ctx, EC_ERROR, "duplicate", -1);
+	return 1;
+}
+
+/* The address codes of the ID numbers, against the policy's region. */
+static void
+check_region(struct ec_sheet *s, ec_problem_fn fn, void *ctx)
+{
+	const struct ec_policy *pol = s->pol;
+
+	for (size_t i = 0; i < s->nid_cols; i++) {
 		struct ec_value v;
-		ec_sheet_value(s, r->unique, &v);
-		if (!v.blank) {
-			/* The file's number rides above the line's 48 bits. */
-			uint64_t pos = (uint64_t)s->rec->line |
-			    (uint64_t)s->file_no << 48, first;
-			if (!s->seen) {
-				s->seen = ec_idset_new();
-				s->own_seen = 1;
-			}
-			first = ec_idset_add(s->seen, key ? key :
-			    ec_sheet_id_key(s, r->unique), pos);
-			if (first) {
-				size_t file = (size_t)(first >> 48);
-				unsigned long long line = first & ((1ULL << 48) - 1);
-				if (file != s->file_no && s->files)
-					ec_buf_addf(&s->msg, "duplicate ID number, "
-					    "first seen in %s on line %llu",
-					    s->files[file], line);
-				else
-					ec_buf_addf(&s->msg, "duplicate ID number, "
-					    "first seen on line %llu", line);
-				errors++;
-				report(s, fn, ctx, EC_ERROR, "duplicate", -1);
-			}
+		int c = s->id_cols[i];
+		ec_sheet_value(s, c, &v);
+		if (v.blank)
+			continue;
+		int ok = 0;
+		for (size_t k = 0; k < pol->nregion && !ok; k++) {
+			size_t len = strlen(pol->region[k]);
+			ok = len <= v.n && memcmp(v.s, pol->region[k], len) == 0;
 		}
+		if (ok)
+			continue;
+		ec_buf_addf(&s->msg, "the ID number's address code %.6s is "
+		    "outside the policy's region (", v.s);
+		for (size_t k = 0; k < pol->nregion; k++)
+			ec_buf_addf(&s->msg, "%s%s", k ? ", " : "",
+			    pol->region[k]);
+		ec_buf_adds(&s->msg, ")");
+		report(s, fn, ctx, EC_WARNING, "region", s->col_field[c]);
 	}
-	if (region && pol->nregion) {
-		for (size_t i = 0; i < s->nid_cols; i++) {
-			struct ec_value v;
-			int c = s->id_cols[i];
-			ec_sheet_value(s, c, &v);
-			if (v.blank)
-				continue;
-			int ok = 0;
-			for (size_t k = 0; k < pol->nregion && !ok; k++) {
-				size_t len = strlen(pol->region[k]);
-				ok = len <= v.n && memcmp(v.s, pol->region[k], len) == 0;
-			}
-			if (!ok) {
-				ec_buf_addf(&s->msg, "the ID number's address code "
-				    "%.6s is outside the policy's region (", v.s);
-				for (size_t k = 0; k < pol->nregion; k++)
-					ec_buf_addf(&s->msg, "%s%s", k ? ", " : "",
-					    pol->region[k]);
-				ec_buf_adds(&s->msg, ")");
-				report(s, fn, ctx, EC_WARNING, "region",
-				    s->col_field[c]);
-			}
-		}
-	}
+}
+
+size_t
+ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
+    int region, ec_problem_fn fn, void *ctx)
+{
+	uint64_t key;		/* the unique ID's, once computed */
+	size_t errors;
+
+	ec_buf_reset(&s->msg);
+	key = prepared_key(s, r);
+	required_for(s, r);
+	errors = check_cells(s, r, fn, ctx, &key);
+	errors += check_required_when(s, r, fn, ctx);
+	errors += check_unique(s, r, fn, ctx, key);
+	if (region && s->pol->nregion)
+		check_region(s, fn, ctx);
 	for (size_t i = 0; i < r->nchecks; i++) {
 		const struct ec_check *ck = &r->checks[i];
 		/* A check about a column the sheet does not have is moot. */
@@ -1185,66 +1333,6 @@ ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 		    ck->message, s->col_field[ck->column]);
 	}
 	return errors;
-}
-
-/*
- * The text of a non-blank value as written in output, in tmp or where
- * it lies; *clean is 1 when it cannot need CSV quotes (numbers, dates,
- * yes and no).
- */
-static const char *
-value_text(const struct ec_value *v, char tmp[24], size_t *n, int *clean)
-{
-	*clean = 1;
-	switch (v->type) {
-	case EC_T_BOOL:
-		*n = v->i ? 3 : 2;
-		return v->i ? "yes" : "no";
-	case EC_T_INT:
-		*n = ec_fmt_int(tmp, v->i);
-		return tmp;
-	case EC_T_DATE:
-		*n = ec_date_format((ec_date)v->i, tmp);
-		return tmp;
-	case EC_T_STR:
-	case EC_T_LIST:
-		break;
-	}
-	*clean = 0;
-	*n = v->n;
-	return v->n ? v->s : "";
-}
-
-void
-ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
-    struct ec_buf *out)
-{
-	char tmp[24];
-	size_t n;
-	int clean;
-
-	if (v->blank)
-		return;
-	const char *p = value_text(v, tmp, &n, &clean);
-	ec_buf_add(out, p, n);
-}
-
-void
-ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w)
-{
-	char tmp[24];
-	size_t n;
-	int clean;
-
-	if (v->blank) {
-		ec_csv_write_clean(w, "", 0);
-		return;
-	}
-	const char *p = value_text(v, tmp, &n, &clean);
-	if (clean)
-		ec_csv_write_clean(w, p, n);
-	else
-		ec_csv_write_field(w, p, n);
 }
 
 size_t
@@ -1293,4 +1381,35 @@ const struct ec_policy *
 ec_sheet_policy(const struct ec_sheet *s)
 {
 	return s->pol;
+}
+
+ec_date
+ec_sheet_asof(const struct ec_sheet *s)
+{
+	return s->asof;
+}
+
+uint32_t
+ec_sheet_gen(const struct ec_sheet *s)
+{
+	return s->gen;
+}
+
+int
+ec_sheet_bad(const struct ec_sheet *s, int col)
+{
+	return s->bad[col];
+}
+
+int
+ec_sheet_computed_by(const struct ec_sheet *s, int col, const void *ctx)
+{
+	return s->src[col] == EC_SRC_HOOK && s->hook_ctx[col] == ctx;
+}
+
+void
+ec_sheet_provide(struct ec_sheet *s, int col, const struct ec_value *v)
+{
+	s->val[col] = *v;
+	s->stamp[col] = s->gen;
 }

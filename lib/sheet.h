@@ -13,8 +13,8 @@
  *
  * Values are computed once per record and cached; strings in them point
  * into the record or the sheet and are valid until the next record.
- * Ownership: the sheet owns its copies of the header; it borrows the
- * policy and the record.
+ * Ownership: a sheet (ec_sheet_new) owns its copies of the header; it
+ * borrows the policy and the record.
  */
 #ifndef EC_SHEET_H
 #define EC_SHEET_H
@@ -25,7 +25,6 @@
 #include "csv.h"
 #include "diag.h"
 #include "expr.h"
-#include "idnum.h"
 #include "policy.h"
 #include "util.h"
 
@@ -53,65 +52,14 @@ struct ec_problem {
 typedef void (*ec_problem_fn)(void *ctx, const struct ec_problem *p);
 
 struct ec_idset;
-struct ec_vmap;
-struct ec_vlast;
-struct ec_sheet_prep;
-struct pcell;
 
-/* An ID number as a cell holds it, parsed. */
-struct ec_idcell {
-	char number[18];	/* upgraded to 18 characters */
-	ec_date birth;
-	int male;
-	uint64_t key;		/* ec_idset_key(number), 0: not valid */
-};
-
-struct ec_sheet {
-	const struct ec_policy *pol;
-	ec_date asof;
-	struct ec_expr_env env;
-	struct ec_expr_cache cache;
-
-	size_t nfields;
-	char **header;		/* as written */
-	int *col_field;		/* per column: header index or -1 */
-	int *field_col;		/* per field: column or -1 */
-	unsigned char *drop;	/* per field: 1 when an owned column */
-	unsigned char *src;	/* per column: enum ec_source */
-	const struct ec_derived **def;	/* per column: its definition */
-	ec_sheet_hook_fn *hook;
-	void **hook_ctx;
-
-	const struct ec_csv_record *rec;
-	uint32_t gen;
-	uint32_t *stamp;	/* per column: gen when val is current */
-	uint32_t *busy;		/* per column: gen while being computed */
-	struct ec_value *val;
-	unsigned char *bad;	/* per column: the cell holds a bad value */
-	struct ec_buf *text;	/* per column: bytes of computed text */
-	struct ec_idcell *idcell;	/* per column: its ID, parsed here */
-	struct ec_sheet_prep *prep;	/* see ec_sheet_prepare */
-	const struct pcell *prow;	/* the record's cells, parsed there */
-	unsigned char *read;	/* per column: the tool read its cells */
-	struct ec_buf msg;
-
-	struct ec_idset *seen;	/* unique values, when checked */
-	int own_seen;		/* the sheet made seen and frees it */
-	size_t file_no;		/* which of files this sheet reads */
-	const char *const *files;	/* names, for "first seen in" */
-	struct ec_vmap *vmaps;	/* per vocabulary: spelling -> value */
-	struct ec_vlast *vlast;	/* per column: the last spelling read */
-	unsigned char *vtype;	/* per column: enum ec_type of its values */
-	int *yes;		/* per vocabulary: the index of "yes", or -1 */
-	int *id_cols;		/* the ID columns the header has */
-	size_t nid_cols;
-	const struct ec_sheet_rules *req_rules;	/* req is for these */
-	unsigned char *req;	/* per column: required by req_rules */
-};
-
-void ec_sheet_init(struct ec_sheet *s, const struct ec_policy *p,
-	ec_date asof);
-void ec_sheet_release(struct ec_sheet *s);
+/*
+ * A sheet of policy p's columns, read with asof as the as-of date (for
+ * ages and the checks of dates); free it with ec_sheet_free (NULL is
+ * nothing to free).
+ */
+struct ec_sheet *ec_sheet_new(const struct ec_policy *p, ec_date asof);
+void ec_sheet_free(struct ec_sheet *s);
 
 /*
  * Maps the header record to the policy's columns (exact match after
@@ -190,6 +138,55 @@ enum ec_source ec_sheet_source(const struct ec_sheet *s, int col);
 const struct ec_csv_record *ec_sheet_current(const struct ec_sheet *s);
 const struct ec_policy *ec_sheet_policy(const struct ec_sheet *s);
 
+/* The as-of date the sheet was made with. */
+ec_date ec_sheet_asof(const struct ec_sheet *s);
+
+/*
+ * A number that changes with every record (ec_sheet_record): what a
+ * hook computes once per record is current while it stays the same.
+ */
+uint32_t ec_sheet_gen(const struct ec_sheet *s);
+
+/*
+ * Whether column col's cell in the current record holds a bad value
+ * (read as blank); known once its value has been asked for.
+ */
+int ec_sheet_bad(const struct ec_sheet *s, int col);
+
+/* Whether col is computed by a hook given ctx (ec_sheet_own). */
+int ec_sheet_computed_by(const struct ec_sheet *s, int col, const void *ctx);
+
+/*
+ * Sets col's value for the current record, as its hook computed it
+ * (ahead of being asked, or to replace what it handed out while busy).
+ */
+void ec_sheet_provide(struct ec_sheet *s, int col, const struct ec_value *v);
+
+/*
+ * A column an expression needs, as ec_sheet_inputs finds it: where its
+ * values come from (never EC_SRC_DERIVED: a derived column is followed
+ * into what its definition reads), and via, the derived column whose
+ * definition reads it (the innermost), or -1 when the expression reads it
+ * itself.
+ */
+typedef void (*ec_sheet_input_fn)(void *ctx, int col, enum ec_source src,
+	int via);
+
+/*
+ * Calls fn once for each column e (which may be NULL) needs: each column
+ * it reads, in the order it names them, a derived column followed through
+ * its expression or flags to the columns those read.  A hook's column is
+ * not followed: what the hook reads is its tool's to say.
+ */
+void ec_sheet_inputs(const struct ec_sheet *s, const struct ec_expr *e,
+	ec_sheet_input_fn fn, void *ctx);
+
+/*
+ * Whether r requires col: always, or when a condition holds (a column
+ * the tools read in order to compute another is needed either way).
+ */
+int ec_sheet_rules_requires(const struct ec_sheet_rules *r, int col);
+
 /* Test of a BOOL expression on the current record. */
 int ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e);
 
@@ -202,12 +199,5 @@ int ec_sheet_test(struct ec_sheet *s, const struct ec_expr *e);
  */
 size_t ec_sheet_check(struct ec_sheet *s, const struct ec_sheet_rules *r,
 	int region, ec_problem_fn fn, void *ctx);
-
-/* Appends the text of a value as written in output (yes/no for BOOL). */
-void ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
-	struct ec_buf *out);
-
-/* Writes that text as the next field of w, quoted if it must be. */
-void ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w);
 
 #endif

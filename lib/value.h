@@ -1,5 +1,6 @@
 /*
- * value.h - the typed value of a column or an expression.
+ * value.h - the typed value of a column or an expression, and its text
+ * in output.
  *
  * Values never own memory: a string points into the record being read or
  * into a compiled expression, and is valid as long as they are.
@@ -63,5 +64,19 @@ int ec_list_next(const char *s, size_t n, size_t *pos, const char **item,
 
 /* The number of non-empty items of a LIST. */
 size_t ec_list_count(const char *s, size_t n);
+
+struct ec_buf;
+struct ec_csv_writer;
+struct ec_sheet;
+
+/*
+ * Appends the text of a value as written in output (yes/no for BOOL);
+ * s, the sheet it was read from, is not needed for it.
+ */
+void ec_value_write(const struct ec_sheet *s, const struct ec_value *v,
+	struct ec_buf *out);
+
+/* Writes that text as the next field of w, quoted if it must be. */
+void ec_value_write_field(const struct ec_value *v, struct ec_csv_writer *w);
 
 #endif

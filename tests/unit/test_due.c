@@ -97,7 +97,7 @@ teardown(void **state)
 /* A census sheet whose visit columns d computes, with index v. */
 struct bench {
 	const struct ec_policy *p;
-	struct ec_sheet s;
+	struct ec_sheet *s;
 	struct ec_visits *v;
 	struct ec_due d;
 	struct ec_str hfields[NCOLS], fields[NCOLS];
@@ -122,13 +122,13 @@ bench_open(struct bench *b, const struct ec_policy *p)
 	b->header.nfields = NCOLS;
 	b->header.fields = b->hfields;
 	b->line = 1;
-	ec_sheet_init(&b->s, p, asof);
-	if (ec_sheet_bind(&b->s, &b->header, err, sizeof err) != 0)
+	b->s = ec_sheet_new(p, asof);
+	if (ec_sheet_bind(b->s, &b->header, err, sizeof err) != 0)
 		fail_msg("bind: %s", err);
 	b->v = ec_visits_new(asof, p->alert_window_days,
 	    p->report_within_days);
 	ec_due_init(&b->d, p, b->v);
-	ec_due_own(&b->s, &b->d);
+	ec_due_own(b->s, &b->d);
 }
 
 static void
@@ -136,7 +136,7 @@ bench_close(struct bench *b)
 {
 	ec_due_release(&b->d);
 	ec_visits_free(b->v);
-	ec_sheet_release(&b->s);
+	ec_sheet_free(b->s);
 }
 
 /* A visit of PERSON: sit is a situation token or NULL; rep days after. */
@@ -163,7 +163,7 @@ bench_record(struct bench *b)
 	b->rec.line = ++b->line;
 	b->rec.nfields = NCOLS;
 	b->rec.fields = b->fields;
-	ec_sheet_record(&b->s, &b->rec);
+	ec_sheet_record(b->s, &b->rec);
 }
 
 /* Column col of the record, as written in output. */
@@ -175,8 +175,8 @@ expect_cell(struct bench *b, const char *col, const char *want)
 	int c = ec_policy_column(b->p, col);
 
 	assert_true(c >= 0);
-	ec_sheet_value(&b->s, c, &v);
-	ec_value_write(&b->s, &v, &out);
+	ec_sheet_value(b->s, c, &v);
+	ec_value_write(b->s, &v, &out);
 	if (strcmp(out.p ? out.p : "", want) != 0)
 		fail_msg("%s: '%s', not '%s'", col, out.p ? out.p : "", want);
 	ec_buf_release(&out);
@@ -198,7 +198,7 @@ last_visit(struct bench *b, const char *risk, int n)
 	visit(b, ago(n), 0, NULL, -1);
 	b->cells[RISK] = risk;
 	bench_record(b);
-	return ec_due_compute(&b->d, &b->s);
+	return ec_due_compute(&b->d, b->s);
 }
 
 static void
@@ -416,19 +416,19 @@ test_check(void **state)
 
 	bench_open(&b, *state);
 	bench_record(&b);
-	assert_int_equal(ec_due_check(&b.d, &b.s, gather, &got), 0);
+	assert_int_equal(ec_due_check(&b.d, b.s, gather, &got), 0);
 	assert_null(got.p);
 
 	b.cells[ID] = "";
 	bench_record(&b);
-	assert_int_equal(ec_due_check(&b.d, &b.s, gather, &got), -1);
+	assert_int_equal(ec_due_check(&b.d, b.s, gather, &got), -1);
 	assert_string_equal(got.p, "blank 0 required value is blank\n");
 
 	ec_buf_reset(&got);
 	b.cells[ID] = PERSON;
 	b.cells[RISK] = "";
 	bench_record(&b);
-	assert_int_equal(ec_due_check(&b.d, &b.s, gather, &got), -1);
+	assert_int_equal(ec_due_check(&b.d, b.s, gather, &got), -1);
 	assert_string_equal(got.p, "interval 2 no visit interval rule holds: "
 	    "risk_level is blank\n");
 
@@ -436,7 +436,7 @@ test_check(void **state)
 	ec_buf_reset(&got);
 	b.cells[LEFT_BEHIND] = "no";
 	bench_record(&b);
-	assert_int_equal(ec_due_check(&b.d, &b.s, gather, &got), 0);
+	assert_int_equal(ec_due_check(&b.d, b.s, gather, &got), 0);
 	assert_int_equal(got.len, 0);
 	ec_buf_release(&got);
 	bench_close(&b);
@@ -468,7 +468,7 @@ test_list_order(void **state)
 		b.cells[VILLAGE] = cases[i].village;
 		bench_record(&b);
 		text[0] = (char)('0' + i);
-		ec_due_list_add(&l, &b.d, &b.s, &r, text, 1, i);
+		ec_due_list_add(&l, &b.d, b.s, &r, text, 1, i);
 	}
 	ec_due_list_sort(&l);
 	assert_int_equal(l.n, EC_ARRAY_LEN(order));
@@ -493,12 +493,12 @@ test_record_text(void **state)
 	visit(&b, ago(8), 0, NULL, -1);
 	b.cells[VILLAGE] = "白塔村, \"东\"";
 	bench_record(&b);
-	ec_due_record_text(&b.d, &b.s, &out);
+	ec_due_record_text(&b.d, b.s, &out);
 	assert_string_equal(out.p, PERSON ",yes,high,no,76,2026-03-01,雁江区,"
 	    "松涛镇,\"白塔村, \"\"东\"\"\",2026-11-22,,7,2026-11-29,1,overdue,"
 	    "not_applicable,no,,\n");
 	ec_buf_reset(&out);
-	ec_due_header_text(&b.d, &b.s, 0, &out);
+	ec_due_header_text(&b.d, b.s, 0, &out);
 	assert_string_equal(out.p, "id_number,left_behind,risk_level,special,"
 	    "age,last_health_check,county,township,village,last_visit,"
 	    "last_home_visit,interval_days,next_due,days_overdue,"
@@ -537,19 +537,19 @@ read_log(struct bench *b, struct ec_due_log *log, int fd, int again,
 	const struct ec_csv_options opt = { ',', NULL, 0 };
 	const struct ec_due_reading cb = { log_problem, log_unmatched, said };
 	struct ec_csv_record *rec;
-	struct ec_sheet vs;
+	struct ec_sheet *vs;
 	char err[200];
 
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
 	assert_non_null(r);
 	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
-	ec_sheet_init(&vs, b->p, asof);
-	assert_int_equal(ec_sheet_bind(&vs, rec, err, sizeof err), 0);
-	assert_int_equal(ec_due_read_log(&b->d, log, r, &vs, rec->nfields,
+	vs = ec_sheet_new(b->p, asof);
+	assert_int_equal(ec_sheet_bind(vs, rec, err, sizeof err), 0);
+	assert_int_equal(ec_due_read_log(&b->d, log, r, vs, rec->nfields,
 	    again, &cb), EC_CSV_EOF);
 	ec_csv_reader_free(r);
-	ec_sheet_release(&vs);
+	ec_sheet_free(vs);
 }
 
 static void

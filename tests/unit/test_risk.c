@@ -94,7 +94,7 @@ teardown(void **state)
 
 /* A sheet bound to a header, with the risk columns computed by r. */
 struct bench {
-	struct ec_sheet s;
+	struct ec_sheet *s;
 	struct ec_risk r;
 	struct ec_str hfields[NCOLS + 4];
 	struct ec_str fields[NCOLS + 4];
@@ -120,8 +120,8 @@ bench_open(struct bench *b, const struct ec_policy *p,
 	b->header.line = 1;
 	b->header.nfields = n;
 	b->header.fields = b->hfields;
-	ec_sheet_init(&b->s, p, asof);
-	if (ec_sheet_bind(&b->s, &b->header, err, sizeof err) != 0)
+	b->s = ec_sheet_new(p, asof);
+	if (ec_sheet_bind(b->s, &b->header, err, sizeof err) != 0)
 		fail_msg("bind: %s", err);
 	ec_risk_init(&b->r, p);
 }
@@ -130,7 +130,7 @@ static void
 bench_close(struct bench *b)
 {
 	ec_risk_release(&b->r);
-	ec_sheet_release(&b->s);
+	ec_sheet_free(b->s);
 }
 
 /* Starts on a record whose cells are cells[0..b->n). */
@@ -144,7 +144,7 @@ bench_record(struct bench *b, const char *const *cells, size_t line)
 	b->rec.line = line;
 	b->rec.nfields = b->n;
 	b->rec.fields = b->fields;
-	ec_sheet_record(&b->s, &b->rec);
+	ec_sheet_record(b->s, &b->rec);
 }
 
 /* The text the sheet holds for col, as written in output. */
@@ -153,12 +153,12 @@ cell(struct bench *b, const char *col)
 {
 	struct ec_buf out = EC_BUF_INIT;
 	struct ec_value v;
-	int c = ec_policy_column(b->s.pol, col);
+	int c = ec_policy_column(ec_sheet_policy(b->s), col);
 	char *s;
 
 	assert_true(c >= 0);
-	ec_sheet_value(&b->s, c, &v);
-	ec_value_write(&b->s, &v, &out);
+	ec_sheet_value(b->s, c, &v);
+	ec_value_write(b->s, &v, &out);
 	s = ec_xstrdup(out.p ? out.p : "");
 	ec_buf_release(&out);
 	return s;
@@ -208,7 +208,7 @@ expect_risk(const struct ec_policy *p, long long score, const char *level,
 	va_end(ap);
 
 	bench_open(&b, p, columns, NCOLS);
-	ec_risk_own(&b.s, &b.r);
+	ec_risk_own(b.s, &b.r);
 	bench_record(&b, cells, 2);
 	expect_cells(&b, score, level, reasons);
 	/* The struct holds the same: the sheet asked it. */
@@ -483,7 +483,7 @@ test_absent_optional(void **state)
 
 	/* Without guardian_phone and family_doctor (the last two). */
 	bench_open(&b, p, columns, NCOLS - 2);
-	ec_risk_own(&b.s, &b.r);
+	ec_risk_own(b.s, &b.r);
 	bench_record(&b, base, 2);
 	/* no_guardian_contact for the missing phone; no family doctor: 0 */
 	expect_cells(&b, 10, "low", "no_guardian_contact");
@@ -499,7 +499,7 @@ test_records(void **state)
 	const char *cells[NCOLS];
 
 	bench_open(&b, p, columns, NCOLS);
-	ec_risk_own(&b.s, &b.r);
+	ec_risk_own(b.s, &b.r);
 	memcpy(cells, base, sizeof cells);
 	cells[5] = "alone";
 	cells[10] = "severe";
@@ -531,12 +531,12 @@ test_own_replaces(void **state)
 	cells[NCOLS + 1] = "high";
 	cells[NCOLS + 2] = "alone";
 	bench_open(&b, p, names, NCOLS + 3);
-	ec_risk_own(&b.s, &b.r);
+	ec_risk_own(b.s, &b.r);
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(b.s.drop[NCOLS + i], 1);
-	assert_int_equal(b.s.drop[0], 0);
+		assert_int_equal(ec_sheet_dropped(b.s, NCOLS + i), 1);
+	assert_int_equal(ec_sheet_dropped(b.s, 0), 0);
 	c = ec_policy_column(p, "risk_score");
-	assert_int_equal(b.s.src[c], EC_SRC_HOOK);
+	assert_int_equal(ec_sheet_source(b.s, c), EC_SRC_HOOK);
 	bench_record(&b, cells, 2);
 	expect_cells(&b, 0, "low", "");
 	bench_close(&b);
@@ -558,11 +558,11 @@ test_provide(void **state)
 	names[NCOLS] = "risk_level";
 	cells[NCOLS] = "high";
 	bench_open(&b, p, names, NCOLS + 1);
-	assert_int_equal(ec_risk_provide(&b.s, &b.r), 2);
-	assert_int_equal(b.s.src[level], EC_SRC_FIELD);
-	assert_int_equal(b.s.src[score], EC_SRC_HOOK);
-	assert_int_equal(b.s.drop[NCOLS], 0);
-	assert_int_equal(ec_risk_missing(&b.s, &b.r, &p->census, &msg), 0);
+	assert_int_equal(ec_risk_provide(b.s, &b.r), 2);
+	assert_int_equal(ec_sheet_source(b.s, level), EC_SRC_FIELD);
+	assert_int_equal(ec_sheet_source(b.s, score), EC_SRC_HOOK);
+	assert_int_equal(ec_sheet_dropped(b.s, NCOLS), 0);
+	assert_int_equal(ec_risk_missing(b.s, &b.r, &p->census, &msg), 0);
 	bench_record(&b, cells, 2);
 	/* The input's level is read as it is; the rest is computed. */
 	expect_cells(&b, 0, "high", "");
@@ -573,8 +573,8 @@ test_provide(void **state)
 		const char *all[] = { "risk_score", "risk_level",
 		    "risk_reasons", "id_number" };
 		bench_open(&b, p, all, EC_ARRAY_LEN(all));
-		assert_int_equal(ec_risk_provide(&b.s, &b.r), 0);
-		assert_int_equal(ec_risk_missing(&b.s, &b.r, &p->census,
+		assert_int_equal(ec_risk_provide(b.s, &b.r), 0);
+		assert_int_equal(ec_risk_missing(b.s, &b.r, &p->census,
 		    &msg), 0);
 		bench_close(&b);
 	}
@@ -591,8 +591,8 @@ test_missing(void **state)
 
 	/* No id_number, no age: age cannot be computed. */
 	bench_open(&b, p, columns + 1, NCOLS - 1);
-	ec_risk_own(&b.s, &b.r);
-	assert_int_equal(ec_risk_missing(&b.s, &b.r, &p->census, &msg), 1);
+	ec_risk_own(b.s, &b.r);
+	assert_int_equal(ec_risk_missing(b.s, &b.r, &p->census, &msg), 1);
 	assert_string_equal(msg.p, "required column 'id_number' is missing, "
 	    "and the risk score needs it for age (its header may be: "
 	    "id_number, 身份证号, 身份证号码, 公民身份号码, 身份证)\n");
@@ -602,9 +602,9 @@ test_missing(void **state)
 	memcpy(names, columns + 1, (NCOLS - 1) * sizeof *names);
 	names[NCOLS - 1] = "age";
 	bench_open(&b, p, names, NCOLS);
-	ec_risk_own(&b.s, &b.r);
+	ec_risk_own(b.s, &b.r);
 	ec_buf_reset(&msg);
-	assert_int_equal(ec_risk_missing(&b.s, &b.r, &p->census, &msg), 0);
+	assert_int_equal(ec_risk_missing(b.s, &b.r, &p->census, &msg), 0);
 	bench_close(&b);
 
 	/* Neither living_arrangement nor poverty: each named once. */
@@ -612,9 +612,9 @@ test_missing(void **state)
 	names[5] = "居住";
 	names[11] = "贫困";
 	bench_open(&b, p, names, NCOLS);
-	ec_risk_own(&b.s, &b.r);
+	ec_risk_own(b.s, &b.r);
 	ec_buf_reset(&msg);
-	assert_int_equal(ec_risk_missing(&b.s, &b.r, &p->census, &msg), 2);
+	assert_int_equal(ec_risk_missing(b.s, &b.r, &p->census, &msg), 2);
 	assert_string_equal(msg.p, "required column 'living_arrangement' is "
 	    "missing, and the risk score needs it for the factor 'alone' "
 	    "(its header may be: living_arrangement, 居住情况)\n"
@@ -628,9 +628,9 @@ test_missing(void **state)
 	 * missing; the optional columns the factors read are not.
 	 */
 	bench_open(&b, p, columns, 6);
-	ec_risk_own(&b.s, &b.r);
+	ec_risk_own(b.s, &b.r);
 	ec_buf_reset(&msg);
-	assert_int_equal(ec_risk_missing(&b.s, &b.r, &p->census, &msg), 2);
+	assert_int_equal(ec_risk_missing(b.s, &b.r, &p->census, &msg), 2);
 	assert_non_null(strstr(msg.p, "'ability_level'"));
 	assert_non_null(strstr(msg.p, "'poverty'"));
 	assert_null(strstr(msg.p, "chronic_diseases"));

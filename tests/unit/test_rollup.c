@@ -317,7 +317,7 @@ test_overflow_and_stop(void **state)
 
 /* A sheet bound to the header names[0..n), risk columns provided. */
 struct bench {
-	struct ec_sheet s;
+	struct ec_sheet *s;
 	struct ec_risk r;
 	struct ec_str h[40];
 	struct ec_csv_record header;
@@ -340,11 +340,11 @@ bench_open(struct bench *b, const struct ec_policy *p, const char *names)
 	b->header.line = 1;
 	b->header.nfields = n;
 	b->header.fields = b->h;
-	ec_sheet_init(&b->s, p, 0);
-	if (ec_sheet_bind(&b->s, &b->header, err, sizeof err) != 0)
+	b->s = ec_sheet_new(p, 0);
+	if (ec_sheet_bind(b->s, &b->header, err, sizeof err) != 0)
 		fail_msg("bind: %s", err);
 	ec_risk_init(&b->r, p);
-	ec_risk_provide(&b->s, &b->r);
+	ec_risk_provide(b->s, &b->r);
 }
 
 static void
@@ -353,20 +353,20 @@ bench_close(struct bench *b)
 	for (size_t i = 0; i < b->header.nfields; i++)
 		free((char *)b->h[i].p);
 	ec_risk_release(&b->r);
-	ec_sheet_release(&b->s);
+	ec_sheet_free(b->s);
 }
 
 /* "ok", or "COLUMN" / "COLUMN via COLUMN" for what metric name lacks. */
 static void
 expect_lack(struct bench *b, const char *metric, const char *want)
 {
-	const struct ec_policy *p = b->s.pol;
+	const struct ec_policy *p = ec_sheet_policy(b->s);
 	char got[100];
 	int via, col = -2;
 
 	for (size_t i = 0; i < p->nmetrics; i++)
 		if (strcmp(p->metrics[i].name, metric) == 0)
-			col = ec_rollup_unavailable(&b->s, p->metrics[i].when,
+			col = ec_rollup_unavailable(b->s, p->metrics[i].when,
 			    &b->r, &p->census, &via);
 	assert_int_not_equal(col, -2);
 	if (col < 0)
