@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "header.h"
 #include "risk.h"
 #include "rollup.h"
 #include "rollupcsv.h"
@@ -93,27 +94,6 @@ free_list(char **list, size_t n)
 	free(list);
 }
 
-/* The policy column name[0..n) spells (canonical first), or -1. */
-static int
-policy_column(const struct ec_policy *p, const char *name, size_t n)
-{
-	for (size_t c = 0; c < p->ncolumns; c++)
-		if (ec_ascii_case_eq(name, n, p->columns[c].name,
-		    strlen(p->columns[c].name)))
-			return (int)c;
-	for (size_t c = 0; c < p->ncolumns; c++) {
-		const struct ec_column *col = &p->columns[c];
-		if (col->zh && ec_ascii_case_eq(name, n, col->zh,
-		    strlen(col->zh)))
-			return (int)c;
-		for (size_t i = 0; i < col->naliases; i++)
-			if (ec_ascii_case_eq(name, n, col->aliases[i],
-			    strlen(col->aliases[i])))
-				return (int)c;
-	}
-	return -1;
-}
-
 /* The header of field f, trimmed: *n bytes. */
 static const char *
 header_name(const struct ec_sheet *s, int f, size_t *n)
@@ -175,7 +155,7 @@ find_by(struct tool *t, struct ec_sheet *s, const char *name, int *field,
     char **out)
 {
 	const struct ec_policy *p = t->pol;
-	int c = policy_column(p, name, strlen(name));
+	int c = ec_header_named(p, name, strlen(name));
 	struct ec_buf m = EC_BUF_INIT;
 	const char *h;
 	size_t n;
@@ -352,8 +332,8 @@ same_column(const struct ec_policy *p, const char *a, const char *b)
 
 	if (ec_ascii_case_eq(a, strlen(a), b, strlen(b)))
 		return 1;
-	ca = policy_column(p, a, strlen(a));
-	cb = policy_column(p, b, strlen(b));
+	ca = ec_header_named(p, a, strlen(a));
+	cb = ec_header_named(p, b, strlen(b));
 	return ca >= 0 && ca == cb;
 }
 

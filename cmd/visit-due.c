@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "due.h"
+#include "header.h"
 #include "outfile.h"
 #include "risk.h"
 #include "split.h"
@@ -258,19 +259,6 @@ open_visits(struct tool *t, struct vlog *vl)
 
 /* The census */
 
-/* 1 when header text p[0..n) names column c (as sheet.h binds). */
-static int
-names_column(const struct ec_column *c, const char *p, size_t n)
-{
-	if (ec_ascii_case_eq(p, n, c->name, strlen(c->name)) ||
-	    (c->zh && ec_ascii_case_eq(p, n, c->zh, strlen(c->zh))))
-		return 1;
-	for (size_t i = 0; i < c->naliases; i++)
-		if (ec_ascii_case_eq(p, n, c->aliases[i], strlen(c->aliases[i])))
-			return 1;
-	return 0;
-}
-
 /*
  * --split-by NAME: a field of the input (by the policy's spellings of a
  * column, else by its header as written), or a column visit-due
@@ -284,17 +272,15 @@ bind_split(struct tool *t, struct due *d, struct ec_sheet *s)
 	const char *name = ec_trim(d->split_by, &n);
 
 	d->split_field = d->split_col = -1;
-	for (size_t c = 0; c < p->ncolumns; c++) {
-		if (!names_column(&p->columns[c], name, n))
-			continue;
+	int c = ec_header_named(p, name, n);
+	if (c >= 0) {
 		int f = s->col_field[c];
 		if (f >= 0 && !s->drop[f])
 			d->split_field = f;
 		else if (s->src[c] != EC_SRC_NONE)
-			d->split_col = (int)c;
-		else
-			continue;
-		return 0;
+			d->split_col = c;
+		if (d->split_field >= 0 || d->split_col >= 0)
+			return 0;
 	}
 	for (size_t f = 0; f < s->nfields; f++) {
 		size_t hn = strlen(s->header[f]);

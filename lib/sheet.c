@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header.h"
 #include "idset.h"
 #include "phone.h"
 #include "text.h"
@@ -276,42 +277,6 @@ ec_sheet_release(struct ec_sheet *s)
 	prep_free(s);
 }
 
-/* The columns the tools write besides elder-classify's (CONTRACT §5, §6). */
-static const char *const tool_columns[] = {
-	"risk_score", "risk_level", "risk_reasons", "last_visit",
-	"last_home_visit", "interval_days", "next_due", "days_overdue",
-	"visit_status", "home_visit_status", "health_check_due", "alert",
-	"alert_report",
-};
-
-static int
-is_output(const struct ec_sheet *s, int col)
-{
-	const char *name = s->pol->columns[col].name;
-
-	if (s->def[col])
-		return 1;
-	for (size_t i = 0; i < EC_ARRAY_LEN(tool_columns); i++)
-		if (strcmp(name, tool_columns[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-names_column(const struct ec_column *c, const char *p, size_t n, int output)
-{
-	if (ec_ascii_case_eq(p, n, c->name, strlen(c->name)))
-		return 1;
-	if (output)
-		return 0;
-	if (c->zh && ec_ascii_case_eq(p, n, c->zh, strlen(c->zh)))
-		return 1;
-	for (size_t i = 0; i < c->naliases; i++)
-		if (ec_ascii_case_eq(p, n, c->aliases[i], strlen(c->aliases[i])))
-			return 1;
-	return 0;
-}
-
 int
 ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
     size_t errlen)
@@ -323,29 +288,24 @@ ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
 	s->field_col = ec_xmalloc(h->nfields * sizeof *s->field_col);
 	s->drop = ec_xcalloc(h->nfields, 1);
 	for (size_t f = 0; f < h->nfields; f++) {
-		size_t n = h->fields[f].n;
-		const char *t = ec_trim(h->fields[f].p, &n);
+		int c;
 
 		s->header[f] = ec_xmemdup(h->fields[f].p, h->fields[f].n);
 		s->field_col[f] = -1;
-		for (size_t c = 0; c < p->ncolumns; c++) {
-			if (!names_column(&p->columns[c], t, n,
-			    is_output(s, (int)c)))
-				continue;
-			if (s->col_field[c] >= 0) {
-				snprintf(err, errlen, "fields %d ('%s') and %zu "
-				    "('%s') both hold the column '%s'",
-				    s->col_field[c] + 1,
-				    s->header[s->col_field[c]], f + 1,
-				    s->header[f], p->columns[c].name);
-				return -1;
-			}
-			s->col_field[c] = (int)f;
-			s->field_col[f] = (int)c;
-			if (s->src[c] != EC_SRC_DERIVED)
-				s->src[c] = EC_SRC_FIELD;
-			break;
+		if ((c = ec_header_column(p, h->fields[f].p,
+		    h->fields[f].n)) < 0)
+			continue;
+		if (s->col_field[c] >= 0) {
+			snprintf(err, errlen, "fields %d ('%s') and %zu ('%s') "
+			    "both hold the column '%s'", s->col_field[c] + 1,
+			    s->header[s->col_field[c]], f + 1, s->header[f],
+			    p->columns[c].name);
+			return -1;
 		}
+		s->col_field[c] = (int)f;
+		s->field_col[f] = c;
+		if (s->src[c] != EC_SRC_DERIVED)
+			s->src[c] = EC_SRC_FIELD;
 	}
 	/* A column the input has is read, not computed again ... */
 	for (size_t c = 0; c < p->ncolumns; c++) {
