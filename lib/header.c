@@ -31,10 +31,17 @@ is_output(const struct ec_policy *p, int col)
 	return 0;
 }
 
+/* The comparison of a name, trimmed, with a spelling or another name. */
+static int
+same(const char *a, size_t an, const char *b, size_t bn)
+{
+	return ec_ascii_case_eq(a, an, b, bn);
+}
+
 static int
 spells(const char *p, size_t n, const char *s)
 {
-	return s && ec_ascii_case_eq(p, n, s, strlen(s));
+	return s && same(p, n, s, strlen(s));
 }
 
 /* With any, an output column by any of its spellings too. */
@@ -69,4 +76,12 @@ int
 ec_header_named(const struct ec_policy *p, const char *name, size_t n)
 {
 	return match(p, name, n, 1);
+}
+
+int
+ec_header_same(const char *a, size_t an, const char *b, size_t bn)
+{
+	a = ec_trim(a, &an);
+	b = ec_trim(b, &bn);
+	return same(a, an, b, bn);
 }

@@ -1,6 +1,7 @@
 /*
  * header.h - which policy column a header names: the one place where a
- * header's text is compared with a column's spellings, for the sheet's
+ * header's text is compared with a column's spellings or with another
+ * name, for the sheet's
  * binding (sheet.h) and for the names a tool is given (rollup -b,
  * visit-due --split-by) or reads back (a rollup's levels, for report).
  *
@@ -28,5 +29,11 @@ int ec_header_column(const struct ec_policy *p, const char *text, size_t n);
 
 /* The policy column that name[0..n), given by the user, means, or -1. */
 int ec_header_named(const struct ec_policy *p, const char *name, size_t n);
+
+/*
+ * 1 when header text a[0..an) and b[0..bn) are the same name, as
+ * written (both trimmed, ASCII letters in any case), else 0.
+ */
+int ec_header_same(const char *a, size_t an, const char *b, size_t bn);
 
 #endif
