@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +19,6 @@
 
 #include "common.h"
 #include "due.h"
-#include "header.h"
 #include "outfile.h"
 #include "risk.h"
 #include "split.h"
@@ -86,12 +84,11 @@ struct due {
 
 	/* --split-by */
 	struct ec_split *split;
-	int split_field;	/* the input field, or -1 ... */
-	int split_col;		/* ... the computed column */
+	struct ec_due_split by;
 
 	struct ec_due_list held;	/* --overdue */
 	size_t taken;		/* records held or split, not left to common */
-	struct ec_buf text, scratch;
+	struct ec_buf text;
 
 	/* the visit logs */
 	char **vheader;		/* the first log's header, for --unmatched */
@@ -115,20 +112,12 @@ cleanup_at_exit(void)
 	}
 }
 
-static void
-on_signal(int sig)
-{
-	ec_outfile_cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 /* The header of field f of sheet s, trimmed, for messages. */
 static const char *
 field_name(const struct ec_sheet *s, int f, struct ec_buf *b)
 {
-	size_t n = strlen(s->header[f]);
-	const char *p = ec_trim(s->header[f], &n);
+	size_t n = strlen(ec_sheet_header(s, (size_t)f));
+	const char *p = ec_trim(ec_sheet_header(s, (size_t)f), &n);
 
 	ec_buf_reset(b);
 	ec_buf_add(b, p, n);
@@ -166,7 +155,7 @@ visit_unmatched(void *ctx, size_t line, const struct ec_csv_record *rec)
 
 	d->vunmatched++;
 	ec_diag_data(&c->t->diag, EC_WARNING, "unmatched", c->file, line,
-	    field_name(c->sheet, c->sheet->col_field[d->rules.id_col], &col),
+	    field_name(c->sheet, ec_sheet_field(c->sheet, d->rules.id_col), &col),
 	    "no one with this ID in the census");
 	ec_buf_release(&col);
 	if (d->unmatched_open) {
@@ -259,49 +248,6 @@ open_visits(struct tool *t, struct vlog *vl)
 
 /* The census */
 
-/*
- * --split-by NAME: a field of the input (by the policy's spellings of a
- * column, else by its header as written), or a column visit-due
- * computes or reads computed (visit_status, risk_level ...).
- */
-static int
-bind_split(struct tool *t, struct due *d, struct ec_sheet *s)
-{
-	const struct ec_policy *p = t->pol;
-	size_t n = strlen(d->split_by);
-	const char *name = ec_trim(d->split_by, &n);
-
-	d->split_field = d->split_col = -1;
-	int c = ec_header_named(p, name, n);
-	if (c >= 0) {
-		int f = s->col_field[c];
-		if (f >= 0 && !s->drop[f])
-			d->split_field = f;
-		else if (s->src[c] != EC_SRC_NONE)
-			d->split_col = c;
-		if (d->split_field >= 0 || d->split_col >= 0)
-			return 0;
-	}
-	for (size_t f = 0; f < s->nfields; f++) {
-		size_t hn = strlen(s->header[f]);
-		const char *h = ec_trim(s->header[f], &hn);
-		if (s->drop[f] || !ec_ascii_case_eq(h, hn, name, n))
-			continue;
-		if (d->split_field >= 0) {
-			fprintf(stderr, "%s: %s:1: --split-by: fields %d and %zu "
-			    "are both named '%s'\n", t->prog, t->file,
-			    d->split_field + 1, f + 1, d->split_by);
-			return -1;
-		}
-		d->split_field = (int)f;
-	}
-	if (d->split_field >= 0)
-		return 0;
-	fprintf(stderr, "%s: %s:1: --split-by: no column '%s' in the header, "
-	    "nor one visit-due computes\n", t->prog, t->file, d->split_by);
-	return -1;
-}
-
 /* The first line of every --split-by file: the output's header. */
 static void
 split_head(struct tool *t, struct due *d, struct ec_sheet *s)
@@ -325,31 +271,16 @@ bind(struct tool *t, struct ec_sheet *s)
 	if (tool_header_problems(t, &msg) != 0)
 		return -1;
 	if (d->split_by) {
-		if (bind_split(t, d, s) != 0)
+		if (ec_due_split_bind(&d->by, s, d->split_by, &msg) != 0) {
+			fprintf(stderr, "%s: %s:1: %s\n", t->prog, t->file,
+			    msg.p);
+			ec_buf_release(&msg);
 			return -1;
+		}
 		if (!d->split)
 			split_head(t, d, s);
 	}
 	return 0;
-}
-
-/* The --split-by group of the current record. */
-static size_t
-split_group(struct due *d, struct ec_sheet *s)
-{
-	struct ec_value v;
-
-	if (d->split_field >= 0) {
-		const struct ec_str *cell = &s->rec->fields[d->split_field];
-		size_t n = cell->n;
-		const char *p = ec_trim(cell->p, &n);
-		return ec_split_group(d->split, p, n);
-	}
-	ec_sheet_value(s, d->split_col, &v);
-	ec_buf_reset(&d->scratch);
-	ec_value_write(s, &v, &d->scratch);
-	return ec_split_group(d->split, d->scratch.p ? d->scratch.p : "",
-	    d->scratch.len);
 }
 
 static void
@@ -397,8 +328,11 @@ record(struct tool *t, struct ec_sheet *s)
 	 * nobody to list today gets a list with nobody on it, not
 	 * yesterday's file left standing.
 	 */
-	if (d->split)
-		group = split_group(d, s);
+	if (d->split) {
+		size_t n;
+		const char *v = ec_due_split_value(&d->by, s, &n);
+		group = ec_split_group(d->split, v, n);
+	}
 	if (!ec_due_selected(r, d->sel, d->within))
 		return 0;
 	if (!d->split && d->sel != EC_DUE_OVERDUE)
@@ -449,22 +383,6 @@ finish(struct tool *t, struct due *d)
 		fprintf(stderr, "%s: visits: read %zu, rejected %zu, of people "
 		    "not in the census %zu\n", t->prog, vread, vrejected,
 		    d->vunmatched);
-}
-
-static void
-prepare_out_dir(struct tool *t, const char *dir)
-{
-	struct stat st;
-
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			tool_fatal(t, "--out-dir %s: %s", dir,
-			    strerror(ENOTDIR));
-		return;
-	}
-	/* Another run may make it at the same moment: fine. */
-	if (errno != ENOENT || (mkdir(dir, 0777) != 0 && errno != EEXIST))
-		tool_fatal(t, "--out-dir %s: %s", dir, strerror(errno));
 }
 
 /*
@@ -562,7 +480,10 @@ open_outputs(struct tool *t, struct due *d)
 
 	tool_open_output(t);
 	if (d->split_by) {
-		prepare_out_dir(t, d->out_dir);
+		int e = ec_split_make_dir(d->out_dir);
+		if (e != 0)
+			tool_fatal(t, "--out-dir %s: %s", d->out_dir,
+			    strerror(e));
 		sweep_out_dir(t, d->out_dir);
 		/* The records go to the files: stdout gets nothing. */
 		if ((t->out.fd = open("/dev/null", O_WRONLY)) < 0)
@@ -592,7 +513,7 @@ release(struct due *d)
 	free(d->vheader);
 	ec_due_list_release(&d->held);
 	ec_buf_release(&d->text);
-	ec_buf_release(&d->scratch);
+	ec_due_split_release(&d->by);
 	ec_due_release(&d->rules);
 	ec_visits_free(d->index);
 	ec_risk_release(&d->risk);
@@ -607,10 +528,6 @@ main(int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	tool_init(&t, "visit-due", usage);
 	argv[0] = (char *)t.prog;	/* getopt's messages name the tool */
-	/* Besides -o and --rejects, the --split-by files. */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
 	options(&t, &d, argc, argv);
 
 	tool_load_policy(&t);

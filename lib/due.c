@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header.h"
 #include "risk.h"
 #include "text.h"
 
@@ -752,4 +753,64 @@ ec_due_list_release(struct ec_due_list *l)
 	l->n = l->cap = 0;
 	ec_buf_release(&l->arena);
 	ec_buf_release(&l->scratch);
+}
+
+int
+ec_due_split_bind(struct ec_due_split *sp, const struct ec_sheet *s,
+    const char *name, struct ec_buf *msg)
+{
+	size_t n = strlen(name);
+	int c = ec_header_named(ec_sheet_policy(s), name, n);
+
+	sp->field = sp->col = -1;
+	if (c >= 0) {
+		int f = ec_sheet_field(s, c);
+		if (f >= 0 && !ec_sheet_dropped(s, (size_t)f))
+			sp->field = f;
+		else if (ec_sheet_source(s, c) != EC_SRC_NONE)
+			sp->col = c;
+		if (sp->field >= 0 || sp->col >= 0)
+			return 0;
+	}
+	for (size_t f = 0; f < ec_sheet_nfields(s); f++) {
+		const char *h = ec_sheet_header(s, f);
+		if (ec_sheet_dropped(s, f) ||
+		    !ec_header_same(h, strlen(h), name, n))
+			continue;
+		if (sp->field >= 0) {
+			ec_buf_addf(msg, "--split-by: fields %d and %zu are "
+			    "both named '%s'", sp->field + 1, f + 1, name);
+			return -1;
+		}
+		sp->field = (int)f;
+	}
+	if (sp->field >= 0)
+		return 0;
+	ec_buf_addf(msg, "--split-by: no column '%s' in the header, nor one "
+	    "visit-due computes", name);
+	return -1;
+}
+
+const char *
+ec_due_split_value(struct ec_due_split *sp, struct ec_sheet *s, size_t *n)
+{
+	struct ec_value v;
+
+	if (sp->field >= 0) {
+		const struct ec_str *cell =
+		    &ec_sheet_current(s)->fields[sp->field];
+		*n = cell->n;
+		return ec_trim(cell->p, n);
+	}
+	ec_sheet_value(s, sp->col, &v);
+	ec_buf_reset(&sp->text);
+	ec_value_write(s, &v, &sp->text);
+	*n = sp->text.len;
+	return sp->text.p ? sp->text.p : "";
+}
+
+void
+ec_due_split_release(struct ec_due_split *sp)
+{
+	ec_buf_release(&sp->text);
 }

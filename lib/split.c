@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "outfile.h"
@@ -191,6 +192,18 @@ get_folded(void *ctx, size_t k, size_t *len)
 
 	*len = strlen(sp->folded[k]);
 	return sp->folded[k];
+}
+
+int
+ec_split_make_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	if (errno != ENOENT || (mkdir(dir, 0777) != 0 && errno != EEXIST))
+		return errno;
+	return 0;
 }
 
 struct ec_split *

@@ -50,6 +50,13 @@ size_t ec_safe_name(const char *s, size_t n, char *out);
 struct ec_split;
 
 /*
+ * Makes dir for the files unless it is a directory already (another run
+ * making it at the same moment is fine): 0, or an errno value (ENOTDIR
+ * when it is something else).
+ */
+int ec_split_make_dir(const char *dir);
+
+/*
  * A writer of files under dir (which must exist), each beginning with
  * head[0..headlen) (a BOM, a header line).  max_open: at least 1.
  */
