@@ -454,7 +454,6 @@ tool_finish(struct tool *t)
 		if (errno != EPIPE)
 			tool_fatal(t, "stdout: %s", strerror(errno));
 	}
-	ec_buf_release(&t->errors);
 	ec_policy_free(t->pol);
 	t->pol = NULL;
 	if (t->check && t->diag.errors)

@@ -103,7 +103,6 @@ struct tool {
 	const char *file;	/* its name in messages */
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
-	struct ec_buf errors;	/* report's rejected record's _errors */
 
 	/* Over the run: the loop's counts, and what the tool adds. */
 	size_t nread, nwritten, nrejected, nskipped;
