@@ -295,12 +295,6 @@ tool_reader(struct tool *t, int fd, const char *file, const char *encoding,
 	return r;
 }
 
-int
-tool_same_header(char **first, size_t n, const struct ec_csv_record *h)
-{
-	return ec_filter_same_header(first, n, h);
-}
-
 /* The tool's callbacks, seeing the input as the loop has it. */
 static void
 see_input(struct tool *t)

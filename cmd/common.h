@@ -173,9 +173,6 @@ struct ec_csv_reader *tool_reader(struct tool *t, int fd, const char *file,
 void tool_reader_fatal(struct tool *t, struct ec_csv_reader *r,
 	const char *file, const char *option) __attribute__((noreturn));
 
-/* 1 when header h is first[0..n), byte for byte. */
-int tool_same_header(char **first, size_t n, const struct ec_csv_record *h);
-
 /* Opens a file for reading, or stdin for "-"; exits 2 on failure. */
 int tool_open_input(struct tool *t, const char *path);
 

@@ -28,20 +28,11 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{ "as-of", required_argument, NULL, OPT_AS_OF },
-	{ "bom", no_argument, NULL, OPT_BOM },
-	{ "delimiter", required_argument, NULL, 'd' },
-	{ "encoding", required_argument, NULL, 'E' },
+	COMMON_LONG,
 	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "lang", required_argument, NULL, OPT_LANG },
 	{ "no-mask", no_argument, NULL, OPT_NO_MASK },
-	{ "output", required_argument, NULL, 'o' },
-	{ "policy", required_argument, NULL, 'p' },
-	{ "rejects", required_argument, NULL, OPT_REJECTS },
-	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "title", required_argument, NULL, OPT_TITLE },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -112,52 +112,35 @@ cleanup_at_exit(void)
 	}
 }
 
-/* The header of field f of sheet s, trimmed, for messages. */
-static const char *
-field_name(const struct ec_sheet *s, int f, struct ec_buf *b)
-{
-	size_t n = strlen(ec_sheet_header(s, (size_t)f));
-	const char *p = ec_trim(ec_sheet_header(s, (size_t)f), &n);
-
-	ec_buf_reset(b);
-	ec_buf_add(b, p, n);
-	return b->p;
-}
-
 /* Visit logs */
 
 /* Reporting a visit record's problems like a census record's. */
 struct vctx {
 	struct tool *t;
 	struct due *d;
-	const struct ec_sheet *sheet;
 	const char *file;
 };
 
 static void
-visit_problem(void *ctx, size_t line, const struct ec_problem *p)
+visit_problem(void *ctx, size_t line, const char *column,
+    const struct ec_problem *p)
 {
 	struct vctx *c = ctx;
-	struct ec_buf col = EC_BUF_INIT;
 
-	ec_diag_data(&c->t->diag, p->sev, p->kind, c->file, line,
-	    p->field >= 0 ? field_name(c->sheet, p->field, &col) : NULL,
+	ec_diag_data(&c->t->diag, p->sev, p->kind, c->file, line, column,
 	    p->msg);
-	ec_buf_release(&col);
 }
 
 static void
-visit_unmatched(void *ctx, size_t line, const struct ec_csv_record *rec)
+visit_unmatched(void *ctx, size_t line, const char *column,
+    const struct ec_csv_record *rec)
 {
 	struct vctx *c = ctx;
 	struct due *d = c->d;
-	struct ec_buf col = EC_BUF_INIT;
 
 	d->vunmatched++;
 	ec_diag_data(&c->t->diag, EC_WARNING, "unmatched", c->file, line,
-	    field_name(c->sheet, ec_sheet_field(c->sheet, d->rules.id_col), &col),
-	    "no one with this ID in the census");
-	ec_buf_release(&col);
+	    column, "no one with this ID in the census");
 	if (d->unmatched_open) {
 		ec_csv_write_fields(&d->unw, rec->fields, rec->nfields);
 		ec_csv_end_record(&d->unw);
@@ -177,7 +160,7 @@ unmatched_header(struct tool *t, struct due *d, const struct vlog *vl,
 			    rec->fields[i].n);
 		ec_csv_write_fields(&d->unw, rec->fields, rec->nfields);
 		ec_csv_end_record(&d->unw);
-	} else if (!tool_same_header(d->vheader, d->vheader_n, rec)) {
+	} else if (!ec_filter_same_header(d->vheader, d->vheader_n, rec)) {
 		tool_fatal(t, "%s:%zu: the header differs from the first visit "
 		    "log's (--unmatched writes them under one header)",
 		    vl->path, rec->line);
@@ -195,7 +178,7 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	struct ec_csv_record *rec;
 	struct ec_sheet vs;
 	struct ec_buf msg = EC_BUF_INIT;
-	struct vctx c = { t, d, &vs, vl->path };
+	struct vctx c = { t, d, vl->path };
 	const struct ec_due_reading cb = { visit_problem, visit_unmatched, &c };
 	char err[512];
 
@@ -391,17 +374,6 @@ finish(struct tool *t, struct due *d)
  */
 #define STALE_AFTER 3600
 
-static void
-sweep_out_dir(struct tool *t, const char *dir)
-{
-	size_t n = ec_outfile_sweep(dir, ".csv", STALE_AFTER);
-
-	if (n > 0)
-		fprintf(stderr, "%s: --out-dir %s: removed %zu temporary "
-		    "file%s left by a run that was killed\n", t->prog, dir, n,
-		    n == 1 ? "" : "s");
-}
-
 /* The options of visit-due's own; exits 2 on a bad one. */
 static void
 options(struct tool *t, struct due *d, int argc, char **argv)
@@ -480,11 +452,15 @@ open_outputs(struct tool *t, struct due *d)
 
 	tool_open_output(t);
 	if (d->split_by) {
-		int e = ec_split_make_dir(d->out_dir);
+		size_t n;
+		int e = ec_split_make_dir(d->out_dir, STALE_AFTER, &n);
 		if (e != 0)
 			tool_fatal(t, "--out-dir %s: %s", d->out_dir,
 			    strerror(e));
-		sweep_out_dir(t, d->out_dir);
+		if (n > 0)
+			fprintf(stderr, "%s: --out-dir %s: removed %zu temporary "
+			    "file%s left by a run that was killed\n", t->prog,
+			    d->out_dir, n, n == 1 ? "" : "s");
 		/* The records go to the files: stdout gets nothing. */
 		if ((t->out.fd = open("/dev/null", O_WRONLY)) < 0)
 			tool_fatal(t, "/dev/null: %s", strerror(errno));

@@ -487,15 +487,34 @@ ec_due_selected(const struct ec_due_result *r, enum ec_due_select sel,
 /* The problems of the record being read, with its line. */
 struct relay {
 	const struct ec_due_reading *cb;
+	const struct ec_sheet *vs;
 	size_t line;
+	struct ec_buf name;
 };
+
+/* The header of field f of vs, trimmed, for messages; NULL for -1. */
+static const char *
+field_name(struct relay *rl, int f)
+{
+	const char *h;
+	size_t n;
+
+	if (f < 0)
+		return NULL;
+	h = ec_sheet_header(rl->vs, (size_t)f);
+	n = strlen(h);
+	h = ec_trim(h, &n);
+	ec_buf_reset(&rl->name);
+	ec_buf_add(&rl->name, h, n);
+	return rl->name.p;
+}
 
 static void
 relay_problem(void *ctx, const struct ec_problem *p)
 {
 	struct relay *rl = ctx;
 
-	rl->cb->problem(rl->cb->ctx, rl->line, p);
+	rl->cb->problem(rl->cb->ctx, rl->line, field_name(rl, p->field), p);
 }
 
 /* The token index of a situation value (a vocabulary token), or -1. */
@@ -538,7 +557,7 @@ index_visit(struct ec_due *d, struct ec_sheet *vs, struct relay *rl)
 		ec_buf_addf(&m, "reported_date %s is before visit_date %s",
 		    d1, d2);
 		struct ec_problem p = { EC_WARNING, "report-before-visit",
-		    vs->col_field[d->reported_col], m.p };
+		    ec_sheet_field(vs, d->reported_col), m.p };
 		relay_problem(rl, &p);
 		ec_buf_release(&m);
 	}
@@ -583,14 +602,15 @@ malformed(struct relay *rl, const struct ec_csv_record *rec, size_t nheader)
 /* The second reading: a visit of nobody in the census goes to cb. */
 static void
 unmatched_visit(struct ec_due *d, struct ec_sheet *vs,
-    const struct ec_csv_record *rec, const struct ec_due_reading *cb)
+    const struct ec_csv_record *rec, struct relay *rl)
 {
 	struct ec_visit_entry *e;
 
 	e = ec_visits_find(d->index, ec_sheet_id_key(vs, d->id_col));
 	/* Not in the index: the file changed since the first reading. */
 	if (e && !e->matched)
-		cb->unmatched(cb->ctx, rec->line, rec);
+		rl->cb->unmatched(rl->cb->ctx, rec->line,
+		    field_name(rl, ec_sheet_field(vs, d->id_col)), rec);
 }
 
 enum ec_csv_status
@@ -599,7 +619,7 @@ ec_due_read_log(struct ec_due *d, struct ec_due_log *log,
     const struct ec_due_reading *cb)
 {
 	struct ec_csv_record *rec;
-	struct relay rl = { cb, 0 };
+	struct relay rl = { cb, vs, 0, EC_BUF_INIT };
 	enum ec_csv_status st;
 	size_t n = 0;
 
@@ -620,7 +640,7 @@ ec_due_read_log(struct ec_due *d, struct ec_due_log *log,
 		if (again) {
 			/* Checked the first time: only its ID is wanted now. */
 			if (was_indexed(log, n - 1))
-				unmatched_visit(d, vs, rec, cb);
+				unmatched_visit(d, vs, rec, &rl);
 			continue;
 		}
 		if (ec_sheet_check(vs, &d->pol->visit_log, 0, relay_problem,
@@ -637,6 +657,7 @@ ec_due_read_log(struct ec_due *d, struct ec_due_log *log,
 	}
 	if (!again)
 		log->records = n;
+	ec_buf_release(&rl.name);
 	return st;
 }
 

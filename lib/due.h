@@ -185,11 +185,17 @@ struct ec_due_log {
 	size_t indexed_cap;
 };
 
+/*
+ * column: the header, trimmed, of the field at fault (NULL: the whole
+ * record), of the ID's field for an unmatched visit; valid during the
+ * call.
+ */
 struct ec_due_reading {
 	/* A problem of the record that starts on line (first reading only). */
-	void (*problem)(void *ctx, size_t line, const struct ec_problem *p);
+	void (*problem)(void *ctx, size_t line, const char *column,
+	    const struct ec_problem *p);
 	/* A visit of nobody in the census (second reading). */
-	void (*unmatched)(void *ctx, size_t line,
+	void (*unmatched)(void *ctx, size_t line, const char *column,
 	    const struct ec_csv_record *rec);
 	void *ctx;
 };

@@ -195,14 +195,19 @@ get_folded(void *ctx, size_t k, size_t *len)
 }
 
 int
-ec_split_make_dir(const char *dir)
+ec_split_make_dir(const char *dir, long min_age, size_t *swept)
 {
 	struct stat st;
 
-	if (stat(dir, &st) == 0)
-		return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
-	if (errno != ENOENT || (mkdir(dir, 0777) != 0 && errno != EEXIST))
+	*swept = 0;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return ENOTDIR;
+	} else if (errno != ENOENT ||
+	    (mkdir(dir, 0777) != 0 && errno != EEXIST)) {
 		return errno;
+	}
+	*swept = ec_outfile_sweep(dir, ".csv", min_age);
 	return 0;
 }
 

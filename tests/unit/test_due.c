@@ -515,19 +515,22 @@ struct said {
 };
 
 static void
-log_problem(void *ctx, size_t line, const struct ec_problem *p)
+log_problem(void *ctx, size_t line, const char *column,
+    const struct ec_problem *p)
 {
 	struct said *s = ctx;
 
-	ec_buf_addf(&s->problems, "%zu %s %s\n", line, p->kind, p->msg);
+	ec_buf_addf(&s->problems, "%zu %s %s%s%s\n", line, p->kind,
+	    column ? column : "", column ? ": " : "", p->msg);
 }
 
 static void
-log_unmatched(void *ctx, size_t line, const struct ec_csv_record *rec)
+log_unmatched(void *ctx, size_t line, const char *column,
+    const struct ec_csv_record *rec)
 {
 	struct said *s = ctx;
 
-	ec_buf_addf(&s->unmatched, "%zu\n", line);
+	ec_buf_addf(&s->unmatched, "%zu %s\n", line, column);
 }
 
 static void
@@ -579,10 +582,10 @@ test_read_log(void **state)
 	assert_int_equal(log.records, 6);
 	assert_int_equal(log.rejected, 2);
 	assert_string_equal(said.problems.p,
-	    "3 report-before-visit reported_date 2026-11-19 is before "
-	    "visit_date 2026-11-20\n"
+	    "3 report-before-visit reported_date: reported_date 2026-11-19 "
+	    "is before visit_date 2026-11-20\n"
 	    "4 fields record has 2 fields, the header has 5\n"
-	    "5 date '2026-11-31' is not a date that exists\n");
+	    "5 date visit_date: '2026-11-31' is not a date that exists\n");
 	assert_int_equal(ec_visits_count(b.v), 2);
 
 	bench_record(&b);
@@ -596,7 +599,7 @@ test_read_log(void **state)
 	ec_buf_reset(&said.problems);
 	read_log(&b, &log, fd, 1, &said);
 	assert_int_equal(said.problems.len, 0);
-	assert_string_equal(said.unmatched.p, "3\n");
+	assert_string_equal(said.unmatched.p, "3 id_number\n");
 	ec_buf_release(&said.problems);
 	ec_buf_release(&said.unmatched);
 	ec_due_log_release(&log);
