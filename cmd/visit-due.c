@@ -253,16 +253,12 @@ bind(struct tool *t, struct ec_sheet *s)
 	ec_due_missing(s, &d->rules, &d->risk, &msg);
 	if (tool_header_problems(t, &msg) != 0)
 		return -1;
-	if (d->split_by) {
-		if (ec_due_split_bind(&d->by, s, d->split_by, &msg) != 0) {
-			fprintf(stderr, "%s: %s:1: %s\n", t->prog, t->file,
-			    msg.p);
-			ec_buf_release(&msg);
-			return -1;
-		}
-		if (!d->split)
-			split_head(t, d, s);
-	}
+	if (!d->split_by)
+		return 0;
+	if (ec_due_split_bind(&d->by, s, d->split_by, &msg) != 0)
+		return tool_header_problems(t, &msg);
+	if (!d->split)
+		split_head(t, d, s);
 	return 0;
 }
 
