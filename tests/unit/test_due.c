@@ -607,6 +607,41 @@ test_read_log(void **state)
 	close(fd);
 }
 
+/* --split-by: a field by any spelling, else as written; or computed. */
+static void
+test_split_by(void **state)
+{
+	struct bench b;
+	struct ec_due_split sp = { 0 };
+	struct ec_buf msg = EC_BUF_INIT;
+	const char *v;
+	size_t n;
+
+	bench_open(&b, *state);
+	assert_int_equal(ec_due_split_bind(&sp, &b.s, " 村 ", &msg), 0);
+	assert_int_equal(sp.field, VILLAGE);
+	b.cells[VILLAGE] = " 白塔村 ";
+	bench_record(&b);
+	v = ec_due_split_value(&sp, &b.s, &n);
+	assert_int_equal(n, strlen("白塔村"));
+	assert_memory_equal(v, "白塔村", n);
+
+	/* A column visit-due computes, by its zh label. */
+	assert_int_equal(ec_due_split_bind(&sp, &b.s, "走访状态", &msg), 0);
+	assert_int_equal(sp.field, -1);
+	assert_int_equal(sp.col, ec_policy_column(b.p, "visit_status"));
+	v = ec_due_split_value(&sp, &b.s, &n);
+	assert_int_equal(n, strlen("never_visited"));
+	assert_memory_equal(v, "never_visited", n);
+
+	assert_int_equal(ec_due_split_bind(&sp, &b.s, "phone", &msg), -1);
+	assert_string_equal(msg.p, "--split-by: no column 'phone' in the "
+	    "header, nor one visit-due computes");
+	ec_due_split_release(&sp);
+	ec_buf_release(&msg);
+	bench_close(&b);
+}
+
 int
 main(void)
 {
@@ -614,6 +649,7 @@ main(void)
 		cmocka_unit_test(test_interval_by_risk),
 		cmocka_unit_test(test_overdue_boundaries),
 		cmocka_unit_test(test_never_visited),
+		cmocka_unit_test(test_split_by),
 		cmocka_unit_test(test_not_in_programme),
 		cmocka_unit_test(test_home_visit),
 		cmocka_unit_test(test_health_check),
