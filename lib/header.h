@@ -10,9 +10,11 @@
  * A column the tools write (elder-classify's derived columns, risk-score's
  * and visit-due's) is named by its canonical name only: a census's own
  * 年龄 column is data, not the age elder-classify computes.  A name the
- * user gives (rollup -b 风险等级, visit-due --split-by 走访状态) means a
- * column, computed or not: it is any spelling of any column.  The policy
- * makes every spelling name one column at most (policy.h).
+ * user gives (rollup -b 风险等级, visit-due --split-by 走访状态), or a
+ * level of a rollup report reads (which computes no column a header could
+ * hide), means a column, computed or not: it is any spelling of any
+ * column.  The policy makes every spelling name one column at most
+ * (policy.h).
  *
  * Ownership: nothing is kept; the policy and the text are borrowed.
  * Errors: none; -1 is "no column".

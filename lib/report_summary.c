@@ -193,7 +193,7 @@ report_rollup_header(struct ec_reporter *r)
 	for (size_t i = 0; i < r->nb; i++) {
 		const struct ec_str *h = &r->csv.head[i];
 		r->bname[i] = h->p;
-		r->bcol[i] = ec_header_column(r->pol, h->p, h->n);
+		r->bcol[i] = ec_header_named(r->pol, h->p, h->n);
 		r->bcol_name[i] = r->bcol[i] >= 0 ?
 		    r->pol->columns[r->bcol[i]].name : "";
 	}
