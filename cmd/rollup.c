@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "common.h"
-#include "header.h"
 #include "risk.h"
 #include "rollup.h"
 #include "rollupcsv.h"
