@@ -295,12 +295,6 @@ tool_reader(struct tool *t, int fd, const char *file, const char *encoding,
 	return r;
 }
 
-int
-tool_same_header(char **first, size_t n, const struct ec_csv_record *h)
-{
-	return ec_filter_same_header(first, n, h);
-}
-
 /* The tool's callbacks, seeing the input as the loop has it. */
 static void
 see_input(struct tool *t)
@@ -454,7 +448,6 @@ tool_finish(struct tool *t)
 		if (errno != EPIPE)
 			tool_fatal(t, "stdout: %s", strerror(errno));
 	}
-	ec_buf_release(&t->errors);
 	ec_policy_free(t->pol);
 	t->pol = NULL;
 	if (t->check && t->diag.errors)

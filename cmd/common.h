@@ -103,7 +103,6 @@ struct tool {
 	const char *file;	/* its name in messages */
 	const struct ec_csv_record *rec;
 	struct ec_sheet *sheet;
-	struct ec_buf errors;	/* report's rejected record's _errors */
 
 	/* Over the run: the loop's counts, and what the tool adds. */
 	size_t nread, nwritten, nrejected, nskipped;
@@ -173,9 +172,6 @@ struct ec_csv_reader *tool_reader(struct tool *t, int fd, const char *file,
 /* Exits 2 with the reader's fatal error, as for tool_reader. */
 void tool_reader_fatal(struct tool *t, struct ec_csv_reader *r,
 	const char *file, const char *option) __attribute__((noreturn));
-
-/* 1 when header h is first[0..n), byte for byte. */
-int tool_same_header(char **first, size_t n, const struct ec_csv_record *h);
 
 /* Opens a file for reading, or stdin for "-"; exits 2 on failure. */
 int tool_open_input(struct tool *t, const char *path);

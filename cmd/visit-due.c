@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,12 +84,11 @@ struct due {
 
 	/* --split-by */
 	struct ec_split *split;
-	int split_field;	/* the input field, or -1 ... */
-	int split_col;		/* ... the computed column */
+	struct ec_due_split by;
 
 	struct ec_due_list held;	/* --overdue */
 	size_t taken;		/* records held or split, not left to common */
-	struct ec_buf text, scratch;
+	struct ec_buf text;
 
 	/* the visit logs */
 	char **vheader;		/* the first log's header, for --unmatched */
@@ -114,61 +112,35 @@ cleanup_at_exit(void)
 	}
 }
 
-static void
-on_signal(int sig)
-{
-	ec_outfile_cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* The header of field f of sheet s, trimmed, for messages. */
-static const char *
-field_name(const struct ec_sheet *s, int f, struct ec_buf *b)
-{
-	size_t n = strlen(ec_sheet_header(s, (size_t)f));
-	const char *p = ec_trim(ec_sheet_header(s, (size_t)f), &n);
-
-	ec_buf_reset(b);
-	ec_buf_add(b, p, n);
-	return b->p;
-}
-
 /* Visit logs */
 
 /* Reporting a visit record's problems like a census record's. */
 struct vctx {
 	struct tool *t;
 	struct due *d;
-	const struct ec_sheet *sheet;
 	const char *file;
 };
 
 static void
-visit_problem(void *ctx, size_t line, const struct ec_problem *p)
+visit_problem(void *ctx, size_t line, const char *column,
+    const struct ec_problem *p)
 {
 	struct vctx *c = ctx;
-	struct ec_buf col = EC_BUF_INIT;
 
-	ec_diag_data(&c->t->diag, p->sev, p->kind, c->file, line,
-	    p->field >= 0 ? field_name(c->sheet, p->field, &col) : NULL,
+	ec_diag_data(&c->t->diag, p->sev, p->kind, c->file, line, column,
 	    p->msg);
-	ec_buf_release(&col);
 }
 
 static void
-visit_unmatched(void *ctx, size_t line, const struct ec_csv_record *rec)
+visit_unmatched(void *ctx, size_t line, const char *column,
+    const struct ec_csv_record *rec)
 {
 	struct vctx *c = ctx;
 	struct due *d = c->d;
-	struct ec_buf col = EC_BUF_INIT;
 
 	d->vunmatched++;
 	ec_diag_data(&c->t->diag, EC_WARNING, "unmatched", c->file, line,
-	    field_name(c->sheet, ec_sheet_field(c->sheet, d->rules.id_col),
-	    &col),
-	    "no one with this ID in the census");
-	ec_buf_release(&col);
+	    column, "no one with this ID in the census");
 	if (d->unmatched_open) {
 		ec_csv_write_fields(&d->unw, rec->fields, rec->nfields);
 		ec_csv_end_record(&d->unw);
@@ -188,7 +160,7 @@ unmatched_header(struct tool *t, struct due *d, const struct vlog *vl,
 			    rec->fields[i].n);
 		ec_csv_write_fields(&d->unw, rec->fields, rec->nfields);
 		ec_csv_end_record(&d->unw);
-	} else if (!tool_same_header(d->vheader, d->vheader_n, rec)) {
+	} else if (!ec_filter_same_header(d->vheader, d->vheader_n, rec)) {
 		tool_fatal(t, "%s:%zu: the header differs from the first visit "
 		    "log's (--unmatched writes them under one header)",
 		    vl->path, rec->line);
@@ -206,7 +178,7 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	struct ec_csv_record *rec;
 	struct ec_sheet *vs = ec_sheet_new(t->pol, t->asof);
 	struct ec_buf msg = EC_BUF_INIT;
-	struct vctx c = { t, d, vs, vl->path };
+	struct vctx c = { t, d, vl->path };
 	const struct ec_due_reading cb = { visit_problem, visit_unmatched, &c };
 	char err[512];
 
@@ -258,64 +230,6 @@ open_visits(struct tool *t, struct vlog *vl)
 
 /* The census */
 
-/* 1 when header text p[0..n) names column c (as sheet.h binds). */
-static int
-names_column(const struct ec_column *c, const char *p, size_t n)
-{
-	if (ec_ascii_case_eq(p, n, c->name, strlen(c->name)) ||
-	    (c->zh && ec_ascii_case_eq(p, n, c->zh, strlen(c->zh))))
-		return 1;
-	for (size_t i = 0; i < c->naliases; i++)
-		if (ec_ascii_case_eq(p, n, c->aliases[i], strlen(c->aliases[i])))
-			return 1;
-	return 0;
-}
-
-/*
- * --split-by NAME: a field of the input (by the policy's spellings of a
- * column, else by its header as written), or a column visit-due
- * computes or reads computed (visit_status, risk_level ...).
- */
-static int
-bind_split(struct tool *t, struct due *d, struct ec_sheet *s)
-{
-	const struct ec_policy *p = t->pol;
-	size_t n = strlen(d->split_by);
-	const char *name = ec_trim(d->split_by, &n);
-
-	d->split_field = d->split_col = -1;
-	for (size_t c = 0; c < p->ncolumns; c++) {
-		if (!names_column(&p->columns[c], name, n))
-			continue;
-		int f = ec_sheet_field(s, (int)c);
-		if (f >= 0 && !ec_sheet_dropped(s, (size_t)f))
-			d->split_field = f;
-		else if (ec_sheet_source(s, (int)c) != EC_SRC_NONE)
-			d->split_col = (int)c;
-		else
-			continue;
-		return 0;
-	}
-	for (size_t f = 0; f < ec_sheet_nfields(s); f++) {
-		size_t hn = strlen(ec_sheet_header(s, f));
-		const char *h = ec_trim(ec_sheet_header(s, f), &hn);
-		if (ec_sheet_dropped(s, f) || !ec_ascii_case_eq(h, hn, name, n))
-			continue;
-		if (d->split_field >= 0) {
-			fprintf(stderr, "%s: %s:1: --split-by: fields %d and %zu "
-			    "are both named '%s'\n", t->prog, t->file,
-			    d->split_field + 1, f + 1, d->split_by);
-			return -1;
-		}
-		d->split_field = (int)f;
-	}
-	if (d->split_field >= 0)
-		return 0;
-	fprintf(stderr, "%s: %s:1: --split-by: no column '%s' in the header, "
-	    "nor one visit-due computes\n", t->prog, t->file, d->split_by);
-	return -1;
-}
-
 /* The first line of every --split-by file: the output's header. */
 static void
 split_head(struct tool *t, struct due *d, struct ec_sheet *s)
@@ -338,33 +252,13 @@ bind(struct tool *t, struct ec_sheet *s)
 	ec_due_missing(s, &d->rules, &d->risk, &msg);
 	if (tool_header_problems(t, &msg) != 0)
 		return -1;
-	if (d->split_by) {
-		if (bind_split(t, d, s) != 0)
-			return -1;
-		if (!d->split)
-			split_head(t, d, s);
-	}
+	if (!d->split_by)
+		return 0;
+	if (ec_due_split_bind(&d->by, s, d->split_by, &msg) != 0)
+		return tool_header_problems(t, &msg);
+	if (!d->split)
+		split_head(t, d, s);
 	return 0;
-}
-
-/* The --split-by group of the current record. */
-static size_t
-split_group(struct due *d, struct ec_sheet *s)
-{
-	struct ec_value v;
-
-	if (d->split_field >= 0) {
-		const struct ec_str *cell =
-		    &ec_sheet_current(s)->fields[d->split_field];
-		size_t n = cell->n;
-		const char *p = ec_trim(cell->p, &n);
-		return ec_split_group(d->split, p, n);
-	}
-	ec_sheet_value(s, d->split_col, &v);
-	ec_buf_reset(&d->scratch);
-	ec_value_write(s, &v, &d->scratch);
-	return ec_split_group(d->split, d->scratch.p ? d->scratch.p : "",
-	    d->scratch.len);
 }
 
 static void
@@ -412,8 +306,11 @@ record(struct tool *t, struct ec_sheet *s)
 	 * nobody to list today gets a list with nobody on it, not
 	 * yesterday's file left standing.
 	 */
-	if (d->split)
-		group = split_group(d, s);
+	if (d->split) {
+		size_t n;
+		const char *v = ec_due_split_value(&d->by, s, &n);
+		group = ec_split_group(d->split, v, n);
+	}
 	if (!ec_due_selected(r, d->sel, d->within))
 		return 0;
 	if (!d->split && d->sel != EC_DUE_OVERDUE)
@@ -466,38 +363,11 @@ finish(struct tool *t, struct due *d)
 		    d->vunmatched);
 }
 
-static void
-prepare_out_dir(struct tool *t, const char *dir)
-{
-	struct stat st;
-
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			tool_fatal(t, "--out-dir %s: %s", dir,
-			    strerror(ENOTDIR));
-		return;
-	}
-	/* Another run may make it at the same moment: fine. */
-	if (errno != ENOENT || (mkdir(dir, 0777) != 0 && errno != EEXIST))
-		tool_fatal(t, "--out-dir %s: %s", dir, strerror(errno));
-}
-
 /*
  * The lists of a run killed half-way (SIGKILL, a power cut) were never
  * renamed into place: their temporary files, an hour old or more, go.
  */
 #define STALE_AFTER 3600
-
-static void
-sweep_out_dir(struct tool *t, const char *dir)
-{
-	size_t n = ec_outfile_sweep(dir, ".csv", STALE_AFTER);
-
-	if (n > 0)
-		fprintf(stderr, "%s: --out-dir %s: removed %zu temporary "
-		    "file%s left by a run that was killed\n", t->prog, dir, n,
-		    n == 1 ? "" : "s");
-}
 
 /* The options of visit-due's own; exits 2 on a bad one. */
 static void
@@ -577,8 +447,15 @@ open_outputs(struct tool *t, struct due *d)
 
 	tool_open_output(t);
 	if (d->split_by) {
-		prepare_out_dir(t, d->out_dir);
-		sweep_out_dir(t, d->out_dir);
+		size_t n;
+		int e = ec_split_make_dir(d->out_dir, STALE_AFTER, &n);
+		if (e != 0)
+			tool_fatal(t, "--out-dir %s: %s", d->out_dir,
+			    strerror(e));
+		if (n > 0)
+			fprintf(stderr, "%s: --out-dir %s: removed %zu temporary "
+			    "file%s left by a run that was killed\n", t->prog,
+			    d->out_dir, n, n == 1 ? "" : "s");
 		/* The records go to the files: stdout gets nothing. */
 		if ((t->out.fd = open("/dev/null", O_WRONLY)) < 0)
 			tool_fatal(t, "/dev/null: %s", strerror(errno));
@@ -607,7 +484,7 @@ release(struct due *d)
 	free(d->vheader);
 	ec_due_list_release(&d->held);
 	ec_buf_release(&d->text);
-	ec_buf_release(&d->scratch);
+	ec_due_split_release(&d->by);
 	ec_due_release(&d->rules);
 	ec_visits_free(d->index);
 	ec_risk_release(&d->risk);
@@ -622,10 +499,6 @@ main(int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	tool_init(&t, "visit-due", usage);
 	argv[0] = (char *)t.prog;	/* getopt's messages name the tool */
-	/* Besides -o and --rejects, the --split-by files. */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
 	options(&t, &d, argc, argv);
 
 	tool_load_policy(&t);

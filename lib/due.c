@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header.h"
 #include "risk.h"
 #include "text.h"
 
@@ -455,15 +456,34 @@ ec_due_selected(const struct ec_due_result *r, enum ec_due_select sel,
 /* The problems of the record being read, with its line. */
 struct relay {
 	const struct ec_due_reading *cb;
+	const struct ec_sheet *vs;
 	size_t line;
+	struct ec_buf name;
 };
+
+/* The header of field f of vs, trimmed, for messages; NULL for -1. */
+static const char *
+field_name(struct relay *rl, int f)
+{
+	const char *h;
+	size_t n;
+
+	if (f < 0)
+		return NULL;
+	h = ec_sheet_header(rl->vs, (size_t)f);
+	n = strlen(h);
+	h = ec_trim(h, &n);
+	ec_buf_reset(&rl->name);
+	ec_buf_add(&rl->name, h, n);
+	return rl->name.p;
+}
 
 static void
 relay_problem(void *ctx, const struct ec_problem *p)
 {
 	struct relay *rl = ctx;
 
-	rl->cb->problem(rl->cb->ctx, rl->line, p);
+	rl->cb->problem(rl->cb->ctx, rl->line, field_name(rl, p->field), p);
 }
 
 /* The token index of a situation value (a vocabulary token), or -1. */
@@ -551,14 +571,15 @@ malformed(struct relay *rl, const struct ec_csv_record *rec, size_t nheader)
 /* The second reading: a visit of nobody in the census goes to cb. */
 static void
 unmatched_visit(struct ec_due *d, struct ec_sheet *vs,
-    const struct ec_csv_record *rec, const struct ec_due_reading *cb)
+    const struct ec_csv_record *rec, struct relay *rl)
 {
 	struct ec_visit_entry *e;
 
 	e = ec_visits_find(d->index, ec_sheet_id_key(vs, d->id_col));
 	/* Not in the index: the file changed since the first reading. */
 	if (e && !e->matched)
-		cb->unmatched(cb->ctx, rec->line, rec);
+		rl->cb->unmatched(rl->cb->ctx, rec->line,
+		    field_name(rl, ec_sheet_field(vs, d->id_col)), rec);
 }
 
 enum ec_csv_status
@@ -567,7 +588,7 @@ ec_due_read_log(struct ec_due *d, struct ec_due_log *log,
     const struct ec_due_reading *cb)
 {
 	struct ec_csv_record *rec;
-	struct relay rl = { cb, 0 };
+	struct relay rl = { cb, vs, 0, EC_BUF_INIT };
 	enum ec_csv_status st;
 	size_t n = 0;
 
@@ -588,7 +609,7 @@ ec_due_read_log(struct ec_due *d, struct ec_due_log *log,
 		if (again) {
 			/* Checked the first time: only its ID is wanted now. */
 			if (was_indexed(log, n - 1))
-				unmatched_visit(d, vs, rec, cb);
+				unmatched_visit(d, vs, rec, &rl);
 			continue;
 		}
 		if (ec_sheet_check(vs, &d->pol->visit_log, 0, relay_problem,
@@ -605,6 +626,7 @@ ec_due_read_log(struct ec_due *d, struct ec_due_log *log,
 	}
 	if (!again)
 		log->records = n;
+	ec_buf_release(&rl.name);
 	return st;
 }
 
@@ -721,4 +743,64 @@ ec_due_list_release(struct ec_due_list *l)
 	l->n = l->cap = 0;
 	ec_buf_release(&l->arena);
 	ec_buf_release(&l->scratch);
+}
+
+int
+ec_due_split_bind(struct ec_due_split *sp, const struct ec_sheet *s,
+    const char *name, struct ec_buf *msg)
+{
+	size_t n = strlen(name);
+	int c = ec_header_named(ec_sheet_policy(s), name, n);
+
+	sp->field = sp->col = -1;
+	if (c >= 0) {
+		int f = ec_sheet_field(s, c);
+		if (f >= 0 && !ec_sheet_dropped(s, (size_t)f))
+			sp->field = f;
+		else if (ec_sheet_source(s, c) != EC_SRC_NONE)
+			sp->col = c;
+		if (sp->field >= 0 || sp->col >= 0)
+			return 0;
+	}
+	for (size_t f = 0; f < ec_sheet_nfields(s); f++) {
+		const char *h = ec_sheet_header(s, f);
+		if (ec_sheet_dropped(s, f) ||
+		    !ec_header_same(h, strlen(h), name, n))
+			continue;
+		if (sp->field >= 0) {
+			ec_buf_addf(msg, "--split-by: fields %d and %zu are "
+			    "both named '%s'", sp->field + 1, f + 1, name);
+			return -1;
+		}
+		sp->field = (int)f;
+	}
+	if (sp->field >= 0)
+		return 0;
+	ec_buf_addf(msg, "--split-by: no column '%s' in the header, nor one "
+	    "visit-due computes", name);
+	return -1;
+}
+
+const char *
+ec_due_split_value(struct ec_due_split *sp, struct ec_sheet *s, size_t *n)
+{
+	struct ec_value v;
+
+	if (sp->field >= 0) {
+		const struct ec_str *cell =
+		    &ec_sheet_current(s)->fields[sp->field];
+		*n = cell->n;
+		return ec_trim(cell->p, n);
+	}
+	ec_sheet_value(s, sp->col, &v);
+	ec_buf_reset(&sp->text);
+	ec_value_write(s, &v, &sp->text);
+	*n = sp->text.len;
+	return sp->text.p ? sp->text.p : "";
+}
+
+void
+ec_due_split_release(struct ec_due_split *sp)
+{
+	ec_buf_release(&sp->text);
 }

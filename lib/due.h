@@ -145,6 +145,34 @@ int ec_due_selected(const struct ec_due_result *r, enum ec_due_select sel,
 	long long within);
 
 /*
+ * What --split-by groups records by (visit-due(1)): a field of the input,
+ * named by a policy column's spelling (ec_header_named) or else by its
+ * header as written, or a column visit-due computes or reads computed
+ * (visit_status, risk_level ...); a field the output drops is not one.
+ */
+struct ec_due_split {
+	int field;		/* the input field, or -1 ... */
+	int col;		/* ... the computed column */
+	struct ec_buf text;	/* a computed value's text */
+};
+
+/*
+ * Binds name to the header of s (bound, its owned columns set): 0, or -1
+ * with why in msg when no field or column is so named, or two fields are.
+ */
+int ec_due_split_bind(struct ec_due_split *sp, const struct ec_sheet *s,
+	const char *name, struct ec_buf *msg);
+
+/*
+ * The group of the current record of s: its cell, trimmed, or the text
+ * of the computed value (*n bytes; valid until the next call).
+ */
+const char *ec_due_split_value(struct ec_due_split *sp, struct ec_sheet *s,
+	size_t *n);
+
+void ec_due_split_release(struct ec_due_split *sp);
+
+/*
  * Reading a visit log, twice.  The first reading puts its valid visits
  * into the index and reports the problems of the others; the second
  * reads no further than the first did and hands each visit the first
@@ -157,11 +185,17 @@ struct ec_due_log {
 	size_t indexed_cap;
 };
 
+/*
+ * column: the header, trimmed, of the field at fault (NULL: the whole
+ * record), of the ID's field for an unmatched visit; valid during the
+ * call.
+ */
 struct ec_due_reading {
 	/* A problem of the record that starts on line (first reading only). */
-	void (*problem)(void *ctx, size_t line, const struct ec_problem *p);
+	void (*problem)(void *ctx, size_t line, const char *column,
+	    const struct ec_problem *p);
 	/* A visit of nobody in the census (second reading). */
-	void (*unmatched)(void *ctx, size_t line,
+	void (*unmatched)(void *ctx, size_t line, const char *column,
 	    const struct ec_csv_record *rec);
 	void *ctx;
 };

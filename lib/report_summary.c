@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header.h"
 #include "text.h"
 
 static const struct {
@@ -175,27 +176,6 @@ svg_chart(struct ec_buf *b, const char *title, char **units, size_t n,
 /* ---- the summary ---- */
 
 /*
- * The policy column a header names: the first whose name, zh label or
- * alias it is, in any case (a column the tools write included), or -1.
- */
-static int
-column_named(const struct ec_policy *pol, const char *p, size_t n)
-{
-	for (size_t c = 0; c < pol->ncolumns; c++) {
-		const struct ec_column *col = &pol->columns[c];
-		if (ec_ascii_case_eq(p, n, col->name, strlen(col->name)) ||
-		    (col->zh && ec_ascii_case_eq(p, n, col->zh,
-		    strlen(col->zh))))
-			return (int)c;
-		for (size_t a = 0; a < col->naliases; a++)
-			if (ec_ascii_case_eq(p, n, col->aliases[a],
-			    strlen(col->aliases[a])))
-				return (int)c;
-	}
-	return -1;
-}
-
-/*
  * The -b columns, labelled by their policy columns when they are some
  * (whose names a level may also be), and the counts the summary knows.
  */
@@ -213,7 +193,7 @@ report_rollup_header(struct ec_reporter *r)
 	for (size_t i = 0; i < r->nb; i++) {
 		const struct ec_str *h = &r->csv.head[i];
 		r->bname[i] = h->p;
-		r->bcol[i] = column_named(r->pol, h->p, h->n);
+		r->bcol[i] = ec_header_named(r->pol, h->p, h->n);
 		r->bcol_name[i] = r->bcol[i] >= 0 ?
 		    r->pol->columns[r->bcol[i]].name : "";
 	}

@@ -3,6 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header.h"
+#include "rollupcsv.h"
+#include "text.h"
+
 /*
  * A group's tuple is kept in one arena as, per value, a 4-byte length
  * and the bytes: no pointer per value, and nothing to free per group.
@@ -360,4 +364,233 @@ ec_rollup_unavailable(const struct ec_sheet *s, const struct ec_expr *e,
 	free(a.followed);
 	*via = a.found_via;
 	return a.found;
+}
+
+void
+ec_rollup_plan_release(struct ec_rollup_plan *pl)
+{
+	for (size_t k = 0; k < pl->nb; k++)
+		free(pl->by_name[k]);
+	for (size_t i = 0; i < pl->nm; i++)
+		free(pl->m_name[i]);
+	free(pl->by_name);
+	free(pl->by_field);
+	free(pl->m_name);
+	free(pl->m_when);
+	free(pl->m_field);
+	free(pl->keys);
+	memset(pl, 0, sizeof *pl);
+}
+
+static int
+metric(const struct ec_policy *p, const char *name)
+{
+	for (size_t m = 0; m < p->nmetrics; m++)
+		if (strcmp(p->metrics[m].name, name) == 0)
+			return (int)m;
+	return -1;
+}
+
+int
+ec_rollup_check_metrics(const struct ec_policy *p, char *const *m, size_t nm,
+    struct ec_buf *msg)
+{
+	for (size_t i = 0; i < nm; i++) {
+		if (metric(p, m[i]) >= 0)
+			continue;
+		ec_buf_addf(msg, "-m: no metric '%s' in the policy (its "
+		    "metrics: ", m[i]);
+		for (size_t j = 0; j < p->nmetrics; j++)
+			ec_buf_addf(msg, "%s%s", j ? ", " : "",
+			    p->metrics[j].name);
+		ec_buf_adds(msg, ")");
+		return -1;
+	}
+	return 0;
+}
+
+/* The field from on whose header is name, as written, or -1. */
+static int
+header_field(const struct ec_sheet *s, size_t from, const char *name)
+{
+	for (size_t f = from; f < ec_sheet_nfields(s); f++) {
+		const char *h = ec_sheet_header(s, f);
+		if (ec_header_same(h, strlen(h), name, strlen(name)))
+			return (int)f;
+	}
+	return -1;
+}
+
+/* Says which spellings of column c the header lacks. */
+static void
+no_column(const struct ec_policy *p, int c, const char *name,
+    struct ec_buf *msg)
+{
+	const struct ec_column *col;
+
+	if (c < 0) {
+		ec_buf_addf(msg, "-b: the input has no column '%s'", name);
+		return;
+	}
+	col = &p->columns[c];
+	ec_buf_addf(msg, "-b: the input has no column '%s' (its header may be: "
+	    "%s", col->name, col->name);
+	if (col->zh)
+		ec_buf_addf(msg, ", %s", col->zh);
+	for (size_t i = 0; i < col->naliases; i++)
+		ec_buf_addf(msg, ", %s", col->aliases[i]);
+	ec_buf_adds(msg, ")");
+}
+
+/*
+ * Where the -b column name is in s: its field, and (when out is not
+ * NULL) its name in the output, allocated.
+ */
+static int
+find_by(const struct ec_sheet *s, const char *name, int *field, char **out,
+    struct ec_buf *msg)
+{
+	const struct ec_policy *p = ec_sheet_policy(s);
+	int c = ec_header_named(p, name, strlen(name)), other;
+	const char *h;
+	size_t n;
+
+	if (c >= 0 && ec_sheet_field(s, c) >= 0) {
+		*field = ec_sheet_field(s, c);
+		if (out)
+			*out = ec_xstrdup(p->columns[c].name);
+		return 0;
+	}
+	/* Any column of the input will do, by its header as written. */
+	if ((*field = header_field(s, 0, name)) < 0) {
+		no_column(p, c, name, msg);
+		return -1;
+	}
+	if ((other = header_field(s, (size_t)*field + 1, name)) >= 0) {
+		ec_buf_addf(msg, "-b: fields %d and %d are both named '%s'",
+		    *field + 1, other + 1, name);
+		return -1;
+	}
+	h = ec_sheet_header(s, (size_t)*field);
+	n = strlen(h);
+	h = ec_trim(h, &n);
+	if (out)
+		*out = ec_xmemdup(h, n);
+	return 0;
+}
+
+int
+ec_rollup_plan_rebind(struct ec_rollup_plan *pl, const struct ec_sheet *s,
+    char *const *by, struct ec_buf *msg)
+{
+	for (size_t k = 0; k < pl->nb; k++)
+		if (find_by(s, by[k], &pl->by_field[k], NULL, msg) != 0)
+			return -1;
+	return 0;
+}
+
+/* Says what a metric lacks: the column, and what needs it. */
+static void
+lack(struct ec_buf *m, const struct ec_policy *p, int col, int via)
+{
+	ec_buf_addf(m, "the input has no column '%s'", p->columns[col].name);
+	if (via >= 0)
+		ec_buf_addf(m, " to compute '%s'", p->columns[via].name);
+}
+
+/* The metrics, of those asked for (none: all) the ones s can give. */
+static int
+plan_metrics(struct ec_rollup_plan *pl, const struct ec_sheet *s,
+    const struct ec_risk *risk, char *const *m, size_t nm,
+    struct ec_buf *notes, struct ec_buf *msg)
+{
+	const struct ec_policy *p = ec_sheet_policy(s);
+	size_t npick = nm ? nm : p->nmetrics;
+
+	pl->m_name = ec_xcalloc(npick + 1, sizeof *pl->m_name);
+	pl->m_when = ec_xcalloc(npick + 1, sizeof *pl->m_when);
+	for (size_t i = 0; i < npick; i++) {
+		const struct ec_metric *mt = &p->metrics[nm ?
+		    metric(p, m[i]) : (int)i];
+		int via, col = ec_rollup_unavailable(s, mt->when, risk,
+		    &p->census, &via);
+
+		if (col < 0) {
+			pl->m_name[pl->nm] = ec_xstrdup(mt->name);
+			pl->m_when[pl->nm++] = mt->when;
+			continue;
+		}
+		if (nm) {
+			/* Asked for by name: leaving it out would surprise. */
+			ec_buf_addf(msg, "-m: the metric '%s' cannot be "
+			    "counted: ", mt->name);
+			lack(msg, p, col, via);
+			return -1;
+		}
+		ec_buf_addf(notes, "note: metric '%s' left out: ", mt->name);
+		lack(notes, p, col, via);
+		ec_buf_adds(notes, "\n");
+	}
+	return 0;
+}
+
+int
+ec_rollup_plan_count(struct ec_rollup_plan *pl, const struct ec_sheet *s,
+    const struct ec_risk *risk, char *const *by, size_t nb, char *const *m,
+    size_t nm, struct ec_buf *notes, struct ec_buf *msg)
+{
+	memset(pl, 0, sizeof *pl);
+	pl->keys = ec_xcalloc(nb + 1, sizeof *pl->keys);
+	pl->by_name = ec_xcalloc(nb + 1, sizeof *pl->by_name);
+	pl->by_field = ec_xcalloc(nb + 1, sizeof *pl->by_field);
+	for (size_t k = 0; k < nb; k++) {
+		if (find_by(s, by[k], &pl->by_field[k], &pl->by_name[k],
+		    msg) != 0)
+			return -1;
+		pl->nb++;
+		for (size_t j = 0; j < k; j++)
+			if (pl->by_field[j] == pl->by_field[k]) {
+				ec_buf_addf(msg, "-b: '%s' and '%s' are the "
+				    "same column", by[j], by[k]);
+				return -1;
+			}
+	}
+	if (plan_metrics(pl, s, risk, m, nm, notes, msg) != 0)
+		return -1;
+	return ec_rollupcsv_check_names(pl->by_name, pl->nb, pl->m_name,
+	    pl->nm, msg);
+}
+
+int
+ec_rollup_count(struct ec_rollup *r, const struct ec_rollup_plan *pl,
+    struct ec_sheet *s, ec_problem_fn fn, void *ctx)
+{
+	const struct ec_str *f = ec_sheet_current(s)->fields;
+	uint64_t *c;
+	int blank = 0;
+
+	for (size_t k = 0; k < pl->nb; k++) {
+		size_t n = f[pl->by_field[k]].n;
+		const char *v = ec_trim(f[pl->by_field[k]].p, &n);
+
+		if (n == 0) {
+			/* The merge would take it for a subtotal. */
+			struct ec_problem pr = { EC_ERROR, "blank",
+			    pl->by_field[k], "blank, and rollup counts by "
+			    "this column (-b)" };
+			fn(ctx, &pr);
+			blank = 1;
+		}
+		pl->keys[k].p = v;
+		pl->keys[k].n = n;
+	}
+	if (blank)
+		return -1;
+	c = ec_rollup_counts(r, pl->keys);
+	if (c[0] == UINT64_MAX)
+		return -2;
+	c[0]++;
+	for (size_t i = 0; i < pl->nm; i++)
+		c[1 + i] += (uint64_t)ec_sheet_test(s, pl->m_when[i]);
+	return 0;
 }

@@ -16,10 +16,13 @@
  *
  * Also here: whether the columns an expression of the policy reads are
  * there to be read or computed (ec_rollup_unavailable), to leave out the
- * metrics an input cannot give.
+ * metrics an input cannot give; and what a rollup of a sheet counts by
+ * and counts (ec_rollup_plan_count), as rollup(1)'s -b and -m ask.
  *
- * Ownership: an ec_rollup owns copies of its tuples and its counts.
- * Nothing here prints or exits; an overflow is returned, never wrapped.
+ * Ownership: an ec_rollup owns copies of its tuples and its counts; a
+ * plan its names and arrays.  Nothing here prints or exits; an overflow
+ * is returned, never wrapped, and a plan that cannot be made says why in
+ * a message for the tool to print.
  */
 #ifndef EC_ROLLUP_H
 #define EC_ROLLUP_H
@@ -93,5 +96,62 @@ int ec_rollup_walk(struct ec_rollup *r, ec_rollup_fn fn, void *ctx);
  */
 int ec_rollup_unavailable(const struct ec_sheet *s, const struct ec_expr *e,
 	const struct ec_risk *r, const struct ec_sheet_rules *rules, int *via);
+
+/*
+ * What a rollup counts by and counts, settled by the first input's
+ * header: the -b columns (their names in the output, their fields in
+ * the input) and the metrics (their names in the output, and what says
+ * a record meets one: counting, its condition; merging, the field of its
+ * count, rollupcsv.h).
+ */
+struct ec_rollup_plan {
+	size_t nb;
+	char **by_name;
+	int *by_field;
+	size_t nm;
+	char **m_name;
+	const struct ec_expr **m_when;
+	int *m_field;
+	struct ec_str *keys;	/* room for a record's -b values */
+};
+
+void ec_rollup_plan_release(struct ec_rollup_plan *pl);
+
+/*
+ * Whether m[0..nm) are metrics of p: 0, or -1 with why in msg.
+ */
+int ec_rollup_check_metrics(const struct ec_policy *p, char *const *m,
+	size_t nm, struct ec_buf *msg);
+
+/*
+ * Counting the records of s, bound to its header: the -b columns by[0..nb)
+ * (by a policy column's spellings, else by a header as written), and the
+ * metrics m[0..nm) (checked by ec_rollup_check_metrics), or when none
+ * are asked for every metric of the policy that s can give (risk: the
+ * standard computing risk-score's columns for s, or NULL), each of the
+ * others left out with a line in notes.  Returns 0, or -1 with why in
+ * msg.
+ */
+int ec_rollup_plan_count(struct ec_rollup_plan *pl, const struct ec_sheet *s,
+	const struct ec_risk *risk, char *const *by, size_t nb, char *const *m,
+	size_t nm, struct ec_buf *notes, struct ec_buf *msg);
+
+/*
+ * The fields of the -b columns by[0..pl->nb) again in s, a later input
+ * with the first's header: 0, or -1 with why in msg.
+ */
+int ec_rollup_plan_rebind(struct ec_rollup_plan *pl, const struct ec_sheet *s,
+	char *const *by, struct ec_buf *msg);
+
+/*
+ * Counts the current record of s into r (a rollup of pl->nb values and
+ * 1 + pl->nm counts) as pl says: one more in its group, and in each
+ * metric it meets.  Returns 0; -1 when a -b value is blank, each one
+ * reported to fn as an error of its field (a blank would read as a
+ * rolled-up value), and nothing is counted; -2 when its group has as
+ * many records as can be counted.
+ */
+int ec_rollup_count(struct ec_rollup *r, const struct ec_rollup_plan *pl,
+	struct ec_sheet *s, ec_problem_fn fn, void *ctx);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "header.h"
 #include "text.h"
 
 /* ---- writing ---- */
@@ -393,4 +394,103 @@ ec_rollupcsv_read(struct ec_rollupcsv *rc, const struct ec_str *f,
 	row->keys = rc->keys;
 	row->counts = rc->counts;
 	return bad ? -1 : 0;
+}
+
+/* 1 when a and b name the same column: the same text, or policy column. */
+static int
+same_column(const struct ec_policy *p, const char *a, const char *b)
+{
+	int ca, cb;
+
+	if (ec_header_same(a, strlen(a), b, strlen(b)))
+		return 1;
+	ca = ec_header_named(p, a, strlen(a));
+	cb = ec_header_named(p, b, strlen(b));
+	return ca >= 0 && ca == cb;
+}
+
+/* The -b columns asked for among in's (all: none asked). */
+static int
+plan_by(struct ec_rollup_plan *pl, const struct ec_rollupcsv *in,
+    const struct ec_policy *p, char *const *by, size_t nb,
+    struct ec_buf *msg)
+{
+	pl->by_name = ec_xcalloc((nb ? nb : in->nb) + 1, sizeof *pl->by_name);
+	pl->by_field = ec_xcalloc((nb ? nb : in->nb) + 1,
+	    sizeof *pl->by_field);
+	for (size_t k = 0; k < (nb ? nb : in->nb); k++) {
+		int found = nb ? -1 : (int)k;
+		for (size_t j = 0; j < in->nb && found < 0; j++)
+			if (same_column(p, by[k], in->head[j].p))
+				found = (int)j;
+		if (found < 0) {
+			ec_buf_addf(msg, "-b: the input has no -b column "
+			    "'%s' (it has: ", by[k]);
+			for (size_t j = 0; j < in->nb; j++)
+				ec_buf_addf(msg, "%s%s", j ? ", " : "",
+				    in->head[j].p);
+			ec_buf_adds(msg, ")");
+			return -1;
+		}
+		pl->by_field[k] = found;
+		pl->by_name[pl->nb++] = ec_xstrdup(in->head[found].p);
+	}
+	return 0;
+}
+
+/* The metrics asked for among in's (all: none asked). */
+static int
+plan_metrics(struct ec_rollup_plan *pl, struct ec_rollupcsv *in,
+    char *const *m, size_t nm, struct ec_buf *msg)
+{
+	size_t n = nm ? nm : in->nm;
+
+	pl->m_field = ec_xcalloc(n + 1, sizeof *pl->m_field);
+	pl->m_name = ec_xcalloc(n + 1, sizeof *pl->m_name);
+	if (!nm) {
+		memcpy(pl->m_field, in->count_field, n * sizeof *pl->m_field);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			pl->m_field[i] = ec_rollupcsv_field(in, m[i]);
+			if (pl->m_field[i] >= 0)
+				continue;
+			ec_buf_addf(msg, "-m: the input has no metric '%s'",
+			    m[i]);
+			return -1;
+		}
+		ec_rollupcsv_count_fields(in, pl->m_field, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		pl->m_name[pl->nm++] = ec_xstrdup(in->head[pl->m_field[i]].p);
+	return 0;
+}
+
+int
+ec_rollupcsv_plan(struct ec_rollup_plan *pl, struct ec_rollupcsv *in,
+    const struct ec_policy *p, char *const *by, size_t nb, char *const *m,
+    size_t nm, struct ec_buf *msg)
+{
+	memset(pl, 0, sizeof *pl);
+	pl->keys = ec_xcalloc((nb ? nb : in->nb) + 1, sizeof *pl->keys);
+	if (plan_by(pl, in, p, by, nb, msg) != 0 ||
+	    plan_metrics(pl, in, m, nm, msg) != 0)
+		return -1;
+	return ec_rollupcsv_check_names(pl->by_name, pl->nb, pl->m_name,
+	    pl->nm, msg);
+}
+
+int
+ec_rollupcsv_merge(struct ec_rollupcsv *in, const struct ec_rollup_plan *pl,
+    struct ec_rollup *r, const struct ec_str *f, ec_rollupcsv_problem_fn *fn,
+    void *ctx)
+{
+	struct ec_rollup_row row;
+
+	if (ec_rollupcsv_read(in, f, &row, fn, ctx) != 0)
+		return -1;
+	if (row.depth != in->nb)
+		return 0;
+	for (size_t k = 0; k < pl->nb; k++)
+		pl->keys[k] = row.keys[pl->by_field[k]];
+	return ec_rollup_add(r, pl->keys, row.counts) != 0 ? -2 : 0;
 }

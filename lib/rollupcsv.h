@@ -107,4 +107,25 @@ typedef void ec_rollupcsv_problem_fn(void *ctx, int field, const char *msg);
 int ec_rollupcsv_read(struct ec_rollupcsv *rc, const struct ec_str *f,
 	struct ec_rollup_row *row, ec_rollupcsv_problem_fn *fn, void *ctx);
 
+/*
+ * Merging rollups: the plan of one whose first input's header in has,
+ * for the -b columns by[0..nb) (by name, or as a column of p by any of
+ * its spellings) and the metrics m[0..nm) (by name), or when none are
+ * asked for all of in's.  Returns 0, or -1 with why in msg.
+ */
+int ec_rollupcsv_plan(struct ec_rollup_plan *pl, struct ec_rollupcsv *in,
+	const struct ec_policy *p, char *const *by, size_t nb,
+	char *const *m, size_t nm, struct ec_buf *msg);
+
+/*
+ * Merging a row of fields f (as many as in's header) into r as pl says: a
+ * row of the deepest level adds its counts to its group; the subtotals
+ * and the total are made again from those, so they are only checked for
+ * their form.  Returns 0; -1 when the row has problems, each handed to
+ * fn(ctx, ...); -2 when a count would pass UINT64_MAX (nothing added).
+ */
+int ec_rollupcsv_merge(struct ec_rollupcsv *in, const struct ec_rollup_plan *pl,
+	struct ec_rollup *r, const struct ec_str *f,
+	ec_rollupcsv_problem_fn *fn, void *ctx);
+
 #endif

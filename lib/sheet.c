@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header.h"
 #include "idnum.h"
 #include "idset.h"
 #include "phone.h"
@@ -257,32 +258,6 @@ ec_sheet_free(struct ec_sheet *s)
 	free(s);
 }
 
-static int
-is_output(const struct ec_sheet *s, int col)
-{
-	const struct ec_tool_column *tc;
-
-	if (s->def[col])
-		return 1;
-	tc = ec_tool_column(s->pol->columns[col].name);
-	return tc != NULL && tc->writer != EC_TOOL_NONE;
-}
-
-static int
-names_column(const struct ec_column *c, const char *p, size_t n, int output)
-{
-	if (ec_ascii_case_eq(p, n, c->name, strlen(c->name)))
-		return 1;
-	if (output)
-		return 0;
-	if (c->zh && ec_ascii_case_eq(p, n, c->zh, strlen(c->zh)))
-		return 1;
-	for (size_t i = 0; i < c->naliases; i++)
-		if (ec_ascii_case_eq(p, n, c->aliases[i], strlen(c->aliases[i])))
-			return 1;
-	return 0;
-}
-
 int
 ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
     size_t errlen)
@@ -294,29 +269,24 @@ ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
 	s->field_col = ec_xmalloc(h->nfields * sizeof *s->field_col);
 	s->drop = ec_xcalloc(h->nfields, 1);
 	for (size_t f = 0; f < h->nfields; f++) {
-		size_t n = h->fields[f].n;
-		const char *t = ec_trim(h->fields[f].p, &n);
+		int c;
 
 		s->header[f] = ec_xmemdup(h->fields[f].p, h->fields[f].n);
 		s->field_col[f] = -1;
-		for (size_t c = 0; c < p->ncolumns; c++) {
-			if (!names_column(&p->columns[c], t, n,
-			    is_output(s, (int)c)))
-				continue;
-			if (s->col_field[c] >= 0) {
-				snprintf(err, errlen, "fields %d ('%s') and %zu "
-				    "('%s') both hold the column '%s'",
-				    s->col_field[c] + 1,
-				    s->header[s->col_field[c]], f + 1,
-				    s->header[f], p->columns[c].name);
-				return -1;
-			}
-			s->col_field[c] = (int)f;
-			s->field_col[f] = (int)c;
-			if (s->src[c] != EC_SRC_DERIVED)
-				s->src[c] = EC_SRC_FIELD;
-			break;
+		if ((c = ec_header_column(p, h->fields[f].p,
+		    h->fields[f].n)) < 0)
+			continue;
+		if (s->col_field[c] >= 0) {
+			snprintf(err, errlen, "fields %d ('%s') and %zu ('%s') "
+			    "both hold the column '%s'", s->col_field[c] + 1,
+			    s->header[s->col_field[c]], f + 1, s->header[f],
+			    p->columns[c].name);
+			return -1;
 		}
+		s->col_field[c] = (int)f;
+		s->field_col[f] = c;
+		if (s->src[c] != EC_SRC_DERIVED)
+			s->src[c] = EC_SRC_FIELD;
 	}
 	/* A column the input has is read, not computed again ... */
 	for (size_t c = 0; c < p->ncolumns; c++) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "outfile.h"
@@ -198,6 +199,23 @@ get_folded(void *ctx, size_t k, size_t *len)
 
 	*len = strlen(sp->folded[k]);
 	return sp->folded[k];
+}
+
+int
+ec_split_make_dir(const char *dir, long min_age, size_t *swept)
+{
+	struct stat st;
+
+	*swept = 0;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return ENOTDIR;
+	} else if (errno != ENOENT ||
+	    (mkdir(dir, 0777) != 0 && errno != EEXIST)) {
+		return errno;
+	}
+	*swept = ec_outfile_sweep(dir, ".csv", min_age);
+	return 0;
 }
 
 struct ec_split *

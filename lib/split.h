@@ -41,6 +41,15 @@
 struct ec_split;
 
 /*
+ * Makes dir for the files unless it is a directory already (another run
+ * making it at the same moment is fine), and removes the temporary files
+ * that runs killed half-way left there, min_age seconds old or more
+ * (ec_outfile_sweep), *swept of them.  0, or an errno value (ENOTDIR
+ * when dir is something else).
+ */
+int ec_split_make_dir(const char *dir, long min_age, size_t *swept);
+
+/*
  * A writer of files under dir (which must exist), each beginning with
  * head[0..headlen) (a BOM, a header line).  max_open: at least 1.
  */

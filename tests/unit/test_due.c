@@ -515,19 +515,22 @@ struct said {
 };
 
 static void
-log_problem(void *ctx, size_t line, const struct ec_problem *p)
+log_problem(void *ctx, size_t line, const char *column,
+    const struct ec_problem *p)
 {
 	struct said *s = ctx;
 
-	ec_buf_addf(&s->problems, "%zu %s %s\n", line, p->kind, p->msg);
+	ec_buf_addf(&s->problems, "%zu %s %s%s%s\n", line, p->kind,
+	    column ? column : "", column ? ": " : "", p->msg);
 }
 
 static void
-log_unmatched(void *ctx, size_t line, const struct ec_csv_record *rec)
+log_unmatched(void *ctx, size_t line, const char *column,
+    const struct ec_csv_record *rec)
 {
 	struct said *s = ctx;
 
-	ec_buf_addf(&s->unmatched, "%zu\n", line);
+	ec_buf_addf(&s->unmatched, "%zu %s\n", line, column);
 }
 
 static void
@@ -579,10 +582,10 @@ test_read_log(void **state)
 	assert_int_equal(log.records, 6);
 	assert_int_equal(log.rejected, 2);
 	assert_string_equal(said.problems.p,
-	    "3 report-before-visit reported_date 2026-11-19 is before "
-	    "visit_date 2026-11-20\n"
+	    "3 report-before-visit reported_date: reported_date 2026-11-19 "
+	    "is before visit_date 2026-11-20\n"
 	    "4 fields record has 2 fields, the header has 5\n"
-	    "5 date '2026-11-31' is not a date that exists\n");
+	    "5 date visit_date: '2026-11-31' is not a date that exists\n");
 	/* Two people indexed, none matched to the census yet. */
 	assert_int_equal(ec_visits_unmatched(b.v), 2);
 
@@ -597,12 +600,47 @@ test_read_log(void **state)
 	ec_buf_reset(&said.problems);
 	read_log(&b, &log, fd, 1, &said);
 	assert_int_equal(said.problems.len, 0);
-	assert_string_equal(said.unmatched.p, "3\n");
+	assert_string_equal(said.unmatched.p, "3 id_number\n");
 	ec_buf_release(&said.problems);
 	ec_buf_release(&said.unmatched);
 	ec_due_log_release(&log);
 	bench_close(&b);
 	close(fd);
+}
+
+/* --split-by: a field by any spelling, else as written; or computed. */
+static void
+test_split_by(void **state)
+{
+	struct bench b;
+	struct ec_due_split sp = { 0 };
+	struct ec_buf msg = EC_BUF_INIT;
+	const char *v;
+	size_t n;
+
+	bench_open(&b, *state);
+	assert_int_equal(ec_due_split_bind(&sp, b.s, " 村 ", &msg), 0);
+	assert_int_equal(sp.field, VILLAGE);
+	b.cells[VILLAGE] = " 白塔村 ";
+	bench_record(&b);
+	v = ec_due_split_value(&sp, b.s, &n);
+	assert_int_equal(n, strlen("白塔村"));
+	assert_memory_equal(v, "白塔村", n);
+
+	/* A column visit-due computes, by its zh label. */
+	assert_int_equal(ec_due_split_bind(&sp, b.s, "走访状态", &msg), 0);
+	assert_int_equal(sp.field, -1);
+	assert_int_equal(sp.col, ec_policy_column(b.p, "visit_status"));
+	v = ec_due_split_value(&sp, b.s, &n);
+	assert_int_equal(n, strlen("never_visited"));
+	assert_memory_equal(v, "never_visited", n);
+
+	assert_int_equal(ec_due_split_bind(&sp, b.s, "phone", &msg), -1);
+	assert_string_equal(msg.p, "--split-by: no column 'phone' in the "
+	    "header, nor one visit-due computes");
+	ec_due_split_release(&sp);
+	ec_buf_release(&msg);
+	bench_close(&b);
 }
 
 int
@@ -612,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_interval_by_risk),
 		cmocka_unit_test(test_overdue_boundaries),
 		cmocka_unit_test(test_never_visited),
+		cmocka_unit_test(test_split_by),
 		cmocka_unit_test(test_not_in_programme),
 		cmocka_unit_test(test_home_visit),
 		cmocka_unit_test(test_health_check),

@@ -488,6 +488,185 @@ test_unavailable_direct(void **state)
 	ec_buf_release(&text);
 }
 
+
+/* Plans of a sheet (ec_rollup_plan_count): -b by every spelling. */
+
+static int
+plan(struct bench *b, const char *by, const char *m,
+    struct ec_rollup_plan *pl, struct ec_buf *notes, struct ec_buf *msg)
+{
+	char *bv[8], *mv[8], bcopy[200], mcopy[200], *save;
+	size_t nb = 0, nm = 0;
+
+	snprintf(bcopy, sizeof bcopy, "%s", by);
+	snprintf(mcopy, sizeof mcopy, "%s", m);
+	for (char *w = strtok_r(bcopy, ",", &save); w;
+	    w = strtok_r(NULL, ",", &save))
+		bv[nb++] = w;
+	for (char *w = strtok_r(mcopy, ",", &save); w;
+	    w = strtok_r(NULL, ",", &save))
+		mv[nm++] = w;
+	ec_buf_reset(notes);
+	ec_buf_reset(msg);
+	return ec_rollup_plan_count(pl, b->s, &b->r, bv, nb, mv, nm, notes,
+	    msg);
+}
+
+static void
+test_plan_by(void **state)
+{
+	const struct ec_policy *p = *state;
+	struct ec_buf notes = EC_BUF_INIT, msg = EC_BUF_INIT;
+	struct ec_rollup_plan pl;
+	struct bench b;
+
+	bench_open(&b, p, "身份证号,县(区), 乡镇 ,Village,片区,left_behind");
+	/* A policy column by any spelling: its canonical name out. */
+	assert_int_equal(plan(&b, "county,乡(镇),村", "left_behind", &pl,
+	    &notes, &msg), 0);
+	assert_int_equal(pl.nb, 3);
+	assert_string_equal(pl.by_name[0], "county");
+	assert_string_equal(pl.by_name[1], "township");
+	assert_string_equal(pl.by_name[2], "village");
+	assert_int_equal(pl.by_field[0], 1);
+	assert_int_equal(pl.by_field[1], 2);
+	assert_int_equal(pl.by_field[2], 3);
+	assert_int_equal(pl.nm, 1);
+	assert_string_equal(pl.m_name[0], "left_behind");
+	assert_int_equal(notes.len, 0);
+	ec_rollup_plan_release(&pl);
+
+	/* Any other field by its header as written, trimmed. */
+	assert_int_equal(plan(&b, "片区", "left_behind", &pl, &notes, &msg),
+	    0);
+	assert_string_equal(pl.by_name[0], "片区");
+	assert_int_equal(pl.by_field[0], 4);
+	/* A later input: the fields again. */
+	char *by[] = { "片区" };
+	assert_int_equal(ec_rollup_plan_rebind(&pl, b.s, by, &msg), 0);
+	assert_int_equal(pl.by_field[0], 4);
+	ec_rollup_plan_release(&pl);
+
+	assert_int_equal(plan(&b, "village,村", "", &pl, &notes, &msg), -1);
+	assert_string_equal(msg.p, "-b: 'village' and '村' are the same "
+	    "column");
+	ec_rollup_plan_release(&pl);
+	assert_int_equal(plan(&b, "phone", "", &pl, &notes, &msg), -1);
+	assert_string_equal(msg.p, "-b: the input has no column 'phone' (its "
+	    "header may be: phone, 联系电话, 电话, 本人电话)");
+	ec_rollup_plan_release(&pl);
+	assert_int_equal(plan(&b, "nowhere", "", &pl, &notes, &msg), -1);
+	assert_string_equal(msg.p, "-b: the input has no column 'nowhere'");
+	ec_rollup_plan_release(&pl);
+	bench_close(&b);
+
+	bench_open(&b, p, "x,片区,y,片区");
+	assert_int_equal(plan(&b, "片区", "", &pl, &notes, &msg), -1);
+	assert_string_equal(msg.p, "-b: fields 2 and 4 are both named '片区'");
+	ec_rollup_plan_release(&pl);
+	bench_close(&b);
+	ec_buf_release(&notes);
+	ec_buf_release(&msg);
+}
+
+static void
+test_plan_metrics(void **state)
+{
+	const struct ec_policy *p = *state;
+	struct ec_buf notes = EC_BUF_INIT, msg = EC_BUF_INIT;
+	struct ec_rollup_plan pl;
+	struct bench b;
+	char *bad[] = { "focus", "nope" };
+
+	assert_int_equal(ec_rollup_check_metrics(p, bad, 1, &msg), 0);
+	assert_int_equal(ec_rollup_check_metrics(p, bad, 2, &msg), -1);
+	assert_non_null(strstr(msg.p, "-m: no metric 'nope' in the policy "
+	    "(its metrics: left_behind, special, focus, "));
+
+	/* None asked for: those the input cannot give left out, noted. */
+	bench_open(&b, p, CENSUS);
+	assert_int_equal(plan(&b, "village", "", &pl, &notes, &msg), 0);
+	assert_int_equal(pl.nm, p->nmetrics - 6);
+	assert_string_equal(pl.m_name[0], "left_behind");
+	assert_string_equal(notes.p,
+	    "note: metric 'visit_overdue' left out: the input has no column "
+	    "'visit_status'\n"
+	    "note: metric 'never_visited' left out: the input has no column "
+	    "'visit_status'\n"
+	    "note: metric 'home_visit_overdue' left out: the input has no "
+	    "column 'home_visit_status'\n"
+	    "note: metric 'health_check_due' left out: the input has no "
+	    "column 'health_check_due'\n"
+	    "note: metric 'alerts' left out: the input has no column "
+	    "'alert'\n"
+	    "note: metric 'alerts_unreported' left out: the input has no "
+	    "column 'alert_report'\n");
+	ec_rollup_plan_release(&pl);
+
+	/* Asked for by name: one it cannot count is an error. */
+	assert_int_equal(plan(&b, "village", "focus,never_visited", &pl,
+	    &notes, &msg), -1);
+	assert_string_equal(msg.p, "-m: the metric 'never_visited' cannot be "
+	    "counted: the input has no column 'visit_status'");
+	assert_int_equal(notes.len, 0);
+	ec_rollup_plan_release(&pl);
+	bench_close(&b);
+	ec_buf_release(&notes);
+	ec_buf_release(&msg);
+}
+
+static void
+problem_count(void *ctx, const struct ec_problem *pr)
+{
+	(*(int *)ctx)++;
+	assert_string_equal(pr->kind, "blank");
+}
+
+static void
+test_plan_count(void **state)
+{
+	const struct ec_policy *p = *state;
+	struct ec_buf notes = EC_BUF_INIT, msg = EC_BUF_INIT;
+	struct ec_rollup_plan pl;
+	struct ec_rollup *r;
+	struct bench b;
+	struct ec_str f[3] = { { "A", 1 }, { " a1 ", 4 }, { "yes", 3 } };
+	struct ec_csv_record rec = { 0 };
+	int problems = 0;
+
+	bench_open(&b, p, "county,township,left_behind");
+	assert_int_equal(plan(&b, "county,township", "left_behind", &pl,
+	    &notes, &msg), 0);
+	r = ec_rollup_new(pl.nb, 1 + pl.nm);
+	rec.fields = f;
+	rec.nfields = 3;
+	rec.line = 2;
+	ec_sheet_record(b.s, &rec);
+	assert_int_equal(ec_rollup_count(r, &pl, b.s, problem_count,
+	    &problems), 0);
+	ec_sheet_record(b.s, &rec);
+	assert_int_equal(ec_rollup_count(r, &pl, b.s, problem_count,
+	    &problems), 0);
+	struct ec_str k[2] = { { "A", 1 }, { "a1", 2 } };
+	assert_int_equal(ec_rollup_counts(r, k)[0], 2);
+	assert_int_equal(ec_rollup_counts(r, k)[1], 2);
+	/* Blank values: each said, nothing counted. */
+	f[0].n = 0;
+	f[1].p = "  ";
+	f[1].n = 2;
+	rec.line = 3;
+	ec_sheet_record(b.s, &rec);
+	assert_int_equal(ec_rollup_count(r, &pl, b.s, problem_count,
+	    &problems), -1);
+	assert_int_equal(problems, 2);
+	assert_int_equal(ec_rollup_ngroups(r), 1);
+	ec_rollup_free(r);
+	ec_rollup_plan_release(&pl);
+	bench_close(&b);
+	ec_buf_release(&notes);
+	ec_buf_release(&msg);
+}
+
 static int
 setup(void **state)
 {
@@ -518,6 +697,9 @@ main(void)
 		cmocka_unit_test(test_overflow_and_stop),
 		cmocka_unit_test(test_unavailable),
 		cmocka_unit_test(test_unavailable_direct),
+		cmocka_unit_test(test_plan_by),
+		cmocka_unit_test(test_plan_metrics),
+		cmocka_unit_test(test_plan_count),
 	};
 
 	return cmocka_run_group_tests_name("rollup", tests, setup, teardown);

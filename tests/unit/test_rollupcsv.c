@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "csv.h"
+#include "policy.h"
 #include "rollup.h"
 #include "rollupcsv.h"
 #include "util.h"
@@ -314,6 +315,92 @@ test_check_names(void **state)
 	ec_buf_release(&m);
 }
 
+static void
+split_fields(char *text, struct ec_str *f, size_t *n)
+{
+	char *save;
+
+	*n = 0;
+	for (char *w = strtok_r(text, ",", &save); w;
+	    w = strtok_r(NULL, ",", &save)) {
+		f[*n].p = strcmp(w, "-") == 0 ? "" : w;
+		f[(*n)++].n = strcmp(w, "-") == 0 ? 0 : strlen(w);
+	}
+}
+
+/* Merging: the plan of -b and -m among a rollup's columns, and a row. */
+static void
+test_plan_merge(void **state)
+{
+	struct ec_policy_error perr;
+	struct ec_policy *p = ec_policy_load(ec_policy_default_text,
+	    ec_policy_default_len, &perr);
+	char head[] = "县,village,level,records,left_behind,focus";
+	char head2[sizeof head];
+	char row1[] = "A,v1,village,3,2,1", row2[] = "A,-,县,3,2,1";
+	struct ec_str h[8], f[8];
+	struct ec_rollupcsv in;
+	struct ec_rollup_plan pl;
+	struct ec_buf msg = EC_BUF_INIT;
+	struct ec_rollup *r;
+	char *bys[] = { "County" }, *m[] = { "FOCUS" }, *nob[] = { "x" };
+	size_t n;
+
+	assert_non_null(p);
+	memcpy(head2, head, sizeof head);
+	split_fields(head, h, &n);
+	assert_int_equal(ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, h, n,
+	    &msg), 0);
+	/* A -b column by a spelling of its policy column. */
+	assert_int_equal(ec_rollupcsv_plan(&pl, &in, p, bys, 1, m, 1, &msg),
+	    0);
+	assert_int_equal(pl.nb, 1);
+	assert_string_equal(pl.by_name[0], "县");
+	assert_int_equal(pl.by_field[0], 0);
+	assert_int_equal(pl.nm, 1);
+	assert_string_equal(pl.m_name[0], "focus");
+	r = ec_rollup_new(pl.nb, 1 + pl.nm);
+	split_fields(row1, f, &n);
+	assert_int_equal(ec_rollupcsv_merge(&in, &pl, r, f, no_problem, NULL),
+	    0);
+	/* A subtotal is only checked. */
+	split_fields(row2, f, &n);
+	assert_int_equal(ec_rollupcsv_merge(&in, &pl, r, f, no_problem, NULL),
+	    0);
+	struct ec_str k = { "A", 1 };
+	assert_int_equal(ec_rollup_counts(r, &k)[0], 3);
+	assert_int_equal(ec_rollup_counts(r, &k)[1], 1);
+	assert_int_equal(ec_rollup_ngroups(r), 1);
+	ec_rollup_free(r);
+	ec_rollup_plan_release(&pl);
+
+	/* None asked for: all of the input's (the plan set in's counts). */
+	ec_rollupcsv_release(&in);
+	split_fields(head2, h, &n);
+	assert_int_equal(ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, h, n,
+	    &msg), 0);
+	assert_int_equal(ec_rollupcsv_plan(&pl, &in, p, NULL, 0, NULL, 0,
+	    &msg), 0);
+	assert_int_equal(pl.nb, 2);
+	assert_int_equal(pl.nm, 2);
+	assert_string_equal(pl.m_name[0], "left_behind");
+	ec_rollup_plan_release(&pl);
+
+	assert_int_equal(ec_rollupcsv_plan(&pl, &in, p, nob, 1, NULL, 0,
+	    &msg), -1);
+	assert_string_equal(msg.p, "-b: the input has no -b column 'x' (it "
+	    "has: 县, village)");
+	ec_rollup_plan_release(&pl);
+	ec_buf_reset(&msg);
+	assert_int_equal(ec_rollupcsv_plan(&pl, &in, p, bys, 1, nob, 1,
+	    &msg), -1);
+	assert_string_equal(msg.p, "-m: the input has no metric 'x'");
+	ec_rollup_plan_release(&pl);
+	ec_rollupcsv_release(&in);
+	ec_buf_release(&msg);
+	ec_policy_free(p);
+}
+
 int
 main(void)
 {
@@ -322,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_exact),
 		cmocka_unit_test(test_loose),
 		cmocka_unit_test(test_check_names),
+		cmocka_unit_test(test_plan_merge),
 	};
 
 	return cmocka_run_group_tests_name("rollupcsv", tests, NULL, NULL);

@@ -4,6 +4,7 @@
  */
 #include "../../lib/split.c"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -551,6 +552,29 @@ test_split_missing_dir(void **state)
 	ec_split_free(sp);
 }
 
+/* The --out-dir: made when missing, kept when there, refused if a file. */
+static void
+test_split_make_dir(void **state)
+{
+	const char *dir = *state;
+	char sub[512], file[512];
+	size_t swept = 7;
+	FILE *f;
+
+	assert_int_equal(ec_split_make_dir(dir, 3600, &swept), 0);
+	assert_int_equal(swept, 0);
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	assert_int_equal(ec_split_make_dir(sub, 3600, &swept), 0);
+	assert_int_equal(ec_split_make_dir(sub, 3600, &swept), 0);
+	assert_int_equal(rmdir(sub), 0);
+	snprintf(file, sizeof file, "%s/file", dir);
+	assert_non_null(f = fopen(file, "w"));
+	fclose(f);
+	assert_int_equal(ec_split_make_dir(file, 3600, &swept), ENOTDIR);
+	snprintf(sub, sizeof sub, "%s/none/sub", dir);
+	assert_int_equal(ec_split_make_dir(sub, 3600, &swept), ENOENT);
+}
+
 #define D(f)	cmocka_unit_test_setup_teardown(f, dir_setup, dir_teardown)
 
 int
@@ -571,6 +595,7 @@ main(void)
 		D(test_split_commit_all_or_nothing),
 		D(test_split_replaces_link),
 		D(test_split_missing_dir),
+		D(test_split_make_dir),
 	};
 
 	return cmocka_run_group_tests_name("split", tests, NULL, NULL);
