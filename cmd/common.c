@@ -81,24 +81,13 @@ tool_fatal(struct tool *t, const char *fmt, ...)
 }
 
 int
-tool_parse_delim(const char *arg)
-{
-	if (strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
-		return '\t';
-	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' ||
-	    arg[0] == '\r')
-		return -1;
-	return (unsigned char)arg[0];
-}
-
-int
 tool_option(struct tool *t, int opt, const char *arg)
 {
 	int d;
 
 	switch (opt) {
 	case 'd':
-		if ((d = tool_parse_delim(arg)) < 0)
+		if ((d = ec_csv_parse_delim(arg)) < 0)
 			tool_fatal(t, "bad delimiter '%s' (one character, or "
 			    "\\t for tab)", arg);
 		t->delim = (char)d;
@@ -159,24 +148,14 @@ tool_load_policy(struct tool *t)
 	free(text);
 	if (t->pol)
 		return;
-	fprintf(stderr, "%s: %s:%zu:%zu: %s\n", t->prog, path, err.line,
-	    err.column, err.msg);
-	if (err.has_excerpt) {
-		fprintf(stderr, "    %s\n    ", err.excerpt);
-		/* A Chinese character takes two columns of the terminal. */
-		size_t caret = strnlen(err.excerpt, err.caret);
-		for (size_t i = 0; i < caret; i++)
-			if (err.excerpt[i] == '\t')
-				fputc('\t', stderr);
-		for (size_t w = ec_width(err.excerpt, caret); w > 0; w--)
-			fputc(' ', stderr);
-		fputs("^\n", stderr);
-	}
+	struct ec_buf msg = EC_BUF_INIT;
+	ec_policy_error_format(&err, path, &msg);
+	fprintf(stderr, "%s: %s\n", t->prog, msg.p);
 	exit(EXIT_FATAL);
 }
 
-static void
-open_writer(struct tool *t, const char *path, struct ec_outfile *of,
+void
+tool_open_writer(struct tool *t, const char *path, struct ec_outfile *of,
     struct ec_csv_writer *w)
 {
 	char err[512];
@@ -198,12 +177,12 @@ tool_open_output(struct tool *t)
 	if (t->out_path && strcmp(t->out_path, "-") == 0)
 		t->out_path = NULL;
 	if (!t->check) {
-		open_writer(t, t->out_path, &t->outfile, &t->out);
+		tool_open_writer(t, t->out_path, &t->outfile, &t->out);
 		t->out_open = 1;
 	}
 	/* --check --rejects: the records to mend, and nothing else. */
 	if (t->rejects_path) {
-		open_writer(t, t->rejects_path, &t->rejfile, &t->rej);
+		tool_open_writer(t, t->rejects_path, &t->rejfile, &t->rej);
 		t->rej_open = 1;
 	}
 }
@@ -226,24 +205,7 @@ tool_open_input(struct tool *t, const char *path)
 int
 tool_header_problems(struct tool *t, struct ec_buf *msg)
 {
-	return tool_header_problems_in(t, t->file, msg);
-}
-
-int
-tool_header_problems_in(struct tool *t, const char *file, struct ec_buf *msg)
-{
-	int any = 0;
-
-	for (char *line = msg->p, *nl; line && *line; line = nl + 1) {
-		if (!(nl = strchr(line, '\n')))
-			nl = line + strlen(line) - 1;
-		else
-			*nl = '\0';
-		fprintf(stderr, "%s: %s:1: %s\n", t->prog, file, line);
-		any = 1;
-	}
-	ec_buf_release(msg);
-	return any ? -1 : 0;
+	return ec_diag_header(&t->diag, t->run.file, msg);
 }
 
 void
@@ -273,6 +235,19 @@ check_write(struct tool *t, struct ec_csv_writer *w)
 }
 
 void
+tool_commit_writer(struct tool *t, const char *path, struct ec_outfile *of,
+    struct ec_csv_writer *w)
+{
+	char err[512];
+
+	if (ec_csv_writer_flush(w) != 0)
+		tool_fatal(t, "%s: write error: %s", path, strerror(w->err));
+	if (ec_outfile_commit(of, err, sizeof err) != 0)
+		tool_fatal(t, "%s", err);
+	ec_csv_writer_release(w);
+}
+
+void
 tool_reader_fatal(struct tool *t, struct ec_csv_reader *r, const char *file,
     const char *option)
 {
@@ -295,21 +270,12 @@ tool_reader(struct tool *t, int fd, const char *file, const char *encoding,
 	return r;
 }
 
-/* The tool's callbacks, seeing the input as the loop has it. */
-static void
-see_input(struct tool *t)
-{
-	t->file = t->run.file;
-	t->rec = t->run.rec;
-	t->sheet = t->run.sheet;
-}
-
+/* The tool's callbacks, given the tool. */
 static int
 bind_tool(void *ctx, struct ec_sheet *s)
 {
 	struct tool *t = ctx;
 
-	see_input(t);
 	return t->filter->bind(t, s);
 }
 
@@ -318,7 +284,6 @@ record_tool(void *ctx, struct ec_sheet *s)
 {
 	struct tool *t = ctx;
 
-	see_input(t);
 	return t->filter->record(t, s);
 }
 
@@ -351,7 +316,6 @@ run_file(struct tool *t, const char *path)
 		    "warnings\n", run->file, run->file_records,
 		    run->file_valid, run->file_invalid, run->file_warnings);
 	}
-	t->sheet = NULL;
 	if (fd != STDIN_FILENO)
 		close(fd);
 }

@@ -96,13 +96,12 @@ struct tool {
 	struct ec_outfile rejfile;
 	int rej_open;
 
-	/* The loop over the inputs (lib/filter.h), while it runs. */
+	/*
+	 * The loop over the inputs (lib/filter.h), while it runs: run.file
+	 * and run.rec are the input and the record being read.
+	 */
 	struct ec_filter run;
 	const struct filter *filter;
-	/* The input being read, as run has it, for the tool's callbacks. */
-	const char *file;	/* its name in messages */
-	const struct ec_csv_record *rec;
-	struct ec_sheet *sheet;
 
 	/* Over the run: the loop's counts, and what the tool adds. */
 	size_t nread, nwritten, nrejected, nskipped;
@@ -128,6 +127,16 @@ void tool_fatal(struct tool *t, const char *fmt, ...)
 /* Loads -p FILE, $ELDERCARE_POLICY or the default policy; exits 2 on error. */
 void tool_load_policy(struct tool *t);
 
+/*
+ * Opens a CSV writer of path through an atomic output file (stdout when
+ * path is NULL or "-"), with a BOM under --bom; tool_commit_writer
+ * flushes it and renames the file into place.  Both exit 2 on failure.
+ */
+void tool_open_writer(struct tool *t, const char *path,
+	struct ec_outfile *of, struct ec_csv_writer *w);
+void tool_commit_writer(struct tool *t, const char *path,
+	struct ec_outfile *of, struct ec_csv_writer *w);
+
 /* Opens stdout or -o FILE (and --rejects FILE). */
 void tool_open_output(struct tool *t);
 
@@ -148,10 +157,6 @@ void tool_run_inputs(struct tool *t, const struct filter *f, char **files,
  * the header of the current file; returns -1 when there was one, else 0.
  */
 int tool_header_problems(struct tool *t, struct ec_buf *msg);
-
-/* The same for a file other than the current input. */
-int tool_header_problems_in(struct tool *t, const char *file,
-	struct ec_buf *msg);
 
 /* Reports a problem of the current record (the sheet's problem callback). */
 void tool_problem(void *ctx, const struct ec_problem *p);
@@ -175,8 +180,5 @@ void tool_reader_fatal(struct tool *t, struct ec_csv_reader *r,
 
 /* Opens a file for reading, or stdin for "-"; exits 2 on failure. */
 int tool_open_input(struct tool *t, const char *path);
-
-/* Parses a -d argument: one byte, or \t for tab; -1 if bad. */
-int tool_parse_delim(const char *arg);
 
 #endif

@@ -38,10 +38,8 @@ static const struct option longopts[] = {
 
 struct roll {
 	int merge;
-	char **by_arg;		/* -b as given, else the policy's */
-	size_t nby_arg;
-	char **m_arg;		/* -m as given */
-	size_t nm_arg;
+	struct ec_names by;	/* -b as given, else the policy's */
+	struct ec_names m;	/* -m as given */
 
 	int ready;		/* plan is settled by the first input's header */
 	struct ec_rollup_plan plan;
@@ -52,41 +50,20 @@ struct roll {
 	int header_written;
 };
 
-/* Splits a -b or -m argument at commas onto *list. */
+/* Adds the names of a -b or -m argument; exits 2 at an empty one. */
 static void
-add_list(struct tool *t, const char *opt, const char *arg, char ***list,
-    size_t *n)
+add_list(struct tool *t, const char *opt, const char *arg,
+    struct ec_names *list)
 {
-	const char *p = arg;
-
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		const char *name = ec_trim(p, &len);
-
-		if (len == 0)
-			tool_fatal(t, "%s: empty name in '%s'", opt, arg);
-		*list = ec_xrealloc(*list, (*n + 1) * sizeof **list);
-		(*list)[(*n)++] = ec_xmemdup(name, len);
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-}
-
-static void
-free_list(char **list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
+	if (ec_names_add(list, arg) != 0)
+		tool_fatal(t, "%s: empty name in '%s'", opt, arg);
 }
 
 /* Prints "rollup: FILE:LINE: msg" for the header being bound. */
 static void
 header_error(struct tool *t, const char *msg)
 {
-	fprintf(stderr, "%s: %s:%zu: %s\n", t->prog, t->file, t->rec->line,
+	fprintf(stderr, "%s: %s:%zu: %s\n", t->prog, t->run.file, t->run.rec->line,
 	    msg);
 }
 
@@ -122,10 +99,10 @@ bind_records(struct tool *t, struct ec_sheet *s)
 	ec_risk_provide(s, &r->risk);
 	/* Later files have the first's header (run_file checks). */
 	if (r->ready)
-		rc = ec_rollup_plan_rebind(&r->plan, s, r->by_arg, &msg);
+		rc = ec_rollup_plan_rebind(&r->plan, s, r->by.v, &msg);
 	else
-		rc = ec_rollup_plan_count(&r->plan, s, &r->risk, r->by_arg,
-		    r->nby_arg, r->m_arg, r->nm_arg, &notes, &msg);
+		rc = ec_rollup_plan_count(&r->plan, s, &r->risk, r->by.v,
+		    r->by.n, r->m.v, r->m.n, &notes, &msg);
 	return bound(t, r, rc, &notes, &msg);
 }
 
@@ -138,7 +115,7 @@ count_record(struct tool *t, struct ec_sheet *s)
 
 	if (rc == -2)
 		tool_fatal(t, "%s:%zu: more records in one group than rollup "
-		    "can count", t->file, ec_sheet_current(s)->line);
+		    "can count", t->run.file, ec_sheet_current(s)->line);
 	return rc;
 }
 
@@ -152,16 +129,16 @@ bind_merge(struct tool *t, struct ec_sheet *s)
 	int rc;
 
 	(void)s;
-	rc = ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, t->rec->fields,
-	    t->rec->nfields, &msg);
+	rc = ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, t->run.rec->fields,
+	    t->run.rec->nfields, &msg);
 	if (rc != 0 || r->ready) {
 		/* later files have the first's header */
 		ec_rollupcsv_release(&in);
 		return bound(t, r, rc, &notes, &msg);
 	}
 	r->in = in;
-	rc = ec_rollupcsv_plan(&r->plan, &r->in, t->pol, r->by_arg,
-	    r->nby_arg, r->m_arg, r->nm_arg, &msg);
+	rc = ec_rollupcsv_plan(&r->plan, &r->in, t->pol, r->by.v,
+	    r->by.n, r->m.v, r->m.n, &msg);
 	return bound(t, r, rc, &notes, &msg);
 }
 
@@ -185,7 +162,7 @@ merge_record(struct tool *t, struct ec_sheet *s)
 
 	if (rc == -2)
 		tool_fatal(t, "%s:%zu: the counts add up to more than rollup "
-		    "can count (%llu)", t->file, rec->line,
+		    "can count (%llu)", t->run.file, rec->line,
 		    (unsigned long long)UINT64_MAX);
 	return rc;
 }
@@ -234,10 +211,10 @@ main(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'b':
-			add_list(&t, "-b", optarg, &r.by_arg, &r.nby_arg);
+			add_list(&t, "-b", optarg, &r.by);
 			break;
 		case 'm':
-			add_list(&t, "-m", optarg, &r.m_arg, &r.nm_arg);
+			add_list(&t, "-m", optarg, &r.m);
 			break;
 		case OPT_MERGE:
 			r.merge = 1;
@@ -250,14 +227,13 @@ main(int argc, char **argv)
 	p = t.pol;
 	if (!r.merge) {
 		/* A name that is no metric is a usage error, found now. */
-		if (ec_rollup_check_metrics(p, r.m_arg, r.nm_arg, &msg) != 0)
+		if (ec_rollup_check_metrics(p, r.m.v, r.m.n, &msg) != 0)
 			tool_fatal(&t, "%s", msg.p);
-		if (!r.by_arg)
+		if (!r.by.v)
 			for (size_t k = 0; k < p->nrollup_by; k++)
 				add_list(&t, "-b",
-				    p->columns[p->rollup_by[k]].name,
-				    &r.by_arg, &r.nby_arg);
-		if (r.nby_arg == 0)
+				    p->columns[p->rollup_by[k]].name, &r.by);
+		if (r.by.n == 0)
 			tool_fatal(&t, "-b: no column to count by (the "
 			    "policy's rollup.by is empty)");
 	}
@@ -280,8 +256,8 @@ main(int argc, char **argv)
 	int status = tool_finish(&t);
 	ec_risk_release(&r.risk);
 	ec_rollup_free(r.groups);
-	free_list(r.by_arg, r.nby_arg);
-	free_list(r.m_arg, r.nm_arg);
+	ec_names_release(&r.by);
+	ec_names_release(&r.m);
 	ec_rollup_plan_release(&r.plan);
 	ec_rollupcsv_release(&r.in);
 	return status;

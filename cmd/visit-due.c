@@ -193,7 +193,7 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	ec_sheet_prepare(vs, r, 1);
 	if (!again) {
 		ec_sheet_missing(vs, &t->pol->visit_log, &msg);
-		if (tool_header_problems_in(t, vl->path, &msg) != 0)
+		if (ec_diag_header(&t->diag, vl->path, &msg) != 0)
 			exit(EXIT_FATAL);
 		ec_buf_release(&msg);
 		if (d->unmatched_path)
@@ -217,13 +217,8 @@ open_visits(struct tool *t, struct vlog *vl)
 	if (strcmp(vl->path, "-") == 0)
 		tool_fatal(t, "--visits -: the visit log must be a file (it "
 		    "is read twice, see visit-due(1))");
-	if ((vl->fd = open(vl->path, O_RDONLY)) < 0)
-		tool_fatal(t, "%s: %s", vl->path, strerror(errno));
-	if (fstat(vl->fd, &st) != 0)
-		tool_fatal(t, "%s: %s", vl->path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		tool_fatal(t, "%s: %s", vl->path, strerror(EISDIR));
-	if (!S_ISREG(st.st_mode))
+	vl->fd = tool_open_input(t, vl->path);
+	if (fstat(vl->fd, &st) != 0 || !S_ISREG(st.st_mode))
 		tool_fatal(t, "%s: not a regular file: visit-due reads a visit "
 		    "log twice, so it cannot be a pipe", vl->path);
 }
@@ -345,13 +340,8 @@ finish(struct tool *t, struct due *d)
 	if (d->split && ec_split_commit(d->split, err, sizeof err) != 0)
 		tool_fatal(t, "%s", err);
 	if (d->unmatched_open) {
-		if (ec_csv_writer_flush(&d->unw) != 0)
-			tool_fatal(t, "%s: write error: %s", d->unmatched_path,
-			    strerror(d->unw.err));
 		d->unmatched_open = 0;
-		if (ec_outfile_commit(&d->unof, err, sizeof err) != 0)
-			tool_fatal(t, "%s", err);
-		ec_csv_writer_release(&d->unw);
+		tool_commit_writer(t, d->unmatched_path, &d->unof, &d->unw);
 	}
 	for (size_t i = 0; i < d->nlogs; i++) {
 		vread += d->logs[i].log.records;
@@ -443,8 +433,6 @@ options(struct tool *t, struct due *d, int argc, char **argv)
 static void
 open_outputs(struct tool *t, struct due *d)
 {
-	char err[512];
-
 	tool_open_output(t);
 	if (d->split_by) {
 		size_t n;
@@ -461,13 +449,8 @@ open_outputs(struct tool *t, struct due *d)
 			tool_fatal(t, "/dev/null: %s", strerror(errno));
 	}
 	if (d->unmatched_path) {
-		if (ec_outfile_open(&d->unof, d->unmatched_path, err,
-		    sizeof err) != 0)
-			tool_fatal(t, "%s", err);
-		ec_csv_writer_init(&d->unw, d->unof.fd);
+		tool_open_writer(t, d->unmatched_path, &d->unof, &d->unw);
 		d->unmatched_open = 1;
-		if (t->bom)
-			ec_csv_write_raw(&d->unw, "\xef\xbb\xbf", 3);
 	}
 }
 

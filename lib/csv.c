@@ -1392,3 +1392,14 @@ ec_csv_end_record(struct ec_csv_writer *w)
 	if (w->len > w->cap - 4096)
 		ec_csv_writer_flush(w);
 }
+
+int
+ec_csv_parse_delim(const char *arg)
+{
+	if (strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
+		return '\t';
+	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' ||
+	    arg[0] == '\r')
+		return -1;
+	return (unsigned char)arg[0];
+}

@@ -93,6 +93,13 @@ struct ec_csv_options {
 struct ec_csv_reader;
 
 /*
+ * A delimiter as an option gives it (-d): one byte, or the two
+ * characters \t (or a tab itself) for tab; -1 for anything else, and
+ * for a quote, CR or LF, which cannot be one.
+ */
+int ec_csv_parse_delim(const char *arg);
+
+/*
  * A reader of fd.  Returns NULL (and a message in err[0..errlen)) when
  * the encoding is not known to iconv.
  */

@@ -98,3 +98,20 @@ ec_diag_quote(struct ec_buf *b, const char *p, size_t n)
 	}
 	ec_buf_addc(b, '\'');
 }
+
+int
+ec_diag_header(struct ec_diag *d, const char *file, struct ec_buf *msg)
+{
+	int any = 0;
+
+	for (char *line = msg->p, *nl; line && *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			nl = line + strlen(line) - 1;
+		else
+			*nl = '\0';
+		fprintf(d->out, "%s: %s:1: %s\n", d->prog, file, line);
+		any = 1;
+	}
+	ec_buf_release(msg);
+	return any ? -1 : 0;
+}

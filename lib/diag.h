@@ -48,6 +48,13 @@ void ec_diag_init(struct ec_diag *d, const char *prog, FILE *out,
 void ec_diag_data(struct ec_diag *d, enum ec_severity sev, const char *kind,
 	const char *file, size_t line, const char *column, const char *msg);
 
+/*
+ * Problems of the header of file, one a line of msg (ec_sheet_missing's,
+ * say), each printed as a message about line 1; msg is released.
+ * Returns -1 when there was one, else 0.
+ */
+int ec_diag_header(struct ec_diag *d, const char *file, struct ec_buf *msg);
+
 /* Prints the counts of messages held back, for file. */
 void ec_diag_finish(struct ec_diag *d, const char *file);
 

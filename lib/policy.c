@@ -257,3 +257,21 @@ ec_coltype_value_type(enum ec_coltype t)
 	return EC_T_STR;
 }
 
+
+void
+ec_policy_error_format(const struct ec_policy_error *err, const char *path,
+    struct ec_buf *out)
+{
+	ec_buf_addf(out, "%s:%zu:%zu: %s", path, err->line, err->column,
+	    err->msg);
+	if (!err->has_excerpt)
+		return;
+	ec_buf_addf(out, "\n    %s\n    ", err->excerpt);
+	size_t caret = strnlen(err->excerpt, err->caret);
+	for (size_t i = 0; i < caret; i++)
+		if (err->excerpt[i] == '\t')
+			ec_buf_addc(out, '\t');
+	for (size_t w = ec_width(err->excerpt, caret); w > 0; w--)
+		ec_buf_addc(out, ' ');
+	ec_buf_addc(out, '^');
+}

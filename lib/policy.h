@@ -202,6 +202,8 @@ extern const size_t ec_tool_ncolumns;
 const struct ec_tool_column *ec_tool_column(const char *name);
 
 /* Where loading failed. */
+struct ec_buf;
+
 struct ec_policy_error {
 	size_t line, column;	/* 1-based, in the policy file */
 	char msg[300];		/* lowercase, no full stop */
@@ -221,6 +223,15 @@ struct ec_policy *ec_policy_load(const char *text, size_t len,
 	struct ec_policy_error *err);
 
 void ec_policy_free(struct ec_policy *p);
+
+/*
+ * Appends err as a message about the policy file path: "path:line:col:
+ * msg", and for an expression two more lines, its source and a caret
+ * under the problem (a Chinese character takes two columns of a
+ * terminal, a tab stays a tab).  No newline at the end.
+ */
+void ec_policy_error_format(const struct ec_policy_error *err,
+	const char *path, struct ec_buf *out);
 
 /* The column called name (canonical), or -1. */
 int ec_policy_column(const struct ec_policy *p, const char *name);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text.h"
+
 static void
 oom(size_t n)
 {
@@ -200,4 +202,32 @@ ec_read_file(const char *path, size_t max, size_t *len)
 	if (!b.p)
 		return ec_xstrdup("");
 	return b.p;
+}
+
+int
+ec_names_add(struct ec_names *l, const char *arg)
+{
+	for (const char *p = arg;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *name = ec_trim(p, &len);
+
+		if (len == 0)
+			return -1;
+		l->v = ec_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+		l->v[l->n++] = ec_xmemdup(name, len);
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+void
+ec_names_release(struct ec_names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }

@@ -51,6 +51,19 @@ void ec_buf_release(struct ec_buf *b);
 int ec_write_all(int fd, const void *p, size_t n);
 
 /*
+ * A list of names given as "a,b,c" (an option such as -b or --split-by):
+ * ec_names_add appends each comma-separated name of arg, trimmed, as an
+ * owned copy; it returns -1 at an empty name (the names before it are
+ * added).  ec_names_release frees them all.
+ */
+struct ec_names {
+	char **v;
+	size_t n;
+};
+int ec_names_add(struct ec_names *l, const char *arg);
+void ec_names_release(struct ec_names *l);
+
+/*
  * The whole of the file at path, NUL-terminated, its length in *len;
  * NULL with errno (EFBIG once it holds more than max bytes) on failure.
  */

@@ -233,7 +233,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((o & 7) == 5)
 		delim = (char)data[1];
 	if (delim == 0 || delim == '"' || delim == '\n' || delim == '\r')
-		delim = ',';	/* what tool_parse_delim refuses */
+		delim = ',';	/* what ec_csv_parse_delim refuses */
 	const char *enc = encodings[(o >> 3) & 3];
 	int stop_early = o & 0x20, round_trip = o & 0x40, regular = o & 0x80;
 	size_t stop_after = data[3] % 8;

@@ -190,6 +190,21 @@ test_gb18030(void **state)
 	    ',');
 }
 
+/* -d's argument: one byte, or \t for tab; never a quote, CR or LF. */
+static void
+test_parse_delim(void **state)
+{
+	assert_int_equal(ec_csv_parse_delim(";"), ';');
+	assert_int_equal(ec_csv_parse_delim("\\t"), '\t');
+	assert_int_equal(ec_csv_parse_delim("\t"), '\t');
+	assert_int_equal(ec_csv_parse_delim("\xa3"), 0xa3);
+	assert_int_equal(ec_csv_parse_delim(""), -1);
+	assert_int_equal(ec_csv_parse_delim(";;"), -1);
+	assert_int_equal(ec_csv_parse_delim("\""), -1);
+	assert_int_equal(ec_csv_parse_delim("\n"), -1);
+	assert_int_equal(ec_csv_parse_delim("\r"), -1);
+}
+
 static void
 test_delimiter(void **state)
 {
@@ -867,6 +882,7 @@ main(void)
 		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_gb18030),
 		cmocka_unit_test(test_delimiter),
+		cmocka_unit_test(test_parse_delim),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_stray_line_ends),
 		cmocka_unit_test(test_field_cap),

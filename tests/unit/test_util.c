@@ -285,6 +285,29 @@ test_array_len(void **state)
 }
 
 /* A whole file, an empty one, one too big and one missing. */
+/* A comma list of names: trimmed, copied, and an empty one refused. */
+static void
+test_names(void **state)
+{
+	struct ec_names l = { NULL, 0 };
+
+	assert_int_equal(ec_names_add(&l, "county, 乡镇 ,village"), 0);
+	assert_int_equal(ec_names_add(&l, "helper"), 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.v[0], "county");
+	assert_string_equal(l.v[1], "乡镇");
+	assert_string_equal(l.v[2], "village");
+	assert_string_equal(l.v[3], "helper");
+	assert_int_equal(ec_names_add(&l, "a,,b"), -1);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.v[4], "a");
+	assert_int_equal(ec_names_add(&l, " "), -1);
+	assert_int_equal(l.n, 5);
+	ec_names_release(&l);
+	assert_null(l.v);
+	assert_int_equal(l.n, 0);
+}
+
 static void
 test_read_file(void **state)
 {
@@ -332,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_alloc),
 		cmocka_unit_test(test_array_len),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
