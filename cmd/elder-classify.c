@@ -3,7 +3,6 @@
  * is left behind and in which special-difficulty groups.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "common.h"
 

@@ -53,7 +53,6 @@ bind(struct tool *t, struct ec_sheet *s)
 {
 	char err[512];
 
-	(void)s;
 	if (ec_reporter_header(t->ctx, t->run.rec, err, sizeof err) != 0)
 		tool_fatal(t, "%s:%zu: %s", t->run.file, t->run.rec->line, err);
 	return 0;

@@ -2,8 +2,6 @@
  * risk-score - append the risk score, level and reasons of the policy's
  * risk standard to a census sheet.
  */
-#include <stdlib.h>
-#include <string.h>
 
 #include "common.h"
 #include "risk.h"

@@ -10,7 +10,6 @@
  * records.  Nothing is written until the last input has been read; the
  * CSV written and merged is lib/rollupcsv.h's.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +127,6 @@ bind_merge(struct tool *t, struct ec_sheet *s)
 	struct ec_buf notes = EC_BUF_INIT, msg = EC_BUF_INIT;
 	int rc;
 
-	(void)s;
 	rc = ec_rollupcsv_header(&in, EC_ROLLUPCSV_EXACT, t->run.rec->fields,
 	    t->run.rec->nfields, &msg);
 	if (rc != 0 || r->ready) {

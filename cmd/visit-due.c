@@ -99,19 +99,6 @@ struct due {
 	size_t vunmatched;
 };
 
-static struct due *cleanup_due;
-
-/* Leaves no temporary file behind, whatever way the process ends. */
-static void
-cleanup_at_exit(void)
-{
-	ec_outfile_cleanup();
-	if (cleanup_due && cleanup_due->split) {
-		ec_split_free(cleanup_due->split);
-		cleanup_due->split = NULL;
-	}
-}
-
 /* Visit logs */
 
 /* Reporting a visit record's problems like a census record's. */
@@ -225,17 +212,6 @@ open_visits(struct tool *t, struct vlog *vl)
 
 /* The census */
 
-/* The first line of every --split-by file: the output's header. */
-static void
-split_head(struct tool *t, struct due *d, struct ec_sheet *s)
-{
-	struct ec_buf b = EC_BUF_INIT;
-
-	ec_due_header_text(&d->rules, s, t->bom, &b);
-	d->split = ec_split_new(d->out_dir, b.p, b.len, SPLIT_OPEN);
-	ec_buf_release(&b);
-}
-
 static int
 bind(struct tool *t, struct ec_sheet *s)
 {
@@ -251,8 +227,13 @@ bind(struct tool *t, struct ec_sheet *s)
 		return 0;
 	if (ec_due_split_bind(&d->by, s, d->split_by, &msg) != 0)
 		return tool_header_problems(t, &msg);
-	if (!d->split)
-		split_head(t, d, s);
+	if (!d->split) {
+		/* The first line of every file: the output's header. */
+		ec_buf_reset(&msg);
+		ec_due_header_text(&d->rules, s, t->bom, &msg);
+		d->split = ec_split_new(d->out_dir, msg.p, msg.len, SPLIT_OPEN);
+		ec_buf_release(&msg);
+	}
 	return 0;
 }
 
@@ -490,8 +471,6 @@ main(int argc, char **argv)
 	ec_due_init(&d.rules, t.pol, d.index);
 	ec_risk_init(&d.risk, t.pol);
 	t.ctx = &d;
-	cleanup_due = &d;
-	atexit(cleanup_at_exit);
 
 	open_outputs(&t, &d);
 	for (size_t i = 0; i < d.nlogs; i++)
@@ -502,10 +481,8 @@ main(int argc, char **argv)
 	struct filter f = { bind, record, d.rules.cols, EC_DUE_NCOLS };
 	tool_run_inputs(&t, &f, argv + optind, argc - optind);
 	finish(&t, &d);
-	ec_split_free(d.split);
-	d.split = NULL;
 	int status = tool_finish(&t);
-	cleanup_due = NULL;	/* d goes when main returns */
+	ec_split_free(d.split);
 	release(&d);
 	return status;
 }
