@@ -1,6 +1,6 @@
 /*
  * fixture.h - what the unit tests build sheets from: the default policy
- * as a group's state, the as-of date, synthetic ID numbers with their
+ * as cmocka's state, the as-of date, synthetic ID numbers with their
  * check characters, CSV records made by hand, sheets bound to a header,
  * and rows of the census with named cells set.
  *
@@ -29,7 +29,7 @@
 #include "util.h"
 #include "value.h"
 
-/* Group setup and teardown: *state is the default policy. */
+/* Setup and teardown (of a group or a test): *state is the default policy. */
 static inline int
 policy_setup(void **state)
 {
