@@ -82,7 +82,7 @@ bin/%: $(B)/cmd/%.o $(B)/cmd/common.o $(LIB) | bin
 # the module's .c at its top (tests/unit/test_idset.c: lib/idset.c) and
 # still links with the whole archive: every global of that member is
 # then already defined, so the linker never pulls the member in.
-$(B)/tests/%: tests/unit/%.c $(LIB) | $(B)/tests
+$(B)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB) | $(B)/tests
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 $(B)/lib $(B)/cmd $(B)/tests bin:

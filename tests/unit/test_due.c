@@ -19,6 +19,8 @@
 #include "util.h"
 #include "visits.h"
 
+#include "fixture.h"
+
 /*
  * The default policy's visit rules (visit-due(1), §三(二)) on census
  * records built by hand, with visits put into the index directly: high
@@ -27,7 +29,6 @@
  * reported within a day.  The as-of date is 2026-11-30.
  */
 
-#define ASOF "2026-11-30"
 #define PERSON "512002195003150029"	/* born 1950-03-15: 76 */
 #define OTHER "51200219400101001X"	/* born 1940-01-01 */
 
@@ -46,15 +47,6 @@ static const char *const base[NCOLS] = {
 };
 
 static ec_date asof;
-
-static ec_date
-day(const char *s)
-{
-	ec_date d;
-
-	assert_int_equal(ec_date_parse(s, strlen(s), &d), EC_DATE_OK);
-	return d;
-}
 
 /* n days before the as-of date. */
 static ec_date
@@ -76,22 +68,8 @@ key(const char *idnum)
 static int
 setup(void **state)
 {
-	struct ec_policy_error err;
-	struct ec_policy *p = ec_policy_load(ec_policy_default_text,
-	    ec_policy_default_len, &err);
-
-	if (p == NULL)
-		fail_msg("policy: %zu:%zu: %s", err.line, err.column, err.msg);
-	asof = day(ASOF);
-	*state = p;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	ec_policy_free(*state);
-	return 0;
+	asof = asof_default();
+	return policy_setup(state);
 }
 
 /* A census sheet whose visit columns d computes, with index v. */
@@ -100,8 +78,7 @@ struct bench {
 	struct ec_sheet *s;
 	struct ec_visits *v;
 	struct ec_due d;
-	struct ec_str hfields[NCOLS], fields[NCOLS];
-	struct ec_csv_record header, rec;
+	struct rec rec;
 	const char *cells[NCOLS];
 	size_t line;
 };
@@ -109,22 +86,11 @@ struct bench {
 static void
 bench_open(struct bench *b, const struct ec_policy *p)
 {
-	char err[200];
-
 	memset(b, 0, sizeof *b);
 	b->p = p;
-	for (size_t i = 0; i < NCOLS; i++) {
-		b->hfields[i].p = columns[i];
-		b->hfields[i].n = strlen(columns[i]);
-	}
 	memcpy(b->cells, base, sizeof b->cells);
-	b->header.line = 1;
-	b->header.nfields = NCOLS;
-	b->header.fields = b->hfields;
 	b->line = 1;
-	b->s = ec_sheet_new(p, asof);
-	if (ec_sheet_bind(b->s, &b->header, err, sizeof err) != 0)
-		fail_msg("bind: %s", err);
+	b->s = open_sheet(p, asof, columns, NCOLS);
 	b->v = ec_visits_new(asof, p->alert_window_days,
 	    p->report_within_days);
 	ec_due_init(&b->d, p, b->v);
@@ -156,30 +122,18 @@ visit(struct bench *b, ec_date date, int home, const char *sit, int rep)
 static void
 bench_record(struct bench *b)
 {
-	for (size_t i = 0; i < NCOLS; i++) {
-		b->fields[i].p = b->cells[i];
-		b->fields[i].n = strlen(b->cells[i]);
-	}
-	b->rec.line = ++b->line;
-	b->rec.nfields = NCOLS;
-	b->rec.fields = b->fields;
-	ec_sheet_record(b->s, &b->rec);
+	ec_sheet_record(b->s, mkrec(&b->rec, ++b->line, b->cells, NCOLS));
 }
 
 /* Column col of the record, as written in output. */
 static void
 expect_cell(struct bench *b, const char *col, const char *want)
 {
-	struct ec_buf out = EC_BUF_INIT;
-	struct ec_value v;
-	int c = ec_policy_column(b->p, col);
+	char *got = cell_text(b->s, col);
 
-	assert_true(c >= 0);
-	ec_sheet_value(b->s, c, &v);
-	ec_value_write(b->s, &v, &out);
-	if (strcmp(out.p ? out.p : "", want) != 0)
-		fail_msg("%s: '%s', not '%s'", col, out.p ? out.p : "", want);
-	ec_buf_release(&out);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: '%s', not '%s'", col, got, want);
+	free(got);
 }
 
 static void
@@ -547,8 +501,7 @@ read_log(struct bench *b, struct ec_due_log *log, int fd, int again,
 	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
 	assert_non_null(r);
 	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
-	vs = ec_sheet_new(b->p, asof);
-	assert_int_equal(ec_sheet_bind(vs, rec, err, sizeof err), 0);
+	vs = open_sheet_rec(b->p, asof, rec);
 	assert_int_equal(ec_due_read_log(&b->d, log, r, vs, rec->nfields,
 	    again, &cb), EC_CSV_EOF);
 	ec_csv_reader_free(r);
@@ -662,5 +615,5 @@ main(void)
 		cmocka_unit_test(test_read_log),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, policy_teardown);
 }

@@ -19,6 +19,8 @@
 #include "filter.h"
 #include "policy.h"
 
+#include "fixture.h"
+
 #define HEADER "id_number,name,county,township,village,living_arrangement," \
 	"children_total,children_away,away_months,supporter_nearby," \
 	"supporter_capable,ability_level,poverty,guardian_phone"
@@ -44,24 +46,6 @@ struct run {
 	struct ec_buf missing;	/* what bind found missing */
 	struct ec_error err;
 };
-
-static int
-setup(void **state)
-{
-	struct ec_policy_error err;
-	struct ec_policy *p = ec_policy_load(ec_policy_default_text,
-	    ec_policy_default_len, &err);
-
-	*state = p;
-	return p ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	ec_policy_free(*state);
-	return 0;
-}
 
 /* An unlinked temporary file holding text, at its start. */
 static int
@@ -132,7 +116,7 @@ run_init(struct run *u, struct ec_policy *pol, const char *const *names,
 
 	ec_filter_init(&u->f, names);
 	u->f.pol = pol;
-	assert_int_equal(ec_date_from_ymd(2026, 11, 30, &u->f.asof), 0);
+	u->f.asof = asof_default();
 	u->f.out = check ? NULL : &u->out;
 	u->f.rej = &u->rej;
 	u->f.diag = &u->diag;
@@ -332,5 +316,5 @@ main(void)
 		cmocka_unit_test(test_errors),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, policy_setup, policy_teardown);
 }

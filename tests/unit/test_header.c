@@ -10,35 +10,13 @@
 #include "header.h"
 #include "policy.h"
 
+#include "fixture.h"
+
 /*
  * Which column a header names (lib/header.h), through the default
  * policy: every spelling, in any ASCII case, trimmed; a column the tools
  * write by its canonical name only, unless the user names it.
  */
-
-static int
-setup(void **state)
-{
-	struct ec_policy_error err;
-	struct ec_policy *p;
-
-	p = ec_policy_load(ec_policy_default_text, ec_policy_default_len,
-	    &err);
-	if (p == NULL) {
-		fprintf(stderr, "default policy: %zu:%zu: %s\n", err.line,
-		    err.column, err.msg);
-		return -1;
-	}
-	*state = p;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	ec_policy_free(*state);
-	return 0;
-}
 
 static int
 col(void **state, const char *text)
@@ -144,5 +122,6 @@ main(void)
 		cmocka_unit_test(test_header_named),
 	};
 
-	return cmocka_run_group_tests_name("header", tests, setup, teardown);
+	return cmocka_run_group_tests_name("header", tests, policy_setup,
+	    policy_teardown);
 }

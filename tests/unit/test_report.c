@@ -12,33 +12,7 @@
 #include "report.h"
 #include "text.h"
 
-/* A record of the comma-separated fields of line (no quoting). */
-struct rec {
-	struct ec_csv_record r;
-	struct ec_str f[64];
-	char buf[2048];
-};
-
-static const struct ec_csv_record *
-rec(struct rec *x, size_t line, const char *text)
-{
-	char *p = x->buf;
-
-	memset(x, 0, sizeof *x);
-	strcpy(x->buf, text);
-	for (;;) {
-		char *c = strchr(p, ',');
-		x->f[x->r.nfields].p = p;
-		x->f[x->r.nfields].n = c ? (size_t)(c - p) : strlen(p);
-		x->r.nfields++;
-		if (!c)
-			break;
-		p = c + 1;
-	}
-	x->r.line = line;
-	x->r.fields = x->f;
-	return &x->r;
-}
+#include "fixture.h"
 
 static struct ec_policy *
 policy(size_t len)
@@ -162,7 +136,7 @@ reporter(struct ec_policy *p, enum ec_format f, const char *lang)
 	o.format = f;
 	o.lang = lang;
 	o.mask = 1;
-	ec_date_from_ymd(2026, 11, 30, &o.asof);
+	o.asof = asof_default();
 	return ec_reporter_new(p, &o);
 }
 
@@ -198,33 +172,33 @@ test_header(void **state)
 	int field;
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
-	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
+	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 	    "身份证号,姓名,age,left_behind"), err, sizeof err), -1);
 	assert_string_equal(err, "not a rollup nor a visit-due output "
 	    "(expected the columns level and records, or visit_status)");
 	/* Neither: no record is taken, and there is nothing to write. */
-	assert_int_equal(ec_reporter_record(r, rec(&x, 2,
+	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 2,
 	    "51200219400101001X,张三,86,1"), &field, err, sizeof err), -1);
 	assert_string_equal(err, "no header read");
 	assert_string_equal(report_title(r), "");
 	ec_reporter_free(r);
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
-	assert_int_equal(ec_reporter_header(r, rec(&x, 1, rollup_header),
-	    err, sizeof err), 0);
+	assert_int_equal(ec_reporter_header(r,
+	    mkrec_text(&x, 1, rollup_header), err, sizeof err), 0);
 	assert_string_equal(report_title(r), "农村留守老年人关爱服务统计");
 	ec_reporter_free(r);
 
 	/* Chinese census headers, the tools' columns by their names. */
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
-	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
+	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 	    "身份证号,姓名,村(社区),age,risk_level,visit_status"), err,
 	    sizeof err), 0);
 	assert_string_equal(report_title(r), "农村留守老年人走访表");
 	ec_reporter_free(r);
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
-	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
+	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 	    "身份证号,村(社区),visit_status"), err, sizeof err), -1);
 	assert_string_equal(err, "a visit-due output, but the column 'name' "
 	    "is missing (its header may be: name, 姓名)");
@@ -241,17 +215,17 @@ test_bad_count(void **state)
 	char err[512];
 	int field;
 
-	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
+	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 	    "county,level,records,left_behind"), err, sizeof err), 0);
-	assert_int_equal(ec_reporter_record(r, rec(&x, 2,
+	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 2,
 	    "安岳县,county,十,3"), &field, err, sizeof err), -1);
 	assert_int_equal(field, 2);
 	assert_string_equal(err, "'十' is not a count (a whole number, 0 or "
 	    "more)");
-	assert_int_equal(ec_reporter_record(r, rec(&x, 3,
+	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 3,
 	    "安岳县,county,10,-3"), &field, err, sizeof err), -1);
 	assert_int_equal(field, 3);
-	assert_int_equal(ec_reporter_record(r, rec(&x, 4,
+	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 4,
 	    "安岳县,county, 10 ,3"), &field, err, sizeof err), 0);
 	ec_reporter_free(r);
 	ec_policy_free(p);
@@ -267,11 +241,12 @@ render(struct ec_policy *p, enum ec_format f, const char *lang,
 	char err[512];
 	int field;
 
-	if (ec_reporter_header(r, rec(&x, 1, header), err, sizeof err) != 0)
+	if (ec_reporter_header(r, mkrec_text(&x, 1, header), err,
+	    sizeof err) != 0)
 		fail_msg("%s", err);
 	for (size_t i = 0; i < n; i++)
-		if (ec_reporter_record(r, rec(&x, i + 2, rows[i]), &field, err,
-		    sizeof err) != 0)
+		if (ec_reporter_record(r, mkrec_text(&x, i + 2, rows[i]),
+		    &field, err, sizeof err) != 0)
 			fail_msg("%s", err);
 	if (ec_reporter_write(r, &b, err, sizeof err) != 0)
 		fail_msg("%s", err);
@@ -437,12 +412,12 @@ test_sheet_masks(void **state)
 		o.format = EC_FORMAT_CSV;
 		o.lang = "en";
 		o.mask = mask;
-		ec_date_from_ymd(2026, 11, 30, &o.asof);
+		o.asof = asof_default();
 		r = ec_reporter_new(p, &o);
-		assert_int_equal(ec_reporter_header(r, rec(&x, 1,
+		assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 		    "id_number,name,village,phone,guardian_phone,risk_level,"
 		    "days_overdue,visit_status"), err, sizeof err), 0);
-		assert_int_equal(ec_reporter_record(r, rec(&x, 2,
+		assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 2,
 		    "51200219400101001X,王建国,白塔村,13812345678,"
 		    "0832-3371388,high,,never_visited"), &field, err,
 		    sizeof err), 0);
@@ -515,11 +490,11 @@ long_list(const struct ec_policy *p, enum ec_format format,
 	o.format = format;
 	o.lang = "zh";
 	o.mask = 1;
-	ec_date_from_ymd(2026, 11, 30, &o.asof);
+	o.asof = asof_default();
 	r = ec_reporter_new(p, &o);
 	if (flushed)
 		ec_reporter_flush_to(r, collect, flushed);
-	assert_int_equal(ec_reporter_header(r, rec(&x, 1,
+	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 	    "id_number,name,township,village,phone,risk_level,"
 	    "days_overdue,visit_status"), err, sizeof err), 0);
 	for (int i = 0; i < 3000; i++) {
@@ -527,8 +502,9 @@ long_list(const struct ec_policy *p, enum ec_format format,
 		    "镇%d,村%02d,138%08d,%s,%d,overdue", i % 1000,
 		    "0123456789X"[i % 11], i, i % 3, (i * 7) % 30, i,
 		    i % 2 ? "high" : "low", i % 50 + 1);
-		assert_int_equal(ec_reporter_record(r, rec(&x,
-		    (size_t)i + 2, line), &field, err, sizeof err), 0);
+		assert_int_equal(ec_reporter_record(r,
+		    mkrec_text(&x, (size_t)i + 2, line), &field, err,
+		    sizeof err), 0);
 	}
 	assert_int_equal(ec_reporter_write(r, out, err, sizeof err), 0);
 	ec_reporter_free(r);

@@ -15,6 +15,8 @@
 #include "sheet.h"
 #include "util.h"
 
+#include "fixture.h"
+
 /*
  * The default policy's risk standard (§四(二) of the plan, risk-score(1))
  * on records built by hand.  Every record is the base one below with a
@@ -25,7 +27,6 @@
  * hand in the comments.
  */
 
-#define ASOF "2026-11-30"
 #define AGE_76 "512002195003150029"	/* born 1950-03-15 */
 #define AGE_80 "512002194611300137"	/* 80 on the as-of date exactly */
 #define AGE_79 "512002194612010246"	/* 80 the day after */
@@ -78,27 +79,11 @@ load_changed(const char *from, const char *to)
 	return p;
 }
 
-static int
-setup(void **state)
-{
-	*state = load_text(ec_policy_default_text, ec_policy_default_len);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	ec_policy_free(*state);
-	return 0;
-}
-
 /* A sheet bound to a header, with the risk columns computed by r. */
 struct bench {
 	struct ec_sheet *s;
 	struct ec_risk r;
-	struct ec_str hfields[NCOLS + 4];
-	struct ec_str fields[NCOLS + 4];
-	struct ec_csv_record header, rec;
+	struct rec rec;
 	size_t n;
 };
 
@@ -106,23 +91,9 @@ static void
 bench_open(struct bench *b, const struct ec_policy *p,
     const char *const *names, size_t n)
 {
-	char err[200];
-	ec_date asof;
-
-	assert_true(n <= EC_ARRAY_LEN(b->hfields));
-	assert_int_equal(ec_date_parse(ASOF, strlen(ASOF), &asof), EC_DATE_OK);
 	memset(b, 0, sizeof *b);
 	b->n = n;
-	for (size_t i = 0; i < n; i++) {
-		b->hfields[i].p = names[i];
-		b->hfields[i].n = strlen(names[i]);
-	}
-	b->header.line = 1;
-	b->header.nfields = n;
-	b->header.fields = b->hfields;
-	b->s = ec_sheet_new(p, asof);
-	if (ec_sheet_bind(b->s, &b->header, err, sizeof err) != 0)
-		fail_msg("bind: %s", err);
+	b->s = open_sheet(p, asof_default(), names, n);
 	ec_risk_init(&b->r, p);
 }
 
@@ -137,31 +108,7 @@ bench_close(struct bench *b)
 static void
 bench_record(struct bench *b, const char *const *cells, size_t line)
 {
-	for (size_t i = 0; i < b->n; i++) {
-		b->fields[i].p = cells[i];
-		b->fields[i].n = strlen(cells[i]);
-	}
-	b->rec.line = line;
-	b->rec.nfields = b->n;
-	b->rec.fields = b->fields;
-	ec_sheet_record(b->s, &b->rec);
-}
-
-/* The text the sheet holds for col, as written in output. */
-static char *
-cell(struct bench *b, const char *col)
-{
-	struct ec_buf out = EC_BUF_INIT;
-	struct ec_value v;
-	int c = ec_policy_column(ec_sheet_policy(b->s), col);
-	char *s;
-
-	assert_true(c >= 0);
-	ec_sheet_value(b->s, c, &v);
-	ec_value_write(b->s, &v, &out);
-	s = ec_xstrdup(out.p ? out.p : "");
-	ec_buf_release(&out);
-	return s;
+	ec_sheet_record(b->s, mkrec(&b->rec, line, cells, b->n));
 }
 
 static void
@@ -171,13 +118,13 @@ expect_cells(struct bench *b, long long score, const char *level,
 	char want[24], *got;
 
 	snprintf(want, sizeof want, "%lld", score);
-	got = cell(b, "risk_score");
+	got = cell_text(b->s, "risk_score");
 	assert_string_equal(got, want);
 	free(got);
-	got = cell(b, "risk_level");
+	got = cell_text(b->s, "risk_level");
 	assert_string_equal(got, level);
 	free(got);
-	got = cell(b, "risk_reasons");
+	got = cell_text(b->s, "risk_reasons");
 	assert_string_equal(got, reasons);
 	free(got);
 }
@@ -700,5 +647,6 @@ main(void)
 		cmocka_unit_test(test_reads_itself),
 	};
 
-	return cmocka_run_group_tests_name("risk", tests, setup, teardown);
+	return cmocka_run_group_tests_name("risk", tests, policy_setup,
+	    policy_teardown);
 }

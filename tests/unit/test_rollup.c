@@ -16,6 +16,8 @@
 #include "sheet.h"
 #include "util.h"
 
+#include "fixture.h"
+
 /*
  * Counting by a hierarchy (lib/rollup.h): groups, the order of the walk
  * with its subtotals and total, merging the rollups of parts into the
@@ -319,30 +321,14 @@ test_overflow_and_stop(void **state)
 struct bench {
 	struct ec_sheet *s;
 	struct ec_risk r;
-	struct ec_str h[40];
-	struct ec_csv_record header;
 };
 
 static void
 bench_open(struct bench *b, const struct ec_policy *p, const char *names)
 {
-	char err[200], *copy = ec_xstrdup(names), *save = NULL;
-	size_t n = 0;
+	struct rec h;
 
-	memset(b, 0, sizeof *b);
-	for (char *w = strtok_r(copy, ",", &save); w;
-	    w = strtok_r(NULL, ",", &save)) {
-		assert_true(n < EC_ARRAY_LEN(b->h));
-		b->h[n].p = ec_xstrdup(w);
-		b->h[n++].n = strlen(w);
-	}
-	free(copy);
-	b->header.line = 1;
-	b->header.nfields = n;
-	b->header.fields = b->h;
-	b->s = ec_sheet_new(p, 0);
-	if (ec_sheet_bind(b->s, &b->header, err, sizeof err) != 0)
-		fail_msg("bind: %s", err);
+	b->s = open_sheet_rec(p, 0, mkrec_text(&h, 1, names));
 	ec_risk_init(&b->r, p);
 	ec_risk_provide(b->s, &b->r);
 }
@@ -350,8 +336,6 @@ bench_open(struct bench *b, const struct ec_policy *p, const char *names)
 static void
 bench_close(struct bench *b)
 {
-	for (size_t i = 0; i < b->header.nfields; i++)
-		free((char *)b->h[i].p);
 	ec_risk_release(&b->r);
 	ec_sheet_free(b->s);
 }
@@ -630,32 +614,26 @@ test_plan_count(void **state)
 	struct ec_rollup_plan pl;
 	struct ec_rollup *r;
 	struct bench b;
-	struct ec_str f[3] = { { "A", 1 }, { " a1 ", 4 }, { "yes", 3 } };
-	struct ec_csv_record rec = { 0 };
+	const struct ec_csv_record *rec;
+	struct rec x;
 	int problems = 0;
 
 	bench_open(&b, p, "county,township,left_behind");
 	assert_int_equal(plan(&b, "county,township", "left_behind", &pl,
 	    &notes, &msg), 0);
 	r = ec_rollup_new(pl.nb, 1 + pl.nm);
-	rec.fields = f;
-	rec.nfields = 3;
-	rec.line = 2;
-	ec_sheet_record(b.s, &rec);
+	rec = mkrec_text(&x, 2, "A, a1 ,yes");
+	ec_sheet_record(b.s, rec);
 	assert_int_equal(ec_rollup_count(r, &pl, b.s, problem_count,
 	    &problems), 0);
-	ec_sheet_record(b.s, &rec);
+	ec_sheet_record(b.s, rec);
 	assert_int_equal(ec_rollup_count(r, &pl, b.s, problem_count,
 	    &problems), 0);
 	struct ec_str k[2] = { { "A", 1 }, { "a1", 2 } };
 	assert_int_equal(ec_rollup_counts(r, k)[0], 2);
 	assert_int_equal(ec_rollup_counts(r, k)[1], 2);
 	/* Blank values: each said, nothing counted. */
-	f[0].n = 0;
-	f[1].p = "  ";
-	f[1].n = 2;
-	rec.line = 3;
-	ec_sheet_record(b.s, &rec);
+	ec_sheet_record(b.s, mkrec_text(&x, 3, ",  ,yes"));
 	assert_int_equal(ec_rollup_count(r, &pl, b.s, problem_count,
 	    &problems), -1);
 	assert_int_equal(problems, 2);
@@ -665,23 +643,6 @@ test_plan_count(void **state)
 	bench_close(&b);
 	ec_buf_release(&notes);
 	ec_buf_release(&msg);
-}
-
-static int
-setup(void **state)
-{
-	struct ec_policy_error err;
-
-	*state = ec_policy_load(ec_policy_default_text, ec_policy_default_len,
-	    &err);
-	return *state ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	ec_policy_free(*state);
-	return 0;
 }
 
 int
@@ -702,5 +663,6 @@ main(void)
 		cmocka_unit_test(test_plan_count),
 	};
 
-	return cmocka_run_group_tests_name("rollup", tests, setup, teardown);
+	return cmocka_run_group_tests_name("rollup", tests, policy_setup,
+	    policy_teardown);
 }

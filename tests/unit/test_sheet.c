@@ -4,9 +4,9 @@
  * checks with their exact messages, the columns elder-classify computes,
  * owned columns, and the text of values in output.
  *
- * Records are built by hand from arrays of strings; ID numbers are made
- * with their check characters computed here (ISO 7064 MOD 11-2), and a
- * few of them are spelled out as computed by hand.  Unless a test says
+ * Records are built by hand from arrays of strings (fixture.h); ID
+ * numbers are made with their check characters computed there (ISO 7064
+ * MOD 11-2), and a few of them are spelled out as computed by hand.  Unless a test says
  * otherwise the as-of date is 2026-11-30.  The test compiles sheet.c
  * itself, to reach the sheet's state (the generation counter's wrap).
  */
@@ -30,206 +30,12 @@
 #include "sheet.h"
 #include "value.h"
 
+#include "fixture.h"
+
 #define FWSP "\xe3\x80\x80"	/* U+3000, the full-width space */
 #define MAXF 32
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static ec_date
-ymd(int y, int m, int d)
-{
-	ec_date t = 0;
-
-	assert_int_equal(ec_date_from_ymd(y, m, d, &t), 0);
-	return t;
-}
-
-static ec_date
-asof_default(void)
-{
-	return ymd(2026, 11, 30);
-}
-
-/* The test's own ISO 7064 MOD 11-2, independent of lib/idnum.c. */
-static const char *
-make_id(char out[19], const char *addr6, const char *birth8,
-    const char *seq3)
-{
-	static const int w[17] = {
-		7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
-	};
-	int sum = 0;
-
-	assert_int_equal(strlen(addr6), 6);
-	assert_int_equal(strlen(birth8), 8);
-	assert_int_equal(strlen(seq3), 3);
-	memcpy(out, addr6, 6);
-	memcpy(out + 6, birth8, 8);
-	memcpy(out + 14, seq3, 3);
-	for (int i = 0; i < 17; i++)
-		sum += (out[i] - '0') * w[i];
-	out[17] = "10X98765432"[sum % 11];
-	out[18] = '\0';
-	return out;
-}
-
-static int
-setup(void **state)
-{
-	struct ec_policy_error err;
-	struct ec_policy *p;
-
-	p = ec_policy_load(ec_policy_default_text, ec_policy_default_len,
-	    &err);
-	if (p == NULL) {
-		fprintf(stderr, "default policy: %zu:%zu: %s\n", err.line,
-		    err.column, err.msg);
-		return -1;
-	}
-	*state = p;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	ec_policy_free(*state);
-	return 0;
-}
-
-static int
-column_of(const struct ec_policy *p, const char *name)
-{
-	int c = ec_policy_column(p, name);
-
-	if (c < 0)
-		fail_msg("no column '%s' in the policy", name);
-	return c;
-}
-
-/* A record built from an array of strings. */
-struct rec {
-	struct ec_str f[MAXF];
-	struct ec_csv_record r;
-};
-
-static const struct ec_csv_record *
-mkrec(struct rec *b, size_t line, const char *const *cells, size_t n)
-{
-	assert_true(n <= MAXF);
-	memset(b, 0, sizeof *b);
-	for (size_t i = 0; i < n; i++) {
-		b->f[i].p = cells[i];
-		b->f[i].n = strlen(cells[i]);
-	}
-	b->r.line = line;
-	b->r.nfields = n;
-	b->r.fields = b->f;
-	return &b->r;
-}
-
-static void
-open_sheet(struct ec_sheet **sp, const struct ec_policy *p, ec_date asof,
-    const char *const *hdr, size_t n)
-{
-	struct rec h;
-	char err[256] = "";
-
-	*sp = ec_sheet_new(p, asof);
-	if (ec_sheet_bind(*sp, mkrec(&h, 1, hdr, n), err, sizeof err) != 0)
-		fail_msg("bind: %s", err);
-}
-
-/* The census header, canonical names in the policy's order. */
-enum { NCENSUS = 23 };
-static const char *const census_hdr[NCENSUS] = {
-	"id_number",		/* 0 */
-	"name",			/* 1 */
-	"sex",			/* 2 */
-	"birth_date",		/* 3 */
-	"county",		/* 4 */
-	"township",		/* 5 */
-	"village",		/* 6 */
-	"phone",		/* 7 */
-	"living_arrangement",	/* 8 */
-	"children_total",	/* 9 */
-	"children_away",	/* 10 */
-	"away_months",		/* 11 */
-	"supporter_nearby",	/* 12 */
-	"supporter_capable",	/* 13 */
-	"ability_level",	/* 14 */
-	"poverty",		/* 15 */
-	"chronic_diseases",	/* 16 */
-	"severe_mental_illness",	/* 17 */
-	"guardian_name",	/* 18 */
-	"guardian_phone",	/* 19 */
-	"care_agreement",	/* 20 */
-	"family_doctor",	/* 21 */
-	"last_health_check",	/* 22 */
-};
-
-/* A census row; c[0] may point into id. Never copy one. */
-struct row {
-	const char *c[NCENSUS];
-	char id[19];
-	struct rec rec;
-};
-
-static size_t
-census_index(const char *name)
-{
-	for (size_t i = 0; i < NCENSUS; i++)
-		if (strcmp(census_hdr[i], name) == 0)
-			return i;
-	fail_msg("no census column '%s'", name);
-	return 0;
-}
-
-static void
-row_set(struct row *r, const char *name, const char *val)
-{
-	r->c[census_index(name)] = val;
-}
-
-/*
- * A valid left-behind man born 1950-01-01 (76 on 2026-11-30), living
- * alone, both children away for a year, no supporter nearby: no problem.
- */
-static void
-row_init(struct row *r)
-{
-	static const char *const def[NCENSUS] = {
-		NULL, "张三", "男", "1950-01-01", "雁江区", "松涛镇",
-		"白塔村", "13800001111", "alone", "2", "2", "12", "no", "",
-		"intact", "none", "", "", "张小", "13900002222", "", "yes",
-		"2026-03-01",
-	};
-
-	memcpy(r->c, def, sizeof def);
-	r->c[0] = make_id(r->id, "512002", "19500101", "001");
-}
-
-/* Sets the ID (with its check character) and clears sex and birth date. */
-static void
-row_id(struct row *r, const char *addr6, const char *birth8,
-    const char *seq3)
-{
-	r->c[0] = make_id(r->id, addr6, birth8, seq3);
-	row_set(r, "sex", "");
-	row_set(r, "birth_date", "");
-}
-
-static const struct ec_csv_record *
-row_rec(struct row *r, size_t line)
-{
-	return mkrec(&r->rec, line, r->c, NCENSUS);
-}
-
-static void
-open_census(struct ec_sheet **sp, const struct ec_policy *p, ec_date asof)
-{
-	open_sheet(sp, p, asof, census_hdr, NCENSUS);
-}
 
 /* Problems reported to the callback, copied. */
 struct prob {
@@ -668,7 +474,7 @@ test_bind_names(void **state)
 		"ability_level", NULL, "children_total", "last_health_check",
 	};
 
-	open_sheet(&s, p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
+	s = open_sheet(p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
 	assert_int_equal(ec_sheet_nfields(s), EC_ARRAY_LEN(hdr));
 	for (size_t f = 0; f < EC_ARRAY_LEN(hdr); f++) {
 		/* The header is kept as written. */
@@ -704,7 +510,7 @@ test_bind_names(void **state)
 		"慢性病种类", "严重精神障碍", "监护人姓名", "监护人联系电话",
 		"委托照顾协议", "家庭医生签约", "最近健康体检日期",
 	};
-	open_sheet(&s, p, asof_default(), zh, EC_ARRAY_LEN(zh));
+	s = open_sheet(p, asof_default(), zh, EC_ARRAY_LEN(zh));
 	for (size_t f = 0; f < NCENSUS; f++)
 		assert_int_equal(ec_sheet_column(s, f), column_of(p, census_hdr[f]));
 	ec_sheet_free(s);
@@ -727,7 +533,7 @@ test_bind_tool_columns(void **state)
 		"走访状态",	/* 8: zh of visit_status: unbound */
 	};
 
-	open_sheet(&s, p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
+	s = open_sheet(p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
 	assert_int_equal(ec_sheet_column(s, 0), column_of(p, "id_number"));
 	assert_int_equal(ec_sheet_column(s, 1), -1);
 	assert_int_equal(ec_sheet_column(s, 2), -1);
@@ -748,7 +554,7 @@ test_bind_tool_columns(void **state)
 
 	/* With 年龄 only, age is computed from the ID. */
 	static const char *const hdr2[] = { "身份证号", "年龄" };
-	open_sheet(&s, p, asof_default(), hdr2, 2);
+	s = open_sheet(p, asof_default(), hdr2, 2);
 	assert_int_equal(ec_sheet_column(s, 1), -1);
 	assert_int_equal(ec_sheet_field(s, column_of(p, "age")), -1);
 	assert_int_equal(ec_sheet_source(s, column_of(p, "age")), EC_SRC_DERIVED);
@@ -809,7 +615,7 @@ test_bind_duplicate(void **state)
 	/* Names of no column may repeat. */
 	static const char *const h5[] = { "年龄", "年龄", "备注", "备注" };
 	struct ec_sheet *s;
-	open_sheet(&s, p, asof_default(), h5, 4);
+	s = open_sheet(p, asof_default(), h5, 4);
 	for (size_t f = 0; f < 4; f++)
 		assert_int_equal(ec_sheet_column(s, f), -1);
 	ec_sheet_free(s);
@@ -823,7 +629,7 @@ test_missing(void **state)
 	struct ec_buf msg = EC_BUF_INIT;
 	static const char *const hdr[] = { "id_number", "姓名", "年龄" };
 
-	open_sheet(&s, p, asof_default(), hdr, 3);
+	s = open_sheet(p, asof_default(), hdr, 3);
 	assert_int_equal(ec_sheet_missing(s, &p->census, &msg), 11);
 	assert_string_equal(msg.p,
 	    "required column 'county' is missing (its header may be: "
@@ -852,7 +658,7 @@ test_missing(void **state)
 	ec_sheet_free(s);
 
 	/* The whole census header lacks nothing. */
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	assert_int_equal(ec_sheet_missing(s, &p->census, &msg), 0);
 	assert_null(msg.p);
 	ec_sheet_free(s);
@@ -862,7 +668,7 @@ test_missing(void **state)
 		"身份证号", "姓名", "县(区)", "乡(镇)", "村(社区)", "居住情况",
 		"子女数", "县外务工子女数", "身边有赡养人", "能力等级", "困难类型",
 	};
-	open_sheet(&s, p, asof_default(), h2, EC_ARRAY_LEN(h2));
+	s = open_sheet(p, asof_default(), h2, EC_ARRAY_LEN(h2));
 	assert_int_equal(ec_sheet_missing(s, &p->census, &msg), 2);
 	assert_string_equal(msg.p,
 	    "required column 'away_months' is missing (its header may be: "
@@ -874,7 +680,7 @@ test_missing(void **state)
 
 	/* The visit log's rules. */
 	static const char *const h3[] = { "身份证号", "走访人" };
-	open_sheet(&s, p, asof_default(), h3, 2);
+	s = open_sheet(p, asof_default(), h3, 2);
 	assert_int_equal(ec_sheet_missing(s, &p->visit_log, &msg), 2);
 	assert_string_equal(msg.p,
 	    "required column 'visit_date' is missing (its header may be: "
@@ -895,7 +701,7 @@ test_value_id(void **state)
 	static const char *const hdr[] = { "身份证号" };
 	int c = column_of(p, "id_number");
 
-	open_sheet(&s, p, asof_default(), hdr, 1);
+	s = open_sheet(p, asof_default(), hdr, 1);
 	expect_str(s, c, EC_T_STR, "512002195001010014",
 	    "512002195001010014");
 	/* 15 digits: century 19 inserted, check character computed. */
@@ -928,7 +734,7 @@ test_value_enum(void **state)
 	static const char *const h4[] = { "能力等级" };
 	int c;
 
-	open_sheet(&s, p, asof_default(), h1, 1);
+	s = open_sheet(p, asof_default(), h1, 1);
 	c = column_of(p, "living_arrangement");
 	expect_str(s, c, EC_T_STR, "独居", "alone");
 	expect_str(s, c, EC_T_STR, "alone", "alone");
@@ -946,7 +752,7 @@ test_value_enum(void **state)
 	expect_blank(s, c, EC_T_STR, "");
 	ec_sheet_free(s);
 
-	open_sheet(&s, p, asof_default(), h2, 1);
+	s = open_sheet(p, asof_default(), h2, 1);
 	c = column_of(p, "poverty");
 	expect_str(s, c, EC_T_STR, "无", "none");
 	expect_str(s, c, EC_T_STR, "否", "none");
@@ -957,14 +763,14 @@ test_value_enum(void **state)
 	expect_bad(s, c, EC_T_STR, "富裕");
 	ec_sheet_free(s);
 
-	open_sheet(&s, p, asof_default(), h3, 1);
+	s = open_sheet(p, asof_default(), h3, 1);
 	c = column_of(p, "sex");
 	expect_str(s, c, EC_T_STR, "男", "male");
 	expect_str(s, c, EC_T_STR, "FEMALE", "female");
 	expect_bad(s, c, EC_T_STR, "M");
 	ec_sheet_free(s);
 
-	open_sheet(&s, p, asof_default(), h4, 1);
+	s = open_sheet(p, asof_default(), h4, 1);
 	c = column_of(p, "ability_level");
 	expect_str(s, c, EC_T_STR, "重度失能", "severe");
 	expect_str(s, c, EC_T_STR, "Total", "total");
@@ -980,7 +786,7 @@ test_value_bool(void **state)
 	static const char *const hdr[] = { "身边有赡养人" };
 	int c = column_of(p, "supporter_nearby");
 
-	open_sheet(&s, p, asof_default(), hdr, 1);
+	s = open_sheet(p, asof_default(), hdr, 1);
 	expect_int(s, c, EC_T_BOOL, "是", 1);
 	expect_int(s, c, EC_T_BOOL, "否", 0);
 	expect_int(s, c, EC_T_BOOL, "有", 1);
@@ -1011,7 +817,7 @@ test_value_int(void **state)
 	static const char *const hdr[] = { "子女数" };
 	int c = column_of(p, "children_total");
 
-	open_sheet(&s, p, asof_default(), hdr, 1);
+	s = open_sheet(p, asof_default(), hdr, 1);
 	expect_int(s, c, EC_T_INT, "3", 3);
 	expect_int(s, c, EC_T_INT, " 0 ", 0);
 	expect_int(s, c, EC_T_INT, "+2", 2);
@@ -1040,7 +846,7 @@ test_value_date(void **state)
 	int c = column_of(p, "last_health_check");
 	ec_date d = ymd(2018, 10, 10);
 
-	open_sheet(&s, p, asof_default(), hdr, 1);
+	s = open_sheet(p, asof_default(), hdr, 1);
 	expect_int(s, c, EC_T_DATE, "2018-10-10", d);
 	expect_int(s, c, EC_T_DATE, "2018/10/10", d);
 	expect_int(s, c, EC_T_DATE, "2018.10.10", d);
@@ -1063,7 +869,7 @@ test_value_date(void **state)
 	expect_blank(s, c, EC_T_DATE, "");
 	ec_sheet_free(s);
 
-	open_sheet(&s, p, asof_default(), hdr + 1, 1);
+	s = open_sheet(p, asof_default(), hdr + 1, 1);
 	c = column_of(p, "birth_date");
 	expect_int(s, c, EC_T_DATE, "1950年1月1日", ymd(1950, 1, 1));
 	expect_int(s, c, EC_T_DATE, "19500101", ymd(1950, 1, 1));
@@ -1081,7 +887,7 @@ test_value_text_list_phone(void **state)
 	static const char *const h3[] = { "姓名" };
 	int c;
 
-	open_sheet(&s, p, asof_default(), h1, 1);
+	s = open_sheet(p, asof_default(), h1, 1);
 	c = column_of(p, "chronic_diseases");
 	expect_str(s, c, EC_T_LIST, "高血压；糖尿病", "高血压；糖尿病");
 	expect_str(s, c, EC_T_LIST, " 高血压、 糖尿病," FWSP,
@@ -1095,7 +901,7 @@ test_value_text_list_phone(void **state)
 	}
 	ec_sheet_free(s);
 
-	open_sheet(&s, p, asof_default(), h2, 1);
+	s = open_sheet(p, asof_default(), h2, 1);
 	c = column_of(p, "phone");
 	expect_str(s, c, EC_T_STR, " 138 0000 1111 ", "138 0000 1111");
 	expect_str(s, c, EC_T_STR, "028-12345678", "028-12345678");
@@ -1104,7 +910,7 @@ test_value_text_list_phone(void **state)
 	expect_blank(s, c, EC_T_STR, FWSP);
 	ec_sheet_free(s);
 
-	open_sheet(&s, p, asof_default(), h3, 1);
+	s = open_sheet(p, asof_default(), h3, 1);
 	c = column_of(p, "name");
 	expect_str(s, c, EC_T_STR, FWSP " 张三\t", "张三");
 	expect_str(s, c, EC_T_STR, "张 三", "张 三");
@@ -1123,7 +929,7 @@ test_value_blank_row(void **state)
 
 	for (size_t i = 0; i < NCENSUS; i++)
 		r.c[i] = "";
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	ec_sheet_record(s, row_rec(&r, 2));
 	for (size_t i = 0; i < NCENSUS; i++) {
 		int c = column_of(p, census_hdr[i]);
@@ -1166,7 +972,7 @@ test_check_valid(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	check_row(s, &ps, &r, 2, 0, "");
 	/* The same person in Chinese words, spaces around values. */
@@ -1193,7 +999,7 @@ test_check_id(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	row_set(&r, "id_number", "51200219500101001");
 	check_row(s, &ps, &r, 2, 1, "E id-length 0: ID number has 17 "
@@ -1252,7 +1058,7 @@ test_check_required(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	row_set(&r, "name", "");
 	check_row(s, &ps, &r, 2, 1,
@@ -1304,7 +1110,7 @@ test_check_vocabulary(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	row_set(&r, "living_arrangement", " 独自 ");
 	check_row(s, &ps, &r, 2, 1, "E vocabulary 8: unknown value '独自' "
@@ -1345,7 +1151,7 @@ test_check_integer(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	row_set(&r, "children_total", "两个");
 	check_row(s, &ps, &r, 2, 1,
@@ -1383,7 +1189,7 @@ test_check_dates(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	row_set(&r, "last_health_check", "10/10/2018");
 	check_row(s, &ps, &r, 2, 1, "E date 22: '10/10/2018' is not a "
@@ -1419,7 +1225,7 @@ test_check_required_when(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	/* away_months is required when children_away > 0. */
 	row_init(&r);
 	row_set(&r, "away_months", "");
@@ -1468,7 +1274,7 @@ test_check_cross(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	/* children_away > children_total, the raw cells quoted. */
 	row_init(&r);
 	row_set(&r, "children_away", " 3 ");
@@ -1554,7 +1360,7 @@ test_check_phone_region(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	row_set(&r, "phone", " 12345 ");
 	check_row(s, &ps, &r, 2, 0, "W phone 7: '12345' is neither a "
@@ -1592,7 +1398,7 @@ test_check_duplicate(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	check_row_seen(s, &ps, &r, 2, 0, "");
 	check_row_seen(s, &ps, &r, 3, 1, "E duplicate -1: duplicate ID number, "
@@ -1660,7 +1466,7 @@ test_check_duplicate_shared(void **state)
 	make_id(id2, "512002", "19450607", "003");
 	make_id(id3, "512002", "19380909", "005");
 
-	open_census(&a, p, asof_default());
+	a = open_census(p, asof_default());
 	ec_sheet_share_seen(a, set, 0, files);
 	row_init(&r);
 	row_set(&r, "birth_date", "");
@@ -1674,7 +1480,7 @@ test_check_duplicate_shared(void **state)
 	ec_sheet_free(a);	/* the set is borrowed: still there */
 	assert_int_equal(ec_idset_count(set), 2);
 
-	open_census(&b, p, asof_default());
+	b = open_census(p, asof_default());
 	ec_sheet_share_seen(b, set, 1, files);
 	row_set(&r, "id_number", id2);
 	check_row_seen(b, &ps, &r, 2, 1, "E duplicate -1: duplicate ID number, "
@@ -1724,7 +1530,7 @@ test_check_absent_column(void **state)
 
 	/* r2's ID, checked: 1970-05-05, sequence 001. */
 	assert_string_equal(make_id(id, "512002", "19700505", "001"), r2[0]);
-	open_sheet(&s, p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
+	s = open_sheet(p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
 	assert_int_equal(ec_sheet_field(s, column_of(p, "guardian_phone")), -1);
 	check_rules(s, &ps, mkrec(&b, 2, r1, EC_ARRAY_LEN(r1)), 1, 0,
 	    "");
@@ -1734,7 +1540,7 @@ test_check_absent_column(void **state)
 	ec_sheet_free(s);
 
 	/* Without the ID column: no age, no duplicate, no region check. */
-	open_sheet(&s, p, asof_default(), hdr + 1, EC_ARRAY_LEN(hdr) - 1);
+	s = open_sheet(p, asof_default(), hdr + 1, EC_ARRAY_LEN(hdr) - 1);
 	check_rules(s, &ps, mkrec(&b, 2, r2 + 1,
 	    EC_ARRAY_LEN(r2) - 1), 1, 1,
 	    "E check0 6: children_away '3' is more than children_total '2'\n");
@@ -1754,7 +1560,7 @@ test_check_count(void **state)
 	struct probs ps = { .pol = p };
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	row_set(&r, "id_number", "11010519491231002X");
 	row_set(&r, "sex", "女");
@@ -1791,7 +1597,7 @@ test_derived(void **state)
 	struct ec_sheet *s;
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	expect_classified(s, &r, "age=76 left_behind=yes groups=alone "
 	    "special=yes focus=no");
@@ -1913,7 +1719,7 @@ test_leap_birthday(void **state)
 
 	assert_int_equal(p->leap_rule, EC_LEAP_MAR1);
 	for (size_t i = 0; i < EC_ARRAY_LEN(cases); i++) {
-		open_census(&s, p, ymd(cases[i].y, cases[i].m, cases[i].d));
+		s = open_census(p, ymd(cases[i].y, cases[i].m, cases[i].d));
 		row_init(&r);
 		row_id(&r, "512002", "19640229", "005");
 		row_set(&r, "last_health_check", "");
@@ -1921,7 +1727,7 @@ test_leap_birthday(void **state)
 		ec_sheet_free(s);
 	}
 	/* The under-60 warning on the day before. */
-	open_census(&s, p, ymd(2024, 2, 28));
+	s = open_census(p, ymd(2024, 2, 28));
 	row_init(&r);
 	row_id(&r, "512002", "19640229", "005");
 	row_set(&r, "last_health_check", "");
@@ -1930,7 +1736,7 @@ test_leap_birthday(void **state)
 	ec_sheet_free(s);
 
 	/* 80 in a common year 1900 (born 1820-02-29, sequence 996). */
-	open_census(&s, p, ymd(1900, 2, 28));
+	s = open_census(p, ymd(1900, 2, 28));
 	row_init(&r);
 	row_set(&r, "id_number", "512002200229996");
 	row_set(&r, "sex", "");
@@ -1938,21 +1744,21 @@ test_leap_birthday(void **state)
 	expect_classified(s, &r, "age=79 left_behind=yes groups=alone "
 	    "special=yes focus=no");
 	ec_sheet_free(s);
-	open_census(&s, p, ymd(1900, 3, 1));
+	s = open_census(p, ymd(1900, 3, 1));
 	expect_classified(s, &r, "age=80 left_behind=yes "
 	    "groups=alone;oldest_old special=yes focus=no");
 	ec_sheet_free(s);
 
 	/* Under feb28 the birthday is a day earlier. */
 	p->leap_rule = EC_LEAP_FEB28;
-	open_census(&s, p, ymd(2025, 2, 28));
+	s = open_census(p, ymd(2025, 2, 28));
 	row_init(&r);
 	row_id(&r, "512002", "19640229", "005");
 	row_set(&r, "last_health_check", "");
 	expect_classified(s, &r, "age=61 left_behind=yes groups=alone "
 	    "special=yes focus=no");
 	ec_sheet_free(s);
-	open_census(&s, p, ymd(1900, 2, 28));
+	s = open_census(p, ymd(1900, 2, 28));
 	row_set(&r, "id_number", "512002200229996");
 	expect_classified(s, &r, "age=80 left_behind=yes "
 	    "groups=alone;oldest_old special=yes focus=no");
@@ -1990,7 +1796,7 @@ test_own(void **state)
 	cells[NCENSUS + 4] = "maybe";
 
 	/* Not owned: the input's columns are read and checked. */
-	open_sheet(&s, p, asof_default(), hdr, NCENSUS + 5);
+	s = open_sheet(p, asof_default(), hdr, NCENSUS + 5);
 	assert_int_equal(ec_sheet_source(s, column_of(p, "age")), EC_SRC_FIELD);
 	assert_int_equal(ec_sheet_source(s, column_of(p, "special")), EC_SRC_DERIVED);
 	const struct ec_csv_record *rec = mkrec(&b, 2, cells, NCENSUS + 5);
@@ -2007,7 +1813,7 @@ test_own(void **state)
 	ec_sheet_free(s);
 
 	/* Owned, as elder-classify does: computed, the fields dropped. */
-	open_sheet(&s, p, asof_default(), hdr, NCENSUS + 5);
+	s = open_sheet(p, asof_default(), hdr, NCENSUS + 5);
 	for (size_t i = 0; i < EC_ARRAY_LEN(classify_cols); i++)
 		ec_sheet_own(s, column_of(p, classify_cols[i]), NULL, NULL);
 	for (size_t f = 0; f < NCENSUS + 5; f++) {
@@ -2073,7 +1879,7 @@ test_own_hook(void **state)
 	int level = column_of(p, "risk_level");
 	int age = column_of(p, "age");
 
-	open_sheet(&s, p, asof_default(), hdr, 3);
+	s = open_sheet(p, asof_default(), hdr, 3);
 	assert_int_equal(ec_sheet_column(s, 0), score);
 	assert_int_equal(ec_sheet_column(s, 2), -1);
 	ec_sheet_own(s, score, hook, &h);
@@ -2110,7 +1916,7 @@ test_sheet_test(void **state)
 	struct ec_sheet *s;
 	struct row r;
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r);
 	ec_sheet_record(s, row_rec(&r, 2));
 	assert_int_equal(ec_sheet_test(s, p->programme), 1);
@@ -2157,7 +1963,7 @@ test_value_write(void **state)
 
 #define ONE(hdrname, cname, ...) do { \
 	static const char *const h_[] = { hdrname }; \
-	open_sheet(&s, p, asof_default(), h_, 1); \
+	s = open_sheet(p, asof_default(), h_, 1); \
 	int c_ = column_of(p, cname); \
 	__VA_ARGS__ \
 	ec_sheet_free(s); \
@@ -2194,7 +2000,7 @@ test_value_write(void **state)
 #undef ONE
 
 	/* Values made by hand; output appends. */
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	ec_buf_adds(&out, "x=");
 	v = ec_value_int(EC_T_INT, -12);
 	ec_value_write(s, &v, &out);
@@ -2340,7 +2146,7 @@ test_inputs(void **state)
 
 	assert_non_null(e);
 	assert_true(p->ncolumns <= 64);
-	open_sheet(&s, p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
+	s = open_sheet(p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
 	memset(&in, 0, sizeof in);
 	ec_sheet_inputs(s, e, count_input, &in);
 	assert_int_equal(in.n, 3);
@@ -2358,7 +2164,7 @@ test_inputs(void **state)
 	 * and groups to the census columns, each visited once, and age
 	 * (defined) to the ID number.
 	 */
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	memset(&in, 0, sizeof in);
 	ec_sheet_inputs(s, e, count_input, &in);
 	for (size_t c = 0; c < p->ncolumns; c++) {
@@ -2396,7 +2202,7 @@ test_generation_wrap(void **state)
 	int age = column_of(p, "age");
 	int groups = column_of(p, "groups");
 
-	open_census(&s, p, asof_default());
+	s = open_census(p, asof_default());
 	row_init(&r1);
 	row_init(&r2);
 	row_id(&r2, "512002", "19400101", "001");
@@ -2432,7 +2238,8 @@ test_generation_wrap(void **state)
 int
 main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, policy_setup, \
+    policy_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_id_helper),
 		T(test_bind_names),
