@@ -158,11 +158,11 @@ void
 tool_open_writer(struct tool *t, const char *path, struct ec_outfile *of,
     struct ec_csv_writer *w)
 {
-	char err[512];
+	struct ec_error err;
 
 	if (path && strcmp(path, "-") != 0) {
-		if (ec_outfile_open(of, path, err, sizeof err) != 0)
-			tool_fatal(t, "%s", err);
+		if (ec_outfile_open(of, path, &err) != 0)
+			tool_fatal(t, "%s", err.msg);
 		ec_csv_writer_init(w, of->fd);
 	} else {
 		ec_csv_writer_init(w, STDOUT_FILENO);
@@ -238,12 +238,12 @@ void
 tool_commit_writer(struct tool *t, const char *path, struct ec_outfile *of,
     struct ec_csv_writer *w)
 {
-	char err[512];
+	struct ec_error err;
 
 	if (ec_csv_writer_flush(w) != 0)
 		tool_fatal(t, "%s: write error: %s", path, strerror(w->err));
-	if (ec_outfile_commit(of, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
+	if (ec_outfile_commit(of, &err) != 0)
+		tool_fatal(t, "%s", err.msg);
 	ec_csv_writer_release(w);
 }
 
@@ -375,7 +375,7 @@ tool_run_filter(struct tool *t, const struct filter *f, char **files,
 int
 tool_finish(struct tool *t)
 {
-	char err[512];
+	struct ec_error err;
 
 	if (t->out_open) {
 		ec_csv_writer_flush(&t->out);
@@ -387,15 +387,15 @@ tool_finish(struct tool *t)
 	}
 	/* Both ready before either is renamed: a full disk changes neither. */
 	if (t->out_open && t->out_path &&
-	    ec_outfile_ready(&t->outfile, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
-	if (t->rej_open && ec_outfile_ready(&t->rejfile, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
+	    ec_outfile_ready(&t->outfile, &err) != 0)
+		tool_fatal(t, "%s", err.msg);
+	if (t->rej_open && ec_outfile_ready(&t->rejfile, &err) != 0)
+		tool_fatal(t, "%s", err.msg);
 	if (t->out_open && t->out_path &&
-	    ec_outfile_commit(&t->outfile, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
-	if (t->rej_open && ec_outfile_commit(&t->rejfile, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
+	    ec_outfile_commit(&t->outfile, &err) != 0)
+		tool_fatal(t, "%s", err.msg);
+	if (t->rej_open && ec_outfile_commit(&t->rejfile, &err) != 0)
+		tool_fatal(t, "%s", err.msg);
 	if (t->out_open)
 		ec_csv_writer_release(&t->out);
 	if (t->rej_open)

@@ -51,10 +51,11 @@ static const struct {
 static int
 bind(struct tool *t, struct ec_sheet *s)
 {
-	char err[512];
+	struct ec_error err;
 
-	if (ec_reporter_header(t->ctx, t->run.rec, err, sizeof err) != 0)
-		tool_fatal(t, "%s:%zu: %s", t->run.file, t->run.rec->line, err);
+	if (ec_reporter_header(t->ctx, t->run.rec, &err) != 0)
+		tool_fatal(t, "%s:%zu: %s", t->run.file, t->run.rec->line,
+		    err.msg);
 	return 0;
 }
 
@@ -65,11 +66,11 @@ bind(struct tool *t, struct ec_sheet *s)
 static int
 record(struct tool *t, struct ec_sheet *s)
 {
-	char err[512];
-	struct ec_problem p = { EC_ERROR, "value", -1, err };
+	struct ec_error err;
+	struct ec_problem p = { EC_ERROR, "value", -1, err.msg };
 
-	if (ec_reporter_record(t->ctx, ec_sheet_current(s), &p.field, err,
-	    sizeof err) == 0)
+	if (ec_reporter_record(t->ctx, ec_sheet_current(s), &p.field,
+	    &err) == 0)
 		return 0;
 	tool_problem(t, &p);
 	return -1;
@@ -92,7 +93,7 @@ main(int argc, char **argv)
 	struct ec_report_options o;
 	struct ec_reporter *r;
 	struct ec_buf out = EC_BUF_INIT;
-	char err[512];
+	struct ec_error err;
 	int opt, status;
 	const struct filter f = { bind, record, NULL, 0 };
 
@@ -148,10 +149,10 @@ main(int argc, char **argv)
 	/* Every record read and not rejected went into the report. */
 	t.nwritten += t.nskipped;
 	t.nskipped = 0;
-	if (ec_reporter_write(r, &out, err, sizeof err) != 0) {
+	if (ec_reporter_write(r, &out, &err) != 0) {
 		ec_buf_release(&out);
 		ec_reporter_free(r);
-		tool_fatal(&t, "%s", err);
+		tool_fatal(&t, "%s", err.msg);
 	}
 	ec_reporter_free(r);
 	if (out.len)

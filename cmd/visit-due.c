@@ -167,7 +167,7 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	struct ec_buf msg = EC_BUF_INIT;
 	struct vctx c = { t, d, vl->path };
 	const struct ec_due_reading cb = { visit_problem, visit_unmatched, &c };
-	char err[512];
+	struct ec_error err;
 
 	if (again && lseek(vl->fd, 0, SEEK_SET) != 0)
 		tool_fatal(t, "%s: cannot read it again: %s", vl->path,
@@ -175,8 +175,8 @@ read_visits(struct tool *t, struct due *d, struct vlog *vl, int again)
 	struct ec_csv_reader *r = tool_reader(t, vl->fd, vl->path,
 	    d->vencoding, "--visits-encoding", &rec);
 
-	if (ec_sheet_bind(vs, rec, err, sizeof err) != 0)
-		tool_fatal(t, "%s:%zu: %s", vl->path, rec->line, err);
+	if (ec_sheet_bind(vs, rec, &err) != 0)
+		tool_fatal(t, "%s:%zu: %s", vl->path, rec->line, err.msg);
 	ec_sheet_prepare(vs, r, 1);
 	if (!again) {
 		ec_sheet_missing(vs, &t->pol->visit_log, &msg);
@@ -241,10 +241,10 @@ static void
 split_write(struct tool *t, struct due *d, size_t group, const char *p,
     size_t n)
 {
-	char err[512];
+	struct ec_error err;
 
-	if (ec_split_write(d->split, group, p, n, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
+	if (ec_split_write(d->split, group, p, n, &err) != 0)
+		tool_fatal(t, "%s", err.msg);
 }
 
 /*
@@ -300,7 +300,7 @@ static void
 finish(struct tool *t, struct due *d)
 {
 	size_t n, group, vread = 0, vrejected = 0;
-	char err[512];
+	struct ec_error err;
 
 	ec_due_list_sort(&d->held);
 	for (size_t i = 0; i < d->held.n; i++) {
@@ -318,8 +318,8 @@ finish(struct tool *t, struct due *d)
 		for (size_t i = 0; i < d->nlogs; i++)
 			read_visits(t, d, &d->logs[i], 1);
 
-	if (d->split && ec_split_commit(d->split, err, sizeof err) != 0)
-		tool_fatal(t, "%s", err);
+	if (d->split && ec_split_commit(d->split, &err) != 0)
+		tool_fatal(t, "%s", err.msg);
 	if (d->unmatched_open) {
 		d->unmatched_open = 0;
 		tool_commit_writer(t, d->unmatched_path, &d->unof, &d->unw);

@@ -237,8 +237,8 @@ grow_pipe(int fd)
 }
 
 struct ec_csv_reader *
-ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
-    size_t errlen)
+ec_csv_reader_new(int fd, const struct ec_csv_options *opt,
+    struct ec_error *err)
 {
 	struct ec_csv_reader *r = ec_xcalloc(1, sizeof *r);
 	const char *enc = opt ? opt->encoding : NULL;
@@ -256,7 +256,7 @@ ec_csv_reader_new(int fd, const struct ec_csv_options *opt, char *err,
 				*c = (char)(*c - 32);
 		r->cd = iconv_open("UTF-8", enc);
 		if (r->cd == (iconv_t)-1) {
-			snprintf(err, errlen, "unknown encoding '%s'", enc);
+			ec_error_set(err, "unknown encoding '%s'", enc);
 			free(r);
 			return NULL;
 		}

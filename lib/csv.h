@@ -100,11 +100,11 @@ struct ec_csv_reader;
 int ec_csv_parse_delim(const char *arg);
 
 /*
- * A reader of fd.  Returns NULL (and a message in err[0..errlen)) when
+ * A reader of fd.  Returns NULL (and a message in err) when
  * the encoding is not known to iconv.
  */
 struct ec_csv_reader *ec_csv_reader_new(int fd,
-	const struct ec_csv_options *opt, char *err, size_t errlen);
+	const struct ec_csv_options *opt, struct ec_error *err);
 void ec_csv_reader_free(struct ec_csv_reader *r);
 
 enum ec_csv_status ec_csv_next(struct ec_csv_reader *r,

@@ -3,7 +3,6 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +15,6 @@
  * (idset.h), which grows with the sheet: see elder-classify(1), BUGS.
  */
 #define ESTIMATE_AFTER 65536	/* records, before the set of IDs is sized */
-
-static void set_error(struct ec_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-set_error(struct ec_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-	va_end(ap);
-}
 
 void
 ec_filter_init(struct ec_filter *f, const char *const *names)
@@ -70,9 +56,9 @@ ec_filter_reader_error(const struct ec_csv_reader *r, const char *file,
 	}
 	ec_buf_adds(&b, m);
 	if (line)
-		set_error(err, "%s:%zu: %s", file, line, b.p);
+		ec_error_set(err, "%s:%zu: %s", file, line, b.p);
 	else
-		set_error(err, "%s: %s", file, b.p);
+		ec_error_set(err, "%s: %s", file, b.p);
 	ec_buf_release(&b);
 }
 
@@ -82,20 +68,20 @@ ec_filter_reader(int fd, const struct ec_csv_options *opt, const char *file,
 {
 	struct ec_csv_reader *r;
 	enum ec_csv_status st;
-	char msg[512];
+	struct ec_error why;
 
-	if (!(r = ec_csv_reader_new(fd, opt, msg, sizeof msg))) {
-		set_error(err, "%s: %s (eldercare reads UTF-8, GB18030 and "
-		    "GBK)", option, msg);
+	if (!(r = ec_csv_reader_new(fd, opt, &why))) {
+		ec_error_set(err, "%s: %s (eldercare reads UTF-8, GB18030 and "
+		    "GBK)", option, why.msg);
 		return NULL;
 	}
 	st = ec_csv_next(r, header);
 	if (st == EC_CSV_FATAL)
 		ec_filter_reader_error(r, file, option, err);
 	else if (st == EC_CSV_EOF)
-		set_error(err, "%s: no header: the file is empty", file);
+		ec_error_set(err, "%s: no header: the file is empty", file);
 	else if ((*header)->error)
-		set_error(err, "%s:%zu: header: %s", file, (*header)->line,
+		ec_error_set(err, "%s:%zu: header: %s", file, (*header)->line,
 		    ec_csv_rec_strerror((*header)->error));
 	else
 		return r;
@@ -139,7 +125,7 @@ check_width(const struct ec_filter *f, const struct ec_csv_record *h,
 	    h->nfields, out > EC_CSV_FIELDS_MAX ? "the output" :
 	    "the rejects file", out > EC_CSV_FIELDS_MAX ? out : rej,
 	    EC_CSV_FIELDS_MAX);
-	set_error(err, "%s", msg);
+	ec_error_set(err, "%s", msg);
 	return -1;
 }
 
@@ -368,11 +354,11 @@ static enum ec_filter_status
 start_file(struct ec_filter *f, struct ec_csv_reader *r,
     const struct ec_csv_record *h, struct ec_error *err)
 {
-	char msg[512];
+	struct ec_error why;
 
 	ec_sheet_share_seen(f->sheet, f->seen, f->file_no - 1, f->names);
-	if (ec_sheet_bind(f->sheet, h, msg, sizeof msg) != 0) {
-		set_error(err, "%s:%zu: %s", f->file, h->line, msg);
+	if (ec_sheet_bind(f->sheet, h, &why) != 0) {
+		ec_error_set(err, "%s:%zu: %s", f->file, h->line, why.msg);
 		return EC_FILTER_ERROR;
 	}
 	f->rec = h;
@@ -389,7 +375,7 @@ start_file(struct ec_filter *f, struct ec_csv_reader *r,
 		f->first_n = h->nfields;
 		write_header(f, h);
 	} else if (!ec_filter_same_header(f->first, f->first_n, h)) {
-		set_error(err, "%s:%zu: the header differs from the first "
+		ec_error_set(err, "%s:%zu: the header differs from the first "
 		    "file's", f->file, h->line);
 		return EC_FILTER_ERROR;
 	}

@@ -28,14 +28,6 @@
 #include "sheet.h"
 #include "util.h"
 
-/* Room for a file's name (up to 4096 bytes on Linux) and what it did. */
-#define EC_ERROR_MAX 8192
-
-/* Why a run stopped, as the command prints it after "TOOL: ". */
-struct ec_error {
-	char msg[EC_ERROR_MAX];
-};
-
 enum ec_filter_status {
 	EC_FILTER_OK = 0,
 	EC_FILTER_ERROR = -1,	/* the ec_error says why */

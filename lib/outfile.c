@@ -51,8 +51,8 @@ track(char *tmp, int add)
 }
 
 int
-ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
-    size_t errlen)
+ec_outfile_open(struct ec_outfile *o, const char *path,
+    struct ec_error *err)
 {
 	struct stat st;
 
@@ -63,7 +63,7 @@ ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
 	    !S_ISDIR(st.st_mode)) {
 		if ((o->fd = open(path, O_WRONLY)) < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			ec_error_set(err, "%s: %s", path, strerror(errno));
 			return -1;
 		}
 		o->tmp = NULL;
@@ -72,7 +72,7 @@ ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 		return 0;
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		ec_error_set(err, "%s: %s", path, strerror(EISDIR));
 		return -1;
 	}
 #ifdef O_TMPFILE
@@ -99,7 +99,7 @@ ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
 		close(o->fd);
 	}
 #endif
-	return ec_outfile_replace(o, path, err, errlen);
+	return ec_outfile_replace(o, path, err);
 }
 
 /*
@@ -135,8 +135,8 @@ name_anon(struct ec_outfile *o)
 }
 
 int
-ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
-    size_t errlen)
+ec_outfile_replace(struct ec_outfile *o, const char *path,
+    struct ec_error *err)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
@@ -146,7 +146,7 @@ ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 
 	/* Found now, not by the rename at the end of the work. */
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		ec_error_set(err, "%s: %s", path, strerror(EISDIR));
 		return -1;
 	}
 	ec_buf_add(&b, path, dirlen);
@@ -156,7 +156,7 @@ ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
 	ec_buf_addf(&b, ".%ld.XXXXXX", (long)getpid());
 	o->fd = mkstemp(b.p);
 	if (o->fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		ec_error_set(err, "%s: %s", path, strerror(errno));
 		ec_buf_release(&b);
 		return -1;
 	}
@@ -190,21 +190,21 @@ let_go(struct ec_outfile *o, int remove)
 }
 
 int
-ec_outfile_ready(struct ec_outfile *o, char *err, size_t errlen)
+ec_outfile_ready(struct ec_outfile *o, struct ec_error *err)
 {
 	int rc = 0;
 
 	if (fsync(o->fd) != 0 && errno != EINVAL && errno != EROFS) {
-		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+		ec_error_set(err, "%s: %s", o->path, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && o->anon && name_anon(o) != 0) {
-		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+		ec_error_set(err, "%s: %s", o->path, strerror(errno));
 		rc = -1;
 	}
 	o->anon = 0;
 	if (close(o->fd) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+		ec_error_set(err, "%s: %s", o->path, strerror(errno));
 		rc = -1;
 	}
 	o->fd = -1;
@@ -214,14 +214,14 @@ ec_outfile_ready(struct ec_outfile *o, char *err, size_t errlen)
 }
 
 int
-ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen)
+ec_outfile_commit(struct ec_outfile *o, struct ec_error *err)
 {
 	int rc = 0;
 
-	if (o->fd >= 0 && ec_outfile_ready(o, err, errlen) != 0)
+	if (o->fd >= 0 && ec_outfile_ready(o, err) != 0)
 		return -1;
 	if (o->tmp && rename(o->tmp, o->path) != 0) {
-		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+		ec_error_set(err, "%s: %s", o->path, strerror(errno));
 		rc = -1;
 	}
 	let_go(o, rc != 0);

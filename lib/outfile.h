@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 struct ec_outfile {
 	char *path;		/* the target (owned) */
 	char *tmp;		/* the temporary file (owned), or NULL */
@@ -26,16 +28,16 @@ struct ec_outfile {
 };
 
 /* 0, or -1 with a message in err. */
-int ec_outfile_open(struct ec_outfile *o, const char *path, char *err,
-	size_t errlen);
+int ec_outfile_open(struct ec_outfile *o, const char *path,
+	struct ec_error *err);
 
 /*
  * The same, but whatever path is now (a FIFO, a device, a symbolic link
  * to one), a temporary file is made and renamed over it: for names made
  * from data, where what stands under the name was not chosen by the user.
  */
-int ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
-	size_t errlen);
+int ec_outfile_replace(struct ec_outfile *o, const char *path,
+	struct ec_error *err);
 
 /*
  * fsyncs and closes the temporary file (naming it, if it had no name):
@@ -43,13 +45,13 @@ int ec_outfile_replace(struct ec_outfile *o, const char *path, char *err,
  * can all be made ready before any is renamed.  0, or -1 with a message
  * (the temporary file removed).
  */
-int ec_outfile_ready(struct ec_outfile *o, char *err, size_t errlen);
+int ec_outfile_ready(struct ec_outfile *o, struct ec_error *err);
 
 /*
  * Makes the file ready unless it is, and renames it over the target; 0,
  * or -1 with a message (the temporary file removed).
  */
-int ec_outfile_commit(struct ec_outfile *o, char *err, size_t errlen);
+int ec_outfile_commit(struct ec_outfile *o, struct ec_error *err);
 
 /* Closes and removes the temporary file. */
 void ec_outfile_abort(struct ec_outfile *o);

@@ -174,7 +174,7 @@ ec_reporter_free(struct ec_reporter *r)
 
 int
 ec_reporter_header(struct ec_reporter *r, const struct ec_csv_record *h,
-    char *err, size_t errlen)
+    struct ec_error *err)
 {
 	struct ec_buf msg = EC_BUF_INIT;
 	int rollup = ec_rollupcsv_header(&r->csv, EC_ROLLUPCSV_LOOSE,
@@ -187,22 +187,22 @@ ec_reporter_header(struct ec_reporter *r, const struct ec_csv_record *h,
 	}
 	ec_rollupcsv_release(&r->csv);
 	if (field_named(h, "visit_status") >= 0)
-		return report_visits_header(r, h, err, errlen);
-	snprintf(err, errlen, "not a rollup nor a visit-due output (expected "
+		return report_visits_header(r, h, err);
+	ec_error_set(err, "not a rollup nor a visit-due output (expected "
 	    "the columns level and records, or visit_status)");
 	return -1;
 }
 
 int
 ec_reporter_record(struct ec_reporter *r, const struct ec_csv_record *rec,
-    int *field, char *err, size_t errlen)
+    int *field, struct ec_error *err)
 {
 	*field = -1;
 	if (r->input == EC_INPUT_ROLLUP)
-		return report_rollup_record(r, rec, field, err, errlen);
+		return report_rollup_record(r, rec, field, err);
 	if (r->input == EC_INPUT_VISITS)
 		return report_visits_record(r, rec);
-	snprintf(err, errlen, "no header read");
+	ec_error_set(err, "no header read");
 	return -1;
 }
 
@@ -215,14 +215,14 @@ ec_reporter_flush_to(struct ec_reporter *r,
 }
 
 int
-ec_reporter_write(struct ec_reporter *r, struct ec_buf *out, char *err,
-    size_t errlen)
+ec_reporter_write(struct ec_reporter *r, struct ec_buf *out,
+    struct ec_error *err)
 {
 	if (r->input == EC_INPUT_ROLLUP)
 		report_summary_write(r, out);
 	else if (r->input == EC_INPUT_VISITS &&
 	    (r->spill.err || report_sheets_write(r, out) != 0)) {
-		snprintf(err, errlen, "cannot keep the visit list in a "
+		ec_error_set(err, "cannot keep the visit list in a "
 		    "temporary file in %s (TMPDIR): %s",
 		    r->spill.dir ? r->spill.dir : "/tmp",
 		    strerror(r->spill.err ? r->spill.err : EIO));

@@ -64,7 +64,7 @@ void ec_reporter_free(struct ec_reporter *r);
  * lacks id_number or name.
  */
 int ec_reporter_header(struct ec_reporter *r, const struct ec_csv_record *h,
-	char *err, size_t errlen);
+	struct ec_error *err);
 
 /*
  * One record with as many fields as the header.  Returns 0, or -1 when
@@ -72,7 +72,7 @@ int ec_reporter_header(struct ec_reporter *r, const struct ec_csv_record *h,
  * the header index of the field at fault in *field and a message.
  */
 int ec_reporter_record(struct ec_reporter *r, const struct ec_csv_record *rec,
-	int *field, char *err, size_t errlen);
+	int *field, struct ec_error *err);
 
 /*
  * Has the report written out as it is made: flush(ctx, out) is called
@@ -86,8 +86,8 @@ void ec_reporter_flush_to(struct ec_reporter *r,
  * Appends the report to out (what flush has not taken).  0, or -1 with a
  * message when the visit list's temporary file failed (a full disk).
  */
-int ec_reporter_write(struct ec_reporter *r, struct ec_buf *out, char *err,
-	size_t errlen);
+int ec_reporter_write(struct ec_reporter *r, struct ec_buf *out,
+	struct ec_error *err);
 
 /*
  * An ID number with all but its first 6 and last 4 characters as '*'

@@ -198,13 +198,13 @@ void report_add_html(struct ec_buf *b, const char *s);
 /* After r->csv has read the header. */
 void report_rollup_header(struct ec_reporter *r);
 int report_rollup_record(struct ec_reporter *r,
-	const struct ec_csv_record *rec, int *field, char *err, size_t errlen);
+	const struct ec_csv_record *rec, int *field, struct ec_error *err);
 void report_summary_write(struct ec_reporter *r, struct ec_buf *b);
 
 /* ---- the visit sheets (report_sheets.c) ---- */
 
 int report_visits_header(struct ec_reporter *r,
-	const struct ec_csv_record *h, char *err, size_t errlen);
+	const struct ec_csv_record *h, struct ec_error *err);
 int report_visits_record(struct ec_reporter *r,
 	const struct ec_csv_record *rec);
 /* -1 when the people cannot be read back from the temporary file. */

@@ -33,12 +33,12 @@ static const char *const place_columns[3] = {
 
 int
 report_visits_header(struct ec_reporter *r, const struct ec_csv_record *h,
-    char *err, size_t errlen)
+    struct ec_error *err)
 {
 	const struct ec_policy *pol = r->pol;
 
 	r->sheet = ec_sheet_new(pol, r->o.asof);
-	if (ec_sheet_bind(r->sheet, h, err, errlen) != 0)
+	if (ec_sheet_bind(r->sheet, h, err) != 0)
 		return -1;
 	r->input = EC_INPUT_VISITS;
 	for (int i = 0; i < 3; i++)
@@ -61,7 +61,7 @@ report_visits_header(struct ec_reporter *r, const struct ec_csv_record *h,
 			for (size_t a = 0; a < col->naliases; a++)
 				ec_buf_addf(&names, ", %s", col->aliases[a]);
 		}
-		snprintf(err, errlen, "a visit-due output, but the column "
+		ec_error_set(err, "a visit-due output, but the column "
 		    "'%s' is missing (its header may be: %s)", sheet_columns[i],
 		    names.p);
 		ec_buf_release(&names);

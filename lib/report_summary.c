@@ -208,8 +208,7 @@ report_rollup_header(struct ec_reporter *r)
 /* Where a row's problem goes: report stops at the first. */
 struct problem {
 	int *field;
-	char *err;
-	size_t errlen;
+	struct ec_error *err;
 };
 
 static void
@@ -218,14 +217,14 @@ keep_problem(void *ctx, int field, const char *msg)
 	struct problem *pr = ctx;
 
 	*pr->field = field;
-	snprintf(pr->err, pr->errlen, "%s", msg);
+	ec_error_set(pr->err, "%s", msg);
 }
 
 int
 report_rollup_record(struct ec_reporter *r, const struct ec_csv_record *rec,
-    int *field, char *err, size_t errlen)
+    int *field, struct ec_error *err)
 {
-	struct problem pr = { field, err, errlen };
+	struct problem pr = { field, err };
 	struct ec_rollup_row row;
 	struct urow u;
 	size_t k = 1;

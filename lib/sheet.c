@@ -259,8 +259,8 @@ ec_sheet_free(struct ec_sheet *s)
 }
 
 int
-ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
-    size_t errlen)
+ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h,
+    struct ec_error *err)
 {
 	const struct ec_policy *p = s->pol;
 
@@ -277,7 +277,7 @@ ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *h, char *err,
 		    h->fields[f].n)) < 0)
 			continue;
 		if (s->col_field[c] >= 0) {
-			snprintf(err, errlen, "fields %d ('%s') and %zu ('%s') "
+			ec_error_set(err, "fields %d ('%s') and %zu ('%s') "
 			    "both hold the column '%s'", s->col_field[c] + 1,
 			    s->header[s->col_field[c]], f + 1, s->header[f],
 			    p->columns[c].name);

@@ -69,7 +69,7 @@ void ec_sheet_free(struct ec_sheet *s);
  * Returns 0, or -1 with a message when two fields name the same column.
  */
 int ec_sheet_bind(struct ec_sheet *s, const struct ec_csv_record *header,
-	char *err, size_t errlen);
+	struct ec_error *err);
 
 /*
  * Checks unique values against set, shared by the sheets of several

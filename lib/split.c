@@ -322,20 +322,20 @@ ec_split_group(struct ec_split *sp, const char *s, size_t n)
 }
 
 static int
-io_error(const struct group *g, char *err, size_t errlen)
+io_error(const struct group *g, struct ec_error *err)
 {
-	snprintf(err, errlen, "%s: %s", g->path, strerror(errno));
+	ec_error_set(err, "%s: %s", g->path, strerror(errno));
 	return -1;
 }
 
 static int
-flush(struct group *g, char *err, size_t errlen)
+flush(struct group *g, struct ec_error *err)
 {
 	int e = ec_write_all(g->of.fd, g->buf.p, g->buf.len);
 
 	if (e != 0) {
 		errno = e;
-		return io_error(g, err, errlen);
+		return io_error(g, err);
 	}
 	ec_buf_reset(&g->buf);
 	return 0;
@@ -354,7 +354,7 @@ forget_open(struct ec_split *sp, size_t k)
 
 /* Closes the least recently written open file, to make room. */
 static int
-close_oldest(struct ec_split *sp, char *err, size_t errlen)
+close_oldest(struct ec_split *sp, struct ec_error *err)
 {
 	size_t oldest = 0;
 
@@ -362,11 +362,11 @@ close_oldest(struct ec_split *sp, char *err, size_t errlen)
 		if (sp->g[sp->open[i]]->used < sp->g[sp->open[oldest]]->used)
 			oldest = i;
 	struct group *g = sp->g[sp->open[oldest]];
-	if (flush(g, err, errlen) != 0)
+	if (flush(g, err) != 0)
 		return -1;
 	if (close(g->of.fd) != 0) {
 		g->of.fd = -1;
-		return io_error(g, err, errlen);
+		return io_error(g, err);
 	}
 	g->of.fd = -1;
 	g->state = G_CLOSED;
@@ -377,23 +377,23 @@ close_oldest(struct ec_split *sp, char *err, size_t errlen)
 
 /* Makes group k's file open, creating it the first time. */
 static int
-open_group(struct ec_split *sp, size_t k, char *err, size_t errlen)
+open_group(struct ec_split *sp, size_t k, struct ec_error *err)
 {
 	struct group *g = sp->g[k];
 
 	if (g->state == G_OPEN)
 		return 0;
-	if (sp->nopen == sp->max_open && close_oldest(sp, err, errlen) != 0)
+	if (sp->nopen == sp->max_open && close_oldest(sp, err) != 0)
 		return -1;
 	if (g->state == G_NEW) {
 		/* Never into a FIFO or a device found under the name. */
-		if (ec_outfile_replace(&g->of, g->path, err, errlen) != 0)
+		if (ec_outfile_replace(&g->of, g->path, err) != 0)
 			return -1;
 		ec_buf_add(&g->buf, sp->head, sp->headlen);
 	} else {
 		g->of.fd = open(g->of.tmp, O_WRONLY | O_APPEND);
 		if (g->of.fd < 0)
-			return io_error(g, err, errlen);
+			return io_error(g, err);
 	}
 	g->state = G_OPEN;
 	sp->open[sp->nopen++] = k;
@@ -402,21 +402,21 @@ open_group(struct ec_split *sp, size_t k, char *err, size_t errlen)
 
 int
 ec_split_write(struct ec_split *sp, size_t group, const void *p, size_t n,
-    char *err, size_t errlen)
+    struct ec_error *err)
 {
 	struct group *g = sp->g[group];
 
-	if (open_group(sp, group, err, errlen) != 0)
+	if (open_group(sp, group, err) != 0)
 		return -1;
 	g->used = ++sp->clock;
 	ec_buf_add(&g->buf, p, n);
 	if (g->buf.len >= BUF_FLUSH)
-		return flush(g, err, errlen);
+		return flush(g, err);
 	return 0;
 }
 
 int
-ec_split_commit(struct ec_split *sp, char *err, size_t errlen)
+ec_split_commit(struct ec_split *sp, struct ec_error *err)
 {
 	/*
 	 * Every file written out and synced first, then all renamed: a disk
@@ -428,12 +428,11 @@ ec_split_commit(struct ec_split *sp, char *err, size_t errlen)
 		if (g->state == G_DONE || g->state == G_READY)
 			continue;
 		/* A group never written gets its file too: the head alone. */
-		if (open_group(sp, k, err, errlen) != 0 ||
-		    flush(g, err, errlen) != 0)
+		if (open_group(sp, k, err) != 0 || flush(g, err) != 0)
 			return -1;
 		forget_open(sp, k);
 		ec_buf_release(&g->buf);
-		if (ec_outfile_ready(&g->of, err, errlen) != 0) {
+		if (ec_outfile_ready(&g->of, err) != 0) {
 			/* removed, and no longer listed */
 			g->state = G_DONE;
 			return -1;
@@ -445,7 +444,7 @@ ec_split_commit(struct ec_split *sp, char *err, size_t errlen)
 		if (g->state != G_READY)
 			continue;
 		/* Listed until renamed: a signal now removes a lost name. */
-		int rc = ec_outfile_commit(&g->of, err, errlen);
+		int rc = ec_outfile_commit(&g->of, err);
 		g->state = G_DONE;
 		if (rc != 0)
 			return -1;

@@ -38,6 +38,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 struct ec_split;
 
 /*
@@ -67,7 +69,7 @@ size_t ec_split_group(struct ec_split *sp, const char *s, size_t n);
  * first write.  0, or -1 with a message in err.
  */
 int ec_split_write(struct ec_split *sp, size_t group, const void *p,
-	size_t n, char *err, size_t errlen);
+	size_t n, struct ec_error *err);
 
 /*
  * Flushes and syncs every group's file, then renames them all into place,
@@ -77,6 +79,6 @@ int ec_split_write(struct ec_split *sp, size_t group, const void *p,
  * fails, a full disk, changes no file: only a rename failing, or a
  * signal among the renames, leaves some files new and some old.
  */
-int ec_split_commit(struct ec_split *sp, char *err, size_t errlen);
+int ec_split_commit(struct ec_split *sp, struct ec_error *err);
 
 #endif

@@ -1,9 +1,12 @@
 /*
- * util.h - memory, growable buffers and byte slices.
+ * util.h - memory, growable buffers, byte slices and the error of a
+ * failure.
  *
  * The allocators never return NULL: on exhaustion they print one line and
  * exit with status 2 (the only place in lib/ that exits).  An ec_buf owns
- * its bytes; an ec_str borrows them.
+ * its bytes; an ec_str borrows them.  A function of lib/ that can fail
+ * (a file, a header, an encoding) says why in the caller's ec_error;
+ * problems of single records go to a sheet's ec_problem_fn instead.
  */
 #ifndef EC_UTIL_H
 #define EC_UTIL_H
@@ -19,6 +22,18 @@ void *ec_xrealloc(void *p, size_t n);
 char *ec_xstrdup(const char *s);
 /* A NUL-terminated copy of n bytes. */
 char *ec_xmemdup(const void *p, size_t n);
+
+/* Room for a file's name (up to 4096 bytes on Linux) and what it did. */
+#define EC_ERROR_MAX 8192
+
+/* Why something failed, as the command prints it after "TOOL: ". */
+struct ec_error {
+	char msg[EC_ERROR_MAX];
+};
+
+/* Sets e's message, printf-like (cut at EC_ERROR_MAX - 1 bytes). */
+void ec_error_set(struct ec_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* A borrowed run of bytes, not NUL-terminated. */
 struct ec_str {

@@ -119,13 +119,13 @@ check_output(const struct ec_filter *f)
 	struct ec_csv_record *rec;
 	enum ec_csv_status st;
 	size_t n = 0, width = 0;
-	char err[128];
+	struct ec_error err;
 
 	/* Appended columns may make a record too long to read again. */
 	int too_long = fuzz_fd_longest_record(out_fd) + 2 > EC_CSV_RECORD_MAX;
 
 	FUZZ_CHECK(lseek(out_fd, 0, SEEK_SET) == 0);
-	r = ec_csv_reader_new(out_fd, NULL, err, sizeof err);
+	r = ec_csv_reader_new(out_fd, NULL, &err);
 	FUZZ_CHECK(r != NULL);
 	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
 		if (rec->error == EC_CSV_ERECORD_SIZE && too_long) {

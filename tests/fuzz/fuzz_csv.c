@@ -184,13 +184,13 @@ read_again(int fd, const struct ec_buf *want)
 	struct ec_csv_record *rec;
 	struct ec_buf got = EC_BUF_INIT;
 	enum ec_csv_status st;
-	char err[128];
+	struct ec_error err;
 
 	/* Quotes added may make a record too long to read again. */
 	int too_long = fuzz_fd_longest_record(fd) + 2 > EC_CSV_RECORD_MAX;
 
 	FUZZ_CHECK(lseek(fd, 0, SEEK_SET) == 0);
-	r = ec_csv_reader_new(fd, NULL, err, sizeof err);
+	r = ec_csv_reader_new(fd, NULL, &err);
 	FUZZ_CHECK(r != NULL);
 	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
 		if (rec->error == EC_CSV_ERECORD_SIZE && too_long)
@@ -266,8 +266,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sem_post(&feed_go);
 	}
 
-	char err[128];
-	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
+	struct ec_error err;
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, &err);
 	FUZZ_CHECK(r != NULL);
 
 	struct ec_csv_writer w;

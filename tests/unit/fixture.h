@@ -154,10 +154,10 @@ open_sheet_rec(const struct ec_policy *p, ec_date asof,
     const struct ec_csv_record *header)
 {
 	struct ec_sheet *s = ec_sheet_new(p, asof);
-	char err[256] = "";
+	struct ec_error err = { "" };
 
-	if (ec_sheet_bind(s, header, err, sizeof err) != 0)
-		fail_msg("bind: %s", err);
+	if (ec_sheet_bind(s, header, &err) != 0)
+		fail_msg("bind: %s", err.msg);
 	return s;
 }
 

@@ -35,13 +35,13 @@ render(const char *text, size_t len, size_t k, const char *enc, char delim)
 	struct ec_buf out = EC_BUF_INIT;
 	struct ec_csv_record *rec;
 	enum ec_csv_status st;
-	char err[128];
+	struct ec_error err;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, len), (ssize_t)len);
 	lseek(fd, 0, SEEK_SET);
 	unlink(path);
-	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, &err);
 	assert_non_null(r);
 	while ((st = ec_csv_next(r, &rec)) == EC_CSV_RECORD) {
 		ec_buf_addf(&out, "%zu", rec->line);
@@ -640,7 +640,7 @@ test_field_count(void **state)
 	char path[] = "/tmp/test_csvn.XXXXXX";
 	int fd = mkstemp(path);
 	struct ec_csv_record *rec;
-	char err[128];
+	struct ec_error err;
 
 	for (size_t i = 0; i < EC_CSV_FIELDS_MAX; i++)
 		n += (size_t)sprintf(in + n, "%sa", i ? "," : "");
@@ -652,7 +652,7 @@ test_field_count(void **state)
 	assert_int_equal(write(fd, in, n), (ssize_t)n);
 	lseek(fd, 0, SEEK_SET);
 	unlink(path);
-	struct ec_csv_reader *r = ec_csv_reader_new(fd, NULL, err, sizeof err);
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, NULL, &err);
 	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
 	assert_int_equal(rec->error, EC_CSV_OK);
 	assert_int_equal(rec->nfields, EC_CSV_FIELDS_MAX);
@@ -790,14 +790,14 @@ test_plain(void **state)
 	struct ec_csv_options opt = { ',', NULL, 0 };
 	struct ec_buf out = EC_BUF_INIT;
 	struct ec_csv_record *rec;
-	char err[128];
+	struct ec_error err;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, sizeof text - 1),
 	    (ssize_t)sizeof text - 1);
 	lseek(fd, 0, SEEK_SET);
 	unlink(path);
-	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, &err);
 	assert_non_null(r);
 	while (ec_csv_next(r, &rec) == EC_CSV_RECORD) {
 		ec_buf_addf(&out, "%zu:%d", rec->line, rec->plain);
@@ -840,7 +840,7 @@ test_pipe_grown(void **state)
 	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
 	long max = 0;
 	int a[2], b[2];
-	char err[128];
+	struct ec_error err;
 
 	if (!f || fscanf(f, "%ld", &max) != 1) {
 		if (f)
@@ -856,8 +856,7 @@ test_pipe_grown(void **state)
 	assert_int_equal(fcntl(a[1], F_GETPIPE_SZ), want);
 	ec_csv_writer_release(&w);
 	close(b[1]);	/* the reader meets EOF at once */
-	struct ec_csv_reader *r = ec_csv_reader_new(b[0], NULL, err,
-	    sizeof err);
+	struct ec_csv_reader *r = ec_csv_reader_new(b[0], NULL, &err);
 	assert_non_null(r);
 	assert_int_equal(fcntl(b[0], F_GETPIPE_SZ), want);
 	ec_csv_reader_free(r);

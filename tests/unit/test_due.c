@@ -495,10 +495,10 @@ read_log(struct bench *b, struct ec_due_log *log, int fd, int again,
 	const struct ec_due_reading cb = { log_problem, log_unmatched, said };
 	struct ec_csv_record *rec;
 	struct ec_sheet *vs;
-	char err[200];
+	struct ec_error err;
 
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, err, sizeof err);
+	struct ec_csv_reader *r = ec_csv_reader_new(fd, &opt, &err);
 	assert_non_null(r);
 	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
 	vs = open_sheet_rec(b->p, asof, rec);

@@ -153,11 +153,12 @@ test_open_hidden_temp(void **state)
 {
 	const char *dir = *state, *path = in(dir, "census.csv");
 	struct ec_outfile o;
-	char err[256] = "", prefix[512];
+	struct ec_error err = { "" };
+	char prefix[512];
 	mode_t old = umask(022);
 
-	assert_int_equal(ec_outfile_replace(&o, path, err, sizeof err), 0);
-	assert_string_equal(err, "");
+	assert_int_equal(ec_outfile_replace(&o, path, &err), 0);
+	assert_string_equal(err.msg, "");
 	assert_true(o.fd >= 0);
 	assert_string_equal(o.path, path);
 	/* Beside the target: DIR/.census.csv.PID. and six characters. */
@@ -184,10 +185,10 @@ test_open_unnamed(void **state)
 {
 	const char *dir = *state, *path = in(dir, "census.csv");
 	struct ec_outfile o;
-	char err[256] = "";
+	struct ec_error err = { "" };
 	mode_t old = umask(022);
 
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	if (!o.anon) {
 		ec_outfile_abort(&o);
 		umask(old);
@@ -196,14 +197,14 @@ test_open_unnamed(void **state)
 	assert_null(o.tmp);
 	emit(&o, "id\n");
 	assert_string_equal(listing(dir), "");
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
-	assert_string_equal(err, "");
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
+	assert_string_equal(err.msg, "");
 	assert_string_equal(listing(dir), "census.csv");
 	assert_string_equal(contents(path), "id\n");
 	assert_int_equal(mode_of(path), 0644);
 
 	/* Dropped: the old file stands, nothing else appears. */
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	emit(&o, "half");
 	ec_outfile_abort(&o);
 	assert_string_equal(listing(dir), "census.csv");
@@ -211,13 +212,13 @@ test_open_unnamed(void **state)
 
 	/* Two at once: the last committed wins, nothing is left over. */
 	struct ec_outfile a, b;
-	assert_int_equal(ec_outfile_open(&a, path, err, sizeof err), 0);
-	assert_int_equal(ec_outfile_open(&b, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&a, path, &err), 0);
+	assert_int_equal(ec_outfile_open(&b, path, &err), 0);
 	emit(&a, "first\n");
 	emit(&b, "second\n");
-	assert_int_equal(ec_outfile_commit(&a, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&a, &err), 0);
 	assert_string_equal(contents(path), "first\n");
-	assert_int_equal(ec_outfile_commit(&b, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&b, &err), 0);
 	assert_string_equal(contents(path), "second\n");
 	assert_string_equal(listing(dir), "census.csv");
 	umask(old);
@@ -228,15 +229,15 @@ test_commit(void **state)
 {
 	const char *dir = *state, *path = in(dir, "out.csv");
 	struct ec_outfile o;
-	char err[256] = "";
+	struct ec_error err = { "" };
 	mode_t old = umask(022);
 
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	emit(&o, "身份证号,姓名\n");
 	emit(&o, "11010519491231002X,张三\n");
 	assert_false(exists(path));
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
-	assert_string_equal(err, "");
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
+	assert_string_equal(err.msg, "");
 	assert_string_equal(contents(path),
 	    "身份证号,姓名\n11010519491231002X,张三\n");
 	assert_int_equal(mode_of(path), 0644);
@@ -253,10 +254,10 @@ test_commit_empty(void **state)
 {
 	const char *dir = *state, *path = in(dir, "empty.csv");
 	struct ec_outfile o;
-	char err[256] = "";
+	struct ec_error err = { "" };
 
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
 	assert_string_equal(contents(path), "");
 	assert_string_equal(listing(dir), "empty.csv");
 }
@@ -267,13 +268,13 @@ test_mode_follows_umask(void **state)
 	static const mode_t masks[] = { 0, 002, 022, 027, 077, 0777 };
 	const char *dir = *state, *path = in(dir, "m.csv");
 	struct ec_outfile o;
-	char err[256];
+	struct ec_error err;
 	mode_t old = umask(0);
 
 	for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
 		umask(masks[i]);
-		assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
-		assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+		assert_int_equal(ec_outfile_open(&o, path, &err), 0);
+		assert_int_equal(ec_outfile_commit(&o, &err), 0);
 		if (mode_of(path) != (0666 & ~masks[i]))
 			fail_msg("umask %03o: mode %03o", (unsigned)masks[i],
 			    (unsigned)mode_of(path));
@@ -287,9 +288,9 @@ test_abort(void **state)
 {
 	const char *dir = *state, *path = in(dir, "out.csv");
 	struct ec_outfile o;
-	char err[256];
+	struct ec_error err;
 
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	emit(&o, "half a file");
 	ec_outfile_abort(&o);
 	/* Neither target nor temporary file. */
@@ -307,10 +308,10 @@ test_abort_keeps_old(void **state)
 {
 	const char *dir = *state, *path = in(dir, "out.csv");
 	struct ec_outfile o;
-	char err[256];
+	struct ec_error err;
 
 	put(path, "old\n", 0600);
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	emit(&o, "new\n");
 	ec_outfile_abort(&o);
 	assert_string_equal(contents(path), "old\n");
@@ -328,16 +329,16 @@ test_ready(void **state)
 {
 	const char *dir = *state, *a = in(dir, "a.csv"), *b = in(dir, "b.csv");
 	struct ec_outfile oa, ob;
-	char err[256] = "";
+	struct ec_error err = { "" };
 
 	put(a, "old a\n", 0644);
 	put(b, "old b\n", 0644);
-	assert_int_equal(ec_outfile_open(&oa, a, err, sizeof err), 0);
-	assert_int_equal(ec_outfile_replace(&ob, b, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&oa, a, &err), 0);
+	assert_int_equal(ec_outfile_replace(&ob, b, &err), 0);
 	emit(&oa, "new a\n");
 	emit(&ob, "new b\n");
-	assert_int_equal(ec_outfile_ready(&oa, err, sizeof err), 0);
-	assert_int_equal(ec_outfile_ready(&ob, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_ready(&oa, &err), 0);
+	assert_int_equal(ec_outfile_ready(&ob, &err), 0);
 	assert_int_equal(oa.fd, -1);
 	assert_int_equal(ob.fd, -1);
 	assert_non_null(oa.tmp);
@@ -347,9 +348,9 @@ test_ready(void **state)
 	assert_string_equal(contents(a), "old a\n");
 	assert_string_equal(contents(b), "old b\n");
 	/* one renamed, the other given up: nothing else is left */
-	assert_int_equal(ec_outfile_commit(&oa, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&oa, &err), 0);
 	ec_outfile_abort(&ob);
-	assert_string_equal(err, "");
+	assert_string_equal(err.msg, "");
 	assert_string_equal(contents(a), "new a\n");
 	assert_string_equal(contents(b), "old b\n");
 	assert_string_equal(listing(dir), "a.csv|b.csv");
@@ -362,19 +363,20 @@ test_commit_replaces_whole(void **state)
 {
 	const char *dir = *state, *path = in(dir, "out.csv");
 	struct ec_outfile o;
-	char err[256], buf[64];
+	struct ec_error err;
+	char buf[64];
 	int oldfd;
 	ssize_t n;
 
 	put(path, "a longer old file of three lines\n2\n3\n", 0644);
 	oldfd = open(path, O_RDONLY);
 	assert_true(oldfd >= 0);
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	emit(&o, "new\n");
 	/* Until commit the old file is there, whole. */
 	assert_string_equal(contents(path),
 	    "a longer old file of three lines\n2\n3\n");
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
 	/* Not overwritten in place: nothing of the old is left over. */
 	assert_string_equal(contents(path), "new\n");
 	assert_string_equal(listing(dir), "out.csv");
@@ -391,18 +393,16 @@ test_cleanup(void **state)
 {
 	const char *dir = *state;
 	struct ec_outfile a, b, c;
-	char err[256], *atmp;
+	struct ec_error err;
+	char *atmp;
 
-	assert_int_equal(ec_outfile_replace(&a, in(dir, "a.csv"), err,
-	    sizeof err), 0);
-	assert_int_equal(ec_outfile_replace(&b, in(dir, "b.csv"), err,
-	    sizeof err), 0);
-	assert_int_equal(ec_outfile_replace(&c, in(dir, "c.csv"), err,
-	    sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&a, in(dir, "a.csv"), &err), 0);
+	assert_int_equal(ec_outfile_replace(&b, in(dir, "b.csv"), &err), 0);
+	assert_int_equal(ec_outfile_replace(&c, in(dir, "c.csv"), &err), 0);
 	emit(&a, "a");
 	emit(&b, "b");
 	emit(&c, "c");
-	assert_int_equal(ec_outfile_commit(&c, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&c, &err), 0);
 	/* As a signal handler would: the temporaries go, c.csv stays. */
 	ec_outfile_cleanup();
 	assert_string_equal(listing(dir), "c.csv");
@@ -427,12 +427,13 @@ test_missing_dir(void **state)
 {
 	const char *dir = *state, *path = in(dir, "nope/out.csv");
 	struct ec_outfile o;
-	char err[256] = "", want[600];
+	struct ec_error err = { "" };
+	char want[600];
 
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), -1);
+	assert_int_equal(ec_outfile_open(&o, path, &err), -1);
 	/* The message names the target, not the temporary file. */
 	snprintf(want, sizeof want, "%s: No such file or directory", path);
-	assert_string_equal(err, want);
+	assert_string_equal(err.msg, want);
 	assert_string_equal(listing(dir), "");
 }
 
@@ -441,14 +442,20 @@ test_short_err(void **state)
 {
 	const char *dir = *state;
 	struct ec_outfile o;
-	char err[8];
+	struct ec_error err;
+	struct ec_buf path = EC_BUF_INIT;
 
-	memset(err, '#', sizeof err);
-	assert_int_equal(ec_outfile_open(&o, in(dir, "nope/out.csv"), err,
-	    sizeof err), -1);
+	/* A name longer than the message has room for. */
+	ec_buf_addf(&path, "%s/nope/", dir);
+	while (path.len < 2 * EC_ERROR_MAX)
+		ec_buf_adds(&path, "x/");
+	ec_buf_adds(&path, "out.csv");
+	memset(err.msg, '#', sizeof err.msg);
+	assert_int_equal(ec_outfile_open(&o, path.p, &err), -1);
 	/* Cut to fit, and still a string. */
-	assert_int_equal(strlen(err), 7);
-	assert_memory_equal(err, dir, 7);
+	assert_int_equal(strlen(err.msg), EC_ERROR_MAX - 1);
+	assert_memory_equal(err.msg, path.p, EC_ERROR_MAX - 1);
+	ec_buf_release(&path);
 }
 
 static void
@@ -456,19 +463,19 @@ test_relative_path(void **state)
 {
 	const char *dir = *state;
 	struct ec_outfile o;
-	char err[256];
+	struct ec_error err;
 	int here = open(".", O_RDONLY);
 
 	assert_true(here >= 0);
 	assert_int_equal(chdir(dir), 0);
-	assert_int_equal(ec_outfile_replace(&o, "plain.csv", err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&o, "plain.csv", &err), 0);
 	assert_string_equal(o.path, "plain.csv");
 	char prefix[64];
 	snprintf(prefix, sizeof prefix, ".plain.csv.%ld.", (long)getpid());
 	assert_int_equal(strncmp(o.tmp, prefix, strlen(prefix)), 0);
 	assert_int_equal(strlen(o.tmp), strlen(prefix) + 6);
 	emit(&o, "x\n");
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
 	assert_int_equal(fchdir(here), 0);
 	close(here);
 	assert_string_equal(contents(in(dir, "plain.csv")), "x\n");
@@ -480,26 +487,27 @@ test_commit_fails(void **state)
 {
 	const char *dir = *state, *path = in(dir, "sub");
 	struct ec_outfile o;
-	char err[256] = "", want[600];
+	struct ec_error err = { "" };
+	char want[600];
 
 	/* A directory is refused at once, with nothing made. */
 	assert_int_equal(mkdir(path, 0755), 0);
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), -1);
+	assert_int_equal(ec_outfile_open(&o, path, &err), -1);
 	assert_true(strlen(path) < sizeof want - 20);
 	strcpy(want, path);
 	strcat(want, ": Is a directory");
-	assert_string_equal(err, want);
+	assert_string_equal(err.msg, want);
 	assert_string_equal(listing(dir), "sub");
 	/* One put in the way later: rename fails, and the temp goes. */
 	assert_int_equal(rmdir(path), 0);
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	assert_int_equal(mkdir(path, 0755), 0);
 	emit(&o, "data\n");
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), -1);
+	assert_int_equal(ec_outfile_commit(&o, &err), -1);
 	assert_true(strlen(path) < sizeof want - 20);
 	strcpy(want, path);
 	strcat(want, ": Is a directory");
-	assert_string_equal(err, want);
+	assert_string_equal(err.msg, want);
 	assert_string_equal(listing(dir), "sub");
 	assert_null(o.tmp);
 	assert_null(o.path);
@@ -511,16 +519,16 @@ test_same_target_twice(void **state)
 {
 	const char *dir = *state, *path = in(dir, "out.csv");
 	struct ec_outfile a, b;
-	char err[256];
+	struct ec_error err;
 
-	assert_int_equal(ec_outfile_replace(&a, path, err, sizeof err), 0);
-	assert_int_equal(ec_outfile_replace(&b, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&a, path, &err), 0);
+	assert_int_equal(ec_outfile_replace(&b, path, &err), 0);
 	assert_string_not_equal(a.tmp, b.tmp);
 	emit(&a, "first\n");
 	emit(&b, "second\n");
-	assert_int_equal(ec_outfile_commit(&a, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&a, &err), 0);
 	assert_string_equal(contents(path), "first\n");
-	assert_int_equal(ec_outfile_commit(&b, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&b, &err), 0);
 	assert_string_equal(contents(path), "second\n");
 	assert_string_equal(listing(dir), "out.csv");
 }
@@ -535,7 +543,8 @@ test_fifo_written_in_place(void **state)
 	const char *dir = *state, *path = in(dir, "pipe");
 	struct ec_outfile o;
 	struct stat st;
-	char err[256], buf[16];
+	struct ec_error err;
+	char buf[16];
 	int rd;
 	ssize_t n;
 
@@ -543,10 +552,10 @@ test_fifo_written_in_place(void **state)
 	/* A reader first, so that opening it to write does not block. */
 	rd = open(path, O_RDONLY | O_NONBLOCK);
 	assert_true(rd >= 0);
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	assert_null(o.tmp);
 	assert_int_equal(write(o.fd, "row\n", 4), 4);
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
 	n = read(rd, buf, sizeof buf);
 	assert_int_equal(n, 4);
 	assert_memory_equal(buf, "row\n", 4);
@@ -556,7 +565,7 @@ test_fifo_written_in_place(void **state)
 	assert_string_equal(listing(dir), "pipe");
 	/* Aborted, it is left as it is too. */
 	rd = open(path, O_RDONLY | O_NONBLOCK);
-	assert_int_equal(ec_outfile_open(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_open(&o, path, &err), 0);
 	ec_outfile_abort(&o);
 	close(rd);
 	assert_int_equal(stat(path, &st), 0);
@@ -575,22 +584,22 @@ test_replace(void **state)
 	    *link = in(dir, "link"), *other = in(dir, "other");
 	struct ec_outfile o;
 	struct stat st;
-	char err[256];
+	struct ec_error err;
 
 	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(ec_outfile_replace(&o, path, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&o, path, &err), 0);
 	assert_non_null(o.tmp);
 	assert_int_equal(write(o.fd, "row\n", 4), 4);
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_size, 4);
 
 	put(other, "theirs\n", 0644);
 	assert_int_equal(symlink(other, link), 0);
-	assert_int_equal(ec_outfile_replace(&o, link, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_replace(&o, link, &err), 0);
 	assert_int_equal(write(o.fd, "ours\n", 5), 5);
-	assert_int_equal(ec_outfile_commit(&o, err, sizeof err), 0);
+	assert_int_equal(ec_outfile_commit(&o, &err), 0);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_string_equal(contents(other), "theirs\n");

@@ -150,10 +150,10 @@ report_title(struct ec_reporter *r)
 {
 	static char line[256];
 	struct ec_buf b = EC_BUF_INIT;
-	char err[512];
+	struct ec_error err;
 	size_t n;
 
-	assert_int_equal(ec_reporter_write(r, &b, err, sizeof err), 0);
+	assert_int_equal(ec_reporter_write(r, &b, &err), 0);
 	n = b.p ? strcspn(b.p, "\n") : 0;
 	assert_true(n < sizeof line);
 	memcpy(line, b.p ? b.p : "", n);
@@ -168,40 +168,39 @@ test_header(void **state)
 	struct ec_policy *p = policy(ec_policy_default_len);
 	struct ec_reporter *r;
 	struct rec x;
-	char err[512];
+	struct ec_error err;
 	int field;
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
 	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
-	    "身份证号,姓名,age,left_behind"), err, sizeof err), -1);
-	assert_string_equal(err, "not a rollup nor a visit-due output "
+	    "身份证号,姓名,age,left_behind"), &err), -1);
+	assert_string_equal(err.msg, "not a rollup nor a visit-due output "
 	    "(expected the columns level and records, or visit_status)");
 	/* Neither: no record is taken, and there is nothing to write. */
 	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 2,
-	    "51200219400101001X,张三,86,1"), &field, err, sizeof err), -1);
-	assert_string_equal(err, "no header read");
+	    "51200219400101001X,张三,86,1"), &field, &err), -1);
+	assert_string_equal(err.msg, "no header read");
 	assert_string_equal(report_title(r), "");
 	ec_reporter_free(r);
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
 	assert_int_equal(ec_reporter_header(r,
-	    mkrec_text(&x, 1, rollup_header), err, sizeof err), 0);
+	    mkrec_text(&x, 1, rollup_header), &err), 0);
 	assert_string_equal(report_title(r), "农村留守老年人关爱服务统计");
 	ec_reporter_free(r);
 
 	/* Chinese census headers, the tools' columns by their names. */
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
 	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
-	    "身份证号,姓名,村(社区),age,risk_level,visit_status"), err,
-	    sizeof err), 0);
+	    "身份证号,姓名,村(社区),age,risk_level,visit_status"), &err), 0);
 	assert_string_equal(report_title(r), "农村留守老年人走访表");
 	ec_reporter_free(r);
 
 	r = reporter(p, EC_FORMAT_TEXT, "zh");
 	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
-	    "身份证号,村(社区),visit_status"), err, sizeof err), -1);
-	assert_string_equal(err, "a visit-due output, but the column 'name' "
-	    "is missing (its header may be: name, 姓名)");
+	    "身份证号,村(社区),visit_status"), &err), -1);
+	assert_string_equal(err.msg, "a visit-due output, but the column "
+	    "'name' is missing (its header may be: name, 姓名)");
 	ec_reporter_free(r);
 	ec_policy_free(p);
 }
@@ -212,21 +211,21 @@ test_bad_count(void **state)
 	struct ec_policy *p = policy(ec_policy_default_len);
 	struct ec_reporter *r = reporter(p, EC_FORMAT_CSV, "zh");
 	struct rec x;
-	char err[512];
+	struct ec_error err;
 	int field;
 
 	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
-	    "county,level,records,left_behind"), err, sizeof err), 0);
+	    "county,level,records,left_behind"), &err), 0);
 	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 2,
-	    "安岳县,county,十,3"), &field, err, sizeof err), -1);
+	    "安岳县,county,十,3"), &field, &err), -1);
 	assert_int_equal(field, 2);
-	assert_string_equal(err, "'十' is not a count (a whole number, 0 or "
-	    "more)");
+	assert_string_equal(err.msg, "'十' is not a count (a whole number, "
+	    "0 or more)");
 	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 3,
-	    "安岳县,county,10,-3"), &field, err, sizeof err), -1);
+	    "安岳县,county,10,-3"), &field, &err), -1);
 	assert_int_equal(field, 3);
 	assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 4,
-	    "安岳县,county, 10 ,3"), &field, err, sizeof err), 0);
+	    "安岳县,county, 10 ,3"), &field, &err), 0);
 	ec_reporter_free(r);
 	ec_policy_free(p);
 }
@@ -238,18 +237,17 @@ render(struct ec_policy *p, enum ec_format f, const char *lang,
 	struct ec_reporter *r = reporter(p, f, lang);
 	struct ec_buf b = EC_BUF_INIT;
 	struct rec x;
-	char err[512];
+	struct ec_error err;
 	int field;
 
-	if (ec_reporter_header(r, mkrec_text(&x, 1, header), err,
-	    sizeof err) != 0)
-		fail_msg("%s", err);
+	if (ec_reporter_header(r, mkrec_text(&x, 1, header), &err) != 0)
+		fail_msg("%s", err.msg);
 	for (size_t i = 0; i < n; i++)
 		if (ec_reporter_record(r, mkrec_text(&x, i + 2, rows[i]),
-		    &field, err, sizeof err) != 0)
-			fail_msg("%s", err);
-	if (ec_reporter_write(r, &b, err, sizeof err) != 0)
-		fail_msg("%s", err);
+		    &field, &err) != 0)
+			fail_msg("%s", err.msg);
+	if (ec_reporter_write(r, &b, &err) != 0)
+		fail_msg("%s", err.msg);
 	ec_reporter_free(r);
 	return b.p;
 }
@@ -404,7 +402,7 @@ test_sheet_masks(void **state)
 	struct ec_reporter *r;
 	struct ec_buf b = EC_BUF_INIT;
 	struct rec x;
-	char err[512];
+	struct ec_error err;
 	int field;
 
 	for (int mask = 1; mask >= 0; mask--) {
@@ -416,13 +414,12 @@ test_sheet_masks(void **state)
 		r = ec_reporter_new(p, &o);
 		assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 		    "id_number,name,village,phone,guardian_phone,risk_level,"
-		    "days_overdue,visit_status"), err, sizeof err), 0);
+		    "days_overdue,visit_status"), &err), 0);
 		assert_int_equal(ec_reporter_record(r, mkrec_text(&x, 2,
 		    "51200219400101001X,王建国,白塔村,13812345678,"
-		    "0832-3371388,high,,never_visited"), &field, err,
-		    sizeof err), 0);
+		    "0832-3371388,high,,never_visited"), &field, &err), 0);
 		ec_buf_reset(&b);
-		assert_int_equal(ec_reporter_write(r, &b, err, sizeof err), 0);
+		assert_int_equal(ec_reporter_write(r, &b, &err), 0);
 		ec_reporter_free(r);
 		/* No age column: computed from the ID number. */
 		assert_string_equal(b.p, mask ?
@@ -483,7 +480,8 @@ long_list(const struct ec_policy *p, enum ec_format format,
 	struct ec_report_options o;
 	struct ec_reporter *r;
 	struct rec x;
-	char err[512], line[256];
+	struct ec_error err;
+	char line[256];
 	int field;
 
 	memset(&o, 0, sizeof o);
@@ -496,17 +494,16 @@ long_list(const struct ec_policy *p, enum ec_format format,
 		ec_reporter_flush_to(r, collect, flushed);
 	assert_int_equal(ec_reporter_header(r, mkrec_text(&x, 1,
 	    "id_number,name,township,village,phone,risk_level,"
-	    "days_overdue,visit_status"), err, sizeof err), 0);
+	    "days_overdue,visit_status"), &err), 0);
 	for (int i = 0; i < 3000; i++) {
 		snprintf(line, sizeof line, "51200219400101%03d%c,老人%d,"
 		    "镇%d,村%02d,138%08d,%s,%d,overdue", i % 1000,
 		    "0123456789X"[i % 11], i, i % 3, (i * 7) % 30, i,
 		    i % 2 ? "high" : "low", i % 50 + 1);
 		assert_int_equal(ec_reporter_record(r,
-		    mkrec_text(&x, (size_t)i + 2, line), &field, err,
-		    sizeof err), 0);
+		    mkrec_text(&x, (size_t)i + 2, line), &field, &err), 0);
 	}
-	assert_int_equal(ec_reporter_write(r, out, err, sizeof err), 0);
+	assert_int_equal(ec_reporter_write(r, out, &err), 0);
 	ec_reporter_free(r);
 }
 

@@ -96,14 +96,14 @@ read_rollup(const char *text, struct ec_rollup *into)
 	struct ec_rollupcsv rc;
 	struct ec_rollup_row row;
 	struct ec_buf msg = EC_BUF_INIT;
-	char err[128];
+	struct ec_error err;
 
 	assert_true(fd >= 0);
 	unlink(path);
 	assert_int_equal(write(fd, text, strlen(text)),
 	    (ssize_t)strlen(text));
 	lseek(fd, 0, SEEK_SET);
-	rd = ec_csv_reader_new(fd, NULL, err, sizeof err);
+	rd = ec_csv_reader_new(fd, NULL, &err);
 	assert_non_null(rd);
 	assert_int_equal(ec_csv_next(rd, &rec), EC_CSV_RECORD);
 	assert_int_equal(ec_rollupcsv_header(&rc, EC_ROLLUPCSV_EXACT,
@@ -203,14 +203,14 @@ problems_of(const char *text, enum ec_rollupcsv_mode mode, size_t *depth,
 	struct problems p = { EC_BUF_INIT };
 	struct ec_buf msg = EC_BUF_INIT;
 	static const char *const also[] = { "", "village" };
-	char err[128];
+	struct ec_error err;
 
 	assert_true(fd >= 0);
 	unlink(path);
 	assert_int_equal(write(fd, text, strlen(text)),
 	    (ssize_t)strlen(text));
 	lseek(fd, 0, SEEK_SET);
-	rd = ec_csv_reader_new(fd, NULL, err, sizeof err);
+	rd = ec_csv_reader_new(fd, NULL, &err);
 	assert_non_null(rd);
 	assert_int_equal(ec_csv_next(rd, &rec), EC_CSV_RECORD);
 	if (ec_rollupcsv_header(&rc, mode, rec->fields, rec->nfields,

@@ -302,15 +302,15 @@ read_census(const struct ec_policy *p, const char *path, int prepare,
 	struct probs ps = { .pol = p };
 	struct ec_buf out = EC_BUF_INIT, b = EC_BUF_INIT;
 	struct ec_idset *seen = ec_idset_new();
-	char err[256];
+	struct ec_error err;
 
 	assert_non_null(fp);
-	r = ec_csv_reader_new(fileno(fp), NULL, err, sizeof err);
+	r = ec_csv_reader_new(fileno(fp), NULL, &err);
 	assert_non_null(r);
 	assert_int_equal(ec_csv_next(r, &rec), EC_CSV_RECORD);
 	s = ec_sheet_new(p, asof_default());
 	ec_sheet_share_seen(s, seen, 0, NULL);
-	assert_int_equal(ec_sheet_bind(s, rec, err, sizeof err), 0);
+	assert_int_equal(ec_sheet_bind(s, rec, &err), 0);
 	if (prepare)
 		ec_sheet_prepare(s, r, prepare == 2);
 	*prepared = 0;
@@ -578,12 +578,11 @@ expect_bind_error(const struct ec_policy *p, const char *const *hdr,
 {
 	struct ec_sheet *s;
 	struct rec h;
-	char err[256] = "";
+	struct ec_error err = { "" };
 
 	s = ec_sheet_new(p, asof_default());
-	assert_int_equal(ec_sheet_bind(s, mkrec(&h, 1, hdr, n), err,
-	    sizeof err), -1);
-	assert_string_equal(err, want);
+	assert_int_equal(ec_sheet_bind(s, mkrec(&h, 1, hdr, n), &err), -1);
+	assert_string_equal(err.msg, want);
 	ec_sheet_free(s);
 }
 

@@ -287,7 +287,7 @@ test_split_names(void **state)
 	const char *dir = *state;
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 8);
 	char long_a[200], long_b[200], name_a[200], name_b[200], want[300];
-	char err[256];
+	struct ec_error err;
 	size_t nfiles = 0;
 
 	for (size_t i = 0; i < nnamed; i++)
@@ -306,14 +306,11 @@ test_split_names(void **state)
 
 	for (size_t i = 0; i < nnamed; i++) {
 		const char *v = named[i][0];
-		assert_int_equal(ec_split_write(sp, i, v, strlen(v), err,
-		    sizeof err), 0);
+		assert_int_equal(ec_split_write(sp, i, v, strlen(v), &err), 0);
 	}
-	assert_int_equal(ec_split_write(sp, ga, long_a, 150, err, sizeof err),
-	    0);
-	assert_int_equal(ec_split_write(sp, gb, long_b, 150, err, sizeof err),
-	    0);
-	assert_int_equal(ec_split_commit(sp, err, sizeof err), 0);
+	assert_int_equal(ec_split_write(sp, ga, long_a, 150, &err), 0);
+	assert_int_equal(ec_split_write(sp, gb, long_b, 150, &err), 0);
+	assert_int_equal(ec_split_commit(sp, &err), 0);
 	ec_split_free(sp);
 	for (size_t i = 0; i < nnamed; i++) {
 		snprintf(want, sizeof want, "h\n%s", named[i][0]);
@@ -337,24 +334,21 @@ static void
 test_split_write_commit(void **state)
 {
 	const char *dir = *state;
-	char err[256];
+	struct ec_error err;
 	struct ec_split *sp = ec_split_new(dir, "id,village\n", 11, 4);
 	size_t g1 = group(sp, "白塔村"), g2 = group(sp, "../x");
 
 	/* A value with nothing written still gets its file: the header. */
 	group(sp, "空村");
 
-	assert_int_equal(ec_split_write(sp, g1, "1,白塔村\n", 12, err,
-	    sizeof err), 0);
-	assert_int_equal(ec_split_write(sp, g2, "2,../x\n", 7, err,
-	    sizeof err), 0);
-	assert_int_equal(ec_split_write(sp, g1, "3,白塔村\n", 12, err,
-	    sizeof err), 0);
+	assert_int_equal(ec_split_write(sp, g1, "1,白塔村\n", 12, &err), 0);
+	assert_int_equal(ec_split_write(sp, g2, "2,../x\n", 7, &err), 0);
+	assert_int_equal(ec_split_write(sp, g1, "3,白塔村\n", 12, &err), 0);
 	/* Before the commit: only hidden temporary files. */
 	char *l = listing(dir);
 	assert_int_equal(l[0], '.');
 	assert_non_null(strstr(l, "\n."));
-	assert_int_equal(ec_split_commit(sp, err, sizeof err), 0);
+	assert_int_equal(ec_split_commit(sp, &err), 0);
 	assert_string_equal(listing(dir), "___x.csv\n白塔村.csv\n空村.csv\n");
 	assert_string_equal(slurp(dir, "白塔村.csv"),
 	    "id,village\n1,白塔村\n3,白塔村\n");
@@ -380,7 +374,8 @@ static void
 test_split_bounded_open(void **state)
 {
 	const char *dir = *state;
-	char err[256], value[16], line[32], want[512];
+	struct ec_error err;
+	char value[16], line[32], want[512];
 	int before = open_fds();
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 3);
 
@@ -389,11 +384,11 @@ test_split_bounded_open(void **state)
 			snprintf(value, sizeof value, "v%02d", g);
 			snprintf(line, sizeof line, "%d,%d\n", g, round);
 			assert_int_equal(ec_split_write(sp, group(sp, value),
-			    line, strlen(line), err, sizeof err), 0);
+			    line, strlen(line), &err), 0);
 			assert_true(open_fds() - before <= 3);
 		}
 	}
-	assert_int_equal(ec_split_commit(sp, err, sizeof err), 0);
+	assert_int_equal(ec_split_commit(sp, &err), 0);
 	assert_int_equal(open_fds() - before, 0);
 	snprintf(want, sizeof want, "h\n7,0\n7,1\n7,2\n7,3\n7,4\n");
 	assert_string_equal(slurp(dir, "v07.csv"), want);
@@ -404,13 +399,11 @@ static void
 test_split_abort(void **state)
 {
 	const char *dir = *state;
-	char err[256];
+	struct ec_error err;
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 1);
 
-	assert_int_equal(ec_split_write(sp, group(sp, "a"), "1\n", 2, err,
-	    sizeof err), 0);
-	assert_int_equal(ec_split_write(sp, group(sp, "b"), "2\n", 2, err,
-	    sizeof err), 0);
+	assert_int_equal(ec_split_write(sp, group(sp, "a"), "1\n", 2, &err), 0);
+	assert_int_equal(ec_split_write(sp, group(sp, "b"), "2\n", 2, &err), 0);
 	assert_int_not_equal(listing(dir)[0], '\0');
 	/* Freed before the commit: no file, no temporary file. */
 	ec_split_free(sp);
@@ -421,19 +414,19 @@ static void
 test_split_cleanup(void **state)
 {
 	const char *dir = *state;
-	char err[256];
+	struct ec_error err;
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 2);
 
 	for (int g = 0; g < 5; g++) {
 		char v[4] = { 'g', (char)('0' + g), '\0', '\0' };
 		assert_int_equal(ec_split_write(sp, group(sp, v), "x\n", 2,
-		    err, sizeof err), 0);
+		    &err), 0);
 	}
 	/* What a signal handler does: every temporary file goes. */
 	ec_outfile_cleanup();
 	assert_string_equal(listing(dir), "");
 	/* The commit then finds its files gone, and says so. */
-	assert_int_equal(ec_split_commit(sp, err, sizeof err), -1);
+	assert_int_equal(ec_split_commit(sp, &err), -1);
 	ec_split_free(sp);
 }
 
@@ -483,7 +476,8 @@ static void
 test_split_commit_all_or_nothing(void **state)
 {
 	const char *dir = *state;
-	char err[256], v[4] = "g0";
+	struct ec_error err;
+	char v[4] = "g0";
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 2);
 
 	for (int g = 0; g < 5; g++) {
@@ -494,12 +488,12 @@ test_split_commit_all_or_nothing(void **state)
 	for (int g = 0; g < 5; g++) {
 		v[1] = (char)('0' + g);
 		assert_int_equal(ec_split_write(sp, group(sp, v), "new\n", 4,
-		    err, sizeof err), 0);
+		    &err), 0);
 	}
 	/* g3 was closed to keep two open; the commit must open it again. */
 	remove_temp_of(dir, "g3.csv");
-	assert_int_equal(ec_split_commit(sp, err, sizeof err), -1);
-	assert_non_null(strstr(err, "g3.csv"));
+	assert_int_equal(ec_split_commit(sp, &err), -1);
+	assert_non_null(strstr(err.msg, "g3.csv"));
 	ec_split_free(sp);
 	assert_string_equal(listing(dir),
 	    "g0.csv\ng1.csv\ng2.csv\ng3.csv\ng4.csv\n");
@@ -519,7 +513,8 @@ static void
 test_split_replaces_link(void **state)
 {
 	const char *dir = *state;
-	char err[256], target[600], link[600];
+	struct ec_error err;
+	char target[600], link[600];
 	struct ec_split *sp = ec_split_new(dir, "h\n", 2, 2);
 	struct stat st;
 
@@ -527,9 +522,8 @@ test_split_replaces_link(void **state)
 	snprintf(target, sizeof target, "%s/outside", dir);
 	snprintf(link, sizeof link, "%s/a.csv", dir);
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(ec_split_write(sp, group(sp, "a"), "1\n", 2, err,
-	    sizeof err), 0);
-	assert_int_equal(ec_split_commit(sp, err, sizeof err), 0);
+	assert_int_equal(ec_split_write(sp, group(sp, "a"), "1\n", 2, &err), 0);
+	assert_int_equal(ec_split_commit(sp, &err), 0);
 	ec_split_free(sp);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
@@ -541,14 +535,16 @@ test_split_replaces_link(void **state)
 static void
 test_split_missing_dir(void **state)
 {
-	char err[256], dir[600];
+	struct ec_error err;
+	char dir[600];
 	struct ec_split *sp;
 
 	snprintf(dir, sizeof dir, "%s/none", (char *)*state);
 	sp = ec_split_new(dir, "h\n", 2, 2);
-	assert_int_equal(ec_split_write(sp, group(sp, "a"), "1\n", 2, err,
-	    sizeof err), -1);
-	assert_non_null(strstr(err, "/none/a.csv: No such file or directory"));
+	assert_int_equal(ec_split_write(sp, group(sp, "a"), "1\n", 2, &err),
+	    -1);
+	assert_non_null(strstr(err.msg,
+	    "/none/a.csv: No such file or directory"));
 	ec_split_free(sp);
 }
 
