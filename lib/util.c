@@ -122,16 +122,6 @@ ec_buf_addf(struct ec_buf *b, const char *fmt, ...)
 }
 
 void
-ec_error_set(struct ec_error *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-	va_end(ap);
-}
-
-void
 ec_buf_reset(struct ec_buf *b)
 {
 	b->len = 0;
@@ -145,6 +135,16 @@ ec_buf_release(struct ec_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+ec_error_set(struct ec_error *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
 }
 
 size_t
