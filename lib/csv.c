@@ -102,13 +102,17 @@ struct ec_csv_reader {
 	struct ec_buf replay;
 	size_t replay_pos;
 
-	/* The caller's side. */
-	struct batch *mine;	/* records being handed out */
+	/*
+	 * The caller's side, then what the two threads share, then the
+	 * reading thread's again, each on cache lines of its own: a line
+	 * written by one thread and read by the other costs them both.
+	 */
+	_Alignas(64) struct batch *mine;	/* records being handed out */
 	size_t rows_next;
 	struct ec_csv_record rec;
 
 	/* Between the two threads, under mu. */
-	pthread_mutex_t mu;
+	_Alignas(64) pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
 	int running;		/* the thread was started */
@@ -122,7 +126,7 @@ struct ec_csv_reader {
 	size_t prep_size;
 	int prep_balance;
 
-	unsigned line_seen;	/* EC_SEEN_*: what the line holds */
+	_Alignas(64) unsigned line_seen;	/* EC_SEEN_*: what the line holds */
 	/* While the line end is not known: how far, and in quotes or not. */
 	size_t term_scan;
 	int term_quoted;
@@ -240,7 +244,7 @@ struct ec_csv_reader *
 ec_csv_reader_new(int fd, const struct ec_csv_options *opt,
     struct ec_error *err)
 {
-	struct ec_csv_reader *r = ec_xcalloc(1, sizeof *r);
+	struct ec_csv_reader *r = ec_xaligned(64, sizeof *r);
 	const char *enc = opt ? opt->encoding : NULL;
 
 	r->fd = fd;

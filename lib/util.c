@@ -53,6 +53,19 @@ ec_xstrdup(const char *s)
 	return ec_xmemdup(s, strlen(s));
 }
 
+void *
+ec_xaligned(size_t align, size_t n)
+{
+	/* aligned_alloc wants a size that is a multiple of align. */
+	size_t size = (n + align - 1) & ~(align - 1);
+	void *p = aligned_alloc(align, size ? size : align);
+
+	if (!p)
+		oom(size);
+	memset(p, 0, size);
+	return p;
+}
+
 char *
 ec_xmemdup(const void *p, size_t n)
 {

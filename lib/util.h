@@ -20,6 +20,9 @@ void *ec_xmalloc(size_t n);
 void *ec_xcalloc(size_t n, size_t size);
 void *ec_xrealloc(void *p, size_t n);
 char *ec_xstrdup(const char *s);
+/* n zeroed bytes aligned to align (a power of two), freed by free(3). */
+void *ec_xaligned(size_t align, size_t n);
+
 /* A NUL-terminated copy of n bytes. */
 char *ec_xmemdup(const void *p, size_t n);
 
