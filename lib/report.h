@@ -106,13 +106,4 @@ void ec_mask_id(const char *s, size_t n, struct ec_buf *out);
  */
 void ec_mask_phone(const char *s, size_t n, struct ec_buf *out);
 
-/*
- * num/den as a percentage with one decimal, rounded half up ("85.7%"),
- * or "-" when den is 0.  Returns the length written to out.
- */
-size_t ec_rate_percent(int64_t num, int64_t den, char out[32]);
-
-/* num/den as a fraction with three decimals ("0.857"), or "" when den is 0. */
-size_t ec_rate_fraction(int64_t num, int64_t den, char out[32]);
-
 #endif

@@ -210,4 +210,13 @@ int report_visits_record(struct ec_reporter *r,
 /* -1 when the people cannot be read back from the temporary file. */
 int report_sheets_write(struct ec_reporter *r, struct ec_buf *b);
 
+/*
+ * num/den as a percentage with one decimal, rounded half up ("85.7%"),
+ * or "-" when den is 0.  Returns the length written to out.
+ */
+size_t report_rate_percent(int64_t num, int64_t den, char out[32]);
+
+/* num/den as a fraction with three decimals ("0.857"), or "" when den is 0. */
+size_t report_rate_fraction(int64_t num, int64_t den, char out[32]);
+
 #endif

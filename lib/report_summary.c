@@ -46,7 +46,7 @@ thousandths(int64_t num, int64_t den)
 }
 
 size_t
-ec_rate_percent(int64_t num, int64_t den, char out[32])
+report_rate_percent(int64_t num, int64_t den, char out[32])
 {
 	int64_t q;
 
@@ -58,7 +58,7 @@ ec_rate_percent(int64_t num, int64_t den, char out[32])
 }
 
 size_t
-ec_rate_fraction(int64_t num, int64_t den, char out[32])
+report_rate_fraction(int64_t num, int64_t den, char out[32])
 {
 	int64_t q;
 
@@ -368,8 +368,8 @@ summary_table(struct ec_reporter *r, struct table *t)
 
 			if (!rate_of(r, u, k, &num, &den))
 				continue;
-			ec_rate_percent(num, den, pct);
-			ec_rate_fraction(num, den, frac);
+			report_rate_percent(num, den, pct);
+			report_rate_fraction(num, den, frac);
 			flag = k == R_VISIT ? flag_visits(r, u) :
 			    k == R_ALERTS ? flag_alerts(u) : 0;
 			report_table_set(t, row, col_r[k], pct, frac, flag);

@@ -89,8 +89,12 @@ publish(struct ec_risk *r, struct ec_sheet *s, int col)
 	ec_sheet_provide(s, col, &v);
 }
 
-void
-ec_risk_compute(struct ec_risk *r, struct ec_sheet *s)
+/*
+ * The score, level and reasons of the current record of s (r->score,
+ * r->level, r->reasons), computed the first time they are asked for.
+ */
+static void
+compute(struct ec_risk *r, struct ec_sheet *s)
 {
 	const struct ec_policy *p = r->pol;
 	size_t best = 0, best_rank = 0;
@@ -150,7 +154,7 @@ hook(void *ctx, struct ec_sheet *s, int col, struct ec_value *out)
 {
 	struct ec_risk *r = ctx;
 
-	ec_risk_compute(r, s);
+	compute(r, s);
 	*out = value_of(r, s, col);
 }
 

@@ -52,11 +52,6 @@ struct ec_risk {
 void ec_risk_init(struct ec_risk *r, const struct ec_policy *p);
 void ec_risk_release(struct ec_risk *r);
 
-/*
- * The score, level and reasons of the current record of s (r->score,
- * r->level, r->reasons), computed the first time they are asked for.
- */
-void ec_risk_compute(struct ec_risk *r, struct ec_sheet *s);
 
 /*
  * The tool writes the three columns: s computes them with r, and drops an

@@ -50,12 +50,6 @@ ec_rollup_free(struct ec_rollup *r)
 	free(r);
 }
 
-size_t
-ec_rollup_ngroups(const struct ec_rollup *r)
-{
-	return r->n;
-}
-
 static uint64_t
 hash_keys(const struct ec_str *keys, size_t nkeys)
 {
@@ -150,8 +144,13 @@ find(struct ec_rollup *r, const struct ec_str *keys)
 	return r->last = make_group(r, keys, h, i);
 }
 
-uint64_t *
-ec_rollup_counts(struct ec_rollup *r, const struct ec_str *keys)
+/*
+ * The counts of the group keys[0..nkeys), made with zero counts the first
+ * time: an array of ncounts, valid until the next call that makes a
+ * group.  The keys are copied.
+ */
+static uint64_t *
+group_counts(struct ec_rollup *r, const struct ec_str *keys)
 {
 	size_t g = find(r, keys);	/* first: it may move the counts */
 
@@ -162,7 +161,7 @@ int
 ec_rollup_add(struct ec_rollup *r, const struct ec_str *keys,
     const uint64_t *add)
 {
-	uint64_t *c = ec_rollup_counts(r, keys);
+	uint64_t *c = group_counts(r, keys);
 
 	for (size_t i = 0; i < r->ncounts; i++)
 		if (add[i] > UINT64_MAX - c[i])
@@ -350,8 +349,21 @@ visit_direct(void *arg, int col)
 		a->found = col;
 }
 
-int
-ec_rollup_unavailable(const struct ec_sheet *s, const struct ec_expr *e,
+/*
+ * Can s give what e reads?  Walks the columns e reads; a column computed
+ * from the policy's definitions (elder-classify's) is followed into the
+ * columns its definition reads, and one that the risk standard r computes
+ * for s (see ec_risk_provide) into those its factors and overrides read.
+ * A column e reads itself must be in the input or be computed; one read
+ * only to compute another must be in the input when rules (the census)
+ * requires it, or requires it under a condition, and may be absent (blank)
+ * otherwise.  Returns a column that fails (one e reads itself rather
+ * than one read to compute another), or -1 when none does; then *via is
+ * the computed column that needs it, or -1 when e reads it itself.  r
+ * may be NULL.
+ */
+static int
+unavailable(const struct ec_sheet *s, const struct ec_expr *e,
     const struct ec_risk *r, const struct ec_sheet_rules *rules, int *via)
 {
 	struct avail a = { s, r, rules, NULL, -1, -1, -1 };
@@ -512,7 +524,7 @@ plan_metrics(struct ec_rollup_plan *pl, const struct ec_sheet *s,
 	for (size_t i = 0; i < npick; i++) {
 		const struct ec_metric *mt = &p->metrics[nm ?
 		    metric(p, m[i]) : (int)i];
-		int via, col = ec_rollup_unavailable(s, mt->when, risk,
+		int via, col = unavailable(s, mt->when, risk,
 		    &p->census, &via);
 
 		if (col < 0) {
@@ -586,7 +598,7 @@ ec_rollup_count(struct ec_rollup *r, const struct ec_rollup_plan *pl,
 	}
 	if (blank)
 		return -1;
-	c = ec_rollup_counts(r, pl->keys);
+	c = group_counts(r, pl->keys);
 	if (c[0] == UINT64_MAX)
 		return -2;
 	c[0]++;

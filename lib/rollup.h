@@ -43,22 +43,12 @@ struct ec_rollup *ec_rollup_new(size_t nkeys, size_t ncounts);
 void ec_rollup_free(struct ec_rollup *r);
 
 /*
- * The counts of the group keys[0..nkeys), made with zero counts the first
- * time: an array of ncounts, valid until the next call that makes a
- * group.  The keys are copied.
- */
-uint64_t *ec_rollup_counts(struct ec_rollup *r, const struct ec_str *keys);
-
-/*
  * Adds add[0..ncounts) to the counts of the group keys[0..nkeys).
  * Returns 0, or -1 when a count would pass UINT64_MAX: then nothing is
  * added (the group is made all the same).
  */
 int ec_rollup_add(struct ec_rollup *r, const struct ec_str *keys,
 	const uint64_t *add);
-
-/* The number of groups. */
-size_t ec_rollup_ngroups(const struct ec_rollup *r);
 
 /* One row of the walk. */
 struct ec_rollup_row {
@@ -80,22 +70,6 @@ typedef int (*ec_rollup_fn)(void *ctx, const struct ec_rollup_row *row);
  * fn returns, which stops the walk.
  */
 int ec_rollup_walk(struct ec_rollup *r, ec_rollup_fn fn, void *ctx);
-
-/*
- * Can s give what e reads?  Walks the columns e reads; a column computed
- * from the policy's definitions (elder-classify's) is followed into the
- * columns its definition reads, and one that the risk standard r computes
- * for s (see ec_risk_provide) into those its factors and overrides read.
- * A column e reads itself must be in the input or be computed; one read
- * only to compute another must be in the input when rules (the census)
- * requires it, or requires it under a condition, and may be absent (blank)
- * otherwise.  Returns a column that fails (one e reads itself rather
- * than one read to compute another), or -1 when none does; then *via is
- * the computed column that needs it, or -1 when e reads it itself.  r
- * may be NULL.
- */
-int ec_rollup_unavailable(const struct ec_sheet *s, const struct ec_expr *e,
-	const struct ec_risk *r, const struct ec_sheet_rules *rules, int *via);
 
 /*
  * What a rollup counts by and counts, settled by the first input's

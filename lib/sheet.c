@@ -1324,12 +1324,6 @@ ec_sheet_field(const struct ec_sheet *s, int col)
 }
 
 int
-ec_sheet_column(const struct ec_sheet *s, size_t f)
-{
-	return s->field_col[f];
-}
-
-int
 ec_sheet_dropped(const struct ec_sheet *s, size_t f)
 {
 	return s->drop[f];

@@ -123,16 +123,14 @@ uint64_t ec_sheet_next_id_key(const struct ec_sheet *s, int col);
 /*
  * What a sheet knows of its header and record, for the tools: the
  * number of fields, field f's header text as written (owned by the
- * sheet), the header field of column col (-1 when absent), the column
- * field f names (-1: none), whether field f is left out of the output
- * (a column the tool writes itself), where column col's values come
+ * sheet), the header field of column col (-1 when absent), whether
+ * field f is left out of the output (a column the tool writes itself), where column col's values come
  * from, the record being read (borrowed, until the next one) and the
  * policy.
  */
 size_t ec_sheet_nfields(const struct ec_sheet *s);
 const char *ec_sheet_header(const struct ec_sheet *s, size_t f);
 int ec_sheet_field(const struct ec_sheet *s, int col);
-int ec_sheet_column(const struct ec_sheet *s, size_t f);
 int ec_sheet_dropped(const struct ec_sheet *s, size_t f);
 enum ec_source ec_sheet_source(const struct ec_sheet *s, int col);
 const struct ec_csv_record *ec_sheet_current(const struct ec_sheet *s);

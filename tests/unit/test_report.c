@@ -10,6 +10,7 @@
 
 #include "policy.h"
 #include "report.h"
+#include "report_internal.h"
 #include "text.h"
 
 #include "fixture.h"
@@ -86,38 +87,38 @@ test_rates(void **state)
 {
 	char s[32];
 
-	assert_int_equal(ec_rate_percent(6, 7, s), 5);
+	assert_int_equal(report_rate_percent(6, 7, s), 5);
 	assert_string_equal(s, "85.7%");
-	ec_rate_percent(10, 10, s);
+	report_rate_percent(10, 10, s);
 	assert_string_equal(s, "100.0%");
-	ec_rate_percent(0, 5, s);
+	report_rate_percent(0, 5, s);
 	assert_string_equal(s, "0.0%");
-	ec_rate_percent(1, 3, s);
+	report_rate_percent(1, 3, s);
 	assert_string_equal(s, "33.3%");
-	ec_rate_percent(2, 3, s);
+	report_rate_percent(2, 3, s);
 	assert_string_equal(s, "66.7%");
 	/* Half a tenth rounds up. */
-	ec_rate_percent(1, 16, s);
+	report_rate_percent(1, 16, s);
 	assert_string_equal(s, "6.3%");
-	ec_rate_percent(13, 16, s);
+	report_rate_percent(13, 16, s);
 	assert_string_equal(s, "81.3%");
-	ec_rate_percent(-1, 4, s);
+	report_rate_percent(-1, 4, s);
 	assert_string_equal(s, "-25.0%");
 	/* No denominator, no rate: neither 0% nor 100%. */
-	assert_int_equal(ec_rate_percent(0, 0, s), 1);
+	assert_int_equal(report_rate_percent(0, 0, s), 1);
 	assert_string_equal(s, "-");
-	ec_rate_percent(3, 0, s);
+	report_rate_percent(3, 0, s);
 	assert_string_equal(s, "-");
 
-	ec_rate_fraction(6, 7, s);
+	report_rate_fraction(6, 7, s);
 	assert_string_equal(s, "0.857");
-	ec_rate_fraction(10, 10, s);
+	report_rate_fraction(10, 10, s);
 	assert_string_equal(s, "1.000");
-	ec_rate_fraction(1, 3, s);
+	report_rate_fraction(1, 3, s);
 	assert_string_equal(s, "0.333");
-	ec_rate_fraction(1, 16, s);
+	report_rate_fraction(1, 16, s);
 	assert_string_equal(s, "0.063");
-	assert_int_equal(ec_rate_fraction(0, 0, s), 0);
+	assert_int_equal(report_rate_fraction(0, 0, s), 0);
 	assert_string_equal(s, "");
 }
 

@@ -481,13 +481,13 @@ test_bind_names(void **state)
 		assert_string_equal(ec_sheet_header(s, f), hdr[f]);
 		assert_int_equal(ec_sheet_dropped(s, f), 0);
 		if (want[f] == NULL) {
-			assert_int_equal(ec_sheet_column(s, f), -1);
+			assert_int_equal(s->field_col[f], -1);
 			continue;
 		}
 		int c = column_of(p, want[f]);
-		if (ec_sheet_column(s, f) != c)
+		if (s->field_col[f] != c)
 			fail_msg("field %zu '%s': column %d, want %d (%s)", f,
-			    hdr[f], ec_sheet_column(s, f), c, want[f]);
+			    hdr[f], s->field_col[f], c, want[f]);
 		assert_int_equal(ec_sheet_field(s, c), (int)f);
 		assert_int_equal(ec_sheet_source(s, c), EC_SRC_FIELD);
 	}
@@ -512,7 +512,7 @@ test_bind_names(void **state)
 	};
 	s = open_sheet(p, asof_default(), zh, EC_ARRAY_LEN(zh));
 	for (size_t f = 0; f < NCENSUS; f++)
-		assert_int_equal(ec_sheet_column(s, f), column_of(p, census_hdr[f]));
+		assert_int_equal(s->field_col[f], column_of(p, census_hdr[f]));
 	ec_sheet_free(s);
 }
 
@@ -534,15 +534,15 @@ test_bind_tool_columns(void **state)
 	};
 
 	s = open_sheet(p, asof_default(), hdr, EC_ARRAY_LEN(hdr));
-	assert_int_equal(ec_sheet_column(s, 0), column_of(p, "id_number"));
-	assert_int_equal(ec_sheet_column(s, 1), -1);
-	assert_int_equal(ec_sheet_column(s, 2), -1);
-	assert_int_equal(ec_sheet_column(s, 3), -1);
-	assert_int_equal(ec_sheet_column(s, 4), -1);
-	assert_int_equal(ec_sheet_column(s, 5), column_of(p, "risk_level"));
-	assert_int_equal(ec_sheet_column(s, 6), column_of(p, "age"));
-	assert_int_equal(ec_sheet_column(s, 7), column_of(p, "groups"));
-	assert_int_equal(ec_sheet_column(s, 8), -1);
+	assert_int_equal(s->field_col[0], column_of(p, "id_number"));
+	assert_int_equal(s->field_col[1], -1);
+	assert_int_equal(s->field_col[2], -1);
+	assert_int_equal(s->field_col[3], -1);
+	assert_int_equal(s->field_col[4], -1);
+	assert_int_equal(s->field_col[5], column_of(p, "risk_level"));
+	assert_int_equal(s->field_col[6], column_of(p, "age"));
+	assert_int_equal(s->field_col[7], column_of(p, "groups"));
+	assert_int_equal(s->field_col[8], -1);
 	/* A column the input has is read, not computed. */
 	assert_int_equal(ec_sheet_source(s, column_of(p, "age")), EC_SRC_FIELD);
 	assert_int_equal(ec_sheet_source(s, column_of(p, "groups")), EC_SRC_FIELD);
@@ -555,7 +555,7 @@ test_bind_tool_columns(void **state)
 	/* With 年龄 only, age is computed from the ID. */
 	static const char *const hdr2[] = { "身份证号", "年龄" };
 	s = open_sheet(p, asof_default(), hdr2, 2);
-	assert_int_equal(ec_sheet_column(s, 1), -1);
+	assert_int_equal(s->field_col[1], -1);
 	assert_int_equal(ec_sheet_field(s, column_of(p, "age")), -1);
 	assert_int_equal(ec_sheet_source(s, column_of(p, "age")), EC_SRC_DERIVED);
 	{
@@ -616,7 +616,7 @@ test_bind_duplicate(void **state)
 	struct ec_sheet *s;
 	s = open_sheet(p, asof_default(), h5, 4);
 	for (size_t f = 0; f < 4; f++)
-		assert_int_equal(ec_sheet_column(s, f), -1);
+		assert_int_equal(s->field_col[f], -1);
 	ec_sheet_free(s);
 }
 
@@ -1879,8 +1879,8 @@ test_own_hook(void **state)
 	int age = column_of(p, "age");
 
 	s = open_sheet(p, asof_default(), hdr, 3);
-	assert_int_equal(ec_sheet_column(s, 0), score);
-	assert_int_equal(ec_sheet_column(s, 2), -1);
+	assert_int_equal(s->field_col[0], score);
+	assert_int_equal(s->field_col[2], -1);
 	ec_sheet_own(s, score, hook, &h);
 	ec_sheet_own(s, level, hook, &h2);
 	ec_sheet_own(s, age, hook, &h);	/* defined: the hook unused */
