@@ -227,12 +227,9 @@ static void
 missing_line(struct need *w, const struct ec_column *c, const char *what)
 {
 	ec_buf_addf(w->msg, "required column '%s' is missing, and visit-due "
-	    "needs it for %s (its header may be: %s", c->name, what, c->name);
-	if (c->zh)
-		ec_buf_addf(w->msg, ", %s", c->zh);
-	for (size_t i = 0; i < c->naliases; i++)
-		ec_buf_addf(w->msg, ", %s", c->aliases[i]);
-	ec_buf_adds(w->msg, ")\n");
+	    "needs it for %s", c->name, what);
+	ec_header_spellings(w->msg, c);
+	ec_buf_addc(w->msg, '\n');
 	w->count++;
 }
 

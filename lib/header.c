@@ -75,3 +75,14 @@ ec_header_same(const char *a, size_t an, const char *b, size_t bn)
 	b = ec_trim(b, &bn);
 	return same(a, an, b, bn);
 }
+
+void
+ec_header_spellings(struct ec_buf *b, const struct ec_column *c)
+{
+	ec_buf_addf(b, " (its header may be: %s", c->name);
+	if (c->zh)
+		ec_buf_addf(b, ", %s", c->zh);
+	for (size_t i = 0; i < c->naliases; i++)
+		ec_buf_addf(b, ", %s", c->aliases[i]);
+	ec_buf_adds(b, ")");
+}

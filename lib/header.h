@@ -38,4 +38,11 @@ int ec_header_named(const struct ec_policy *p, const char *name, size_t n);
  */
 int ec_header_same(const char *a, size_t an, const char *b, size_t bn);
 
+/*
+ * Appends to b " (its header may be: NAME, 中文, ALIAS...)": the
+ * spellings of column c a header may use, for a message that says it is
+ * missing.
+ */
+void ec_header_spellings(struct ec_buf *b, const struct ec_column *c);
+
 #endif

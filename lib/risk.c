@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header.h"
+
 enum {
 	RISK_NONE = 0,		/* nothing computed for this record */
 	RISK_SCORING,		/* the factors are being tested */
@@ -218,12 +220,8 @@ missing_line(struct walk *w, int col, int via)
 		ec_buf_addf(w->msg, "required column '%s' is missing, and the "
 		    "risk score needs it for %s '%s'", c->name, w->what,
 		    w->name);
-	ec_buf_addf(w->msg, " (its header may be: %s", c->name);
-	if (c->zh)
-		ec_buf_addf(w->msg, ", %s", c->zh);
-	for (size_t i = 0; i < c->naliases; i++)
-		ec_buf_addf(w->msg, ", %s", c->aliases[i]);
-	ec_buf_adds(w->msg, ")\n");
+	ec_header_spellings(w->msg, c);
+	ec_buf_addc(w->msg, '\n');
 	w->count++;
 }
 

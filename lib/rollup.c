@@ -445,13 +445,8 @@ no_column(const struct ec_policy *p, int c, const char *name,
 		return;
 	}
 	col = &p->columns[c];
-	ec_buf_addf(msg, "-b: the input has no column '%s' (its header may be: "
-	    "%s", col->name, col->name);
-	if (col->zh)
-		ec_buf_addf(msg, ", %s", col->zh);
-	for (size_t i = 0; i < col->naliases; i++)
-		ec_buf_addf(msg, ", %s", col->aliases[i]);
-	ec_buf_adds(msg, ")");
+	ec_buf_addf(msg, "-b: the input has no column '%s'", col->name);
+	ec_header_spellings(msg, col);
 }
 
 /*

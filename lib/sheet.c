@@ -331,13 +331,9 @@ missing_line(struct ec_sheet *s, int col, struct ec_buf *msg)
 {
 	const struct ec_column *c = &s->pol->columns[col];
 
-	ec_buf_addf(msg, "required column '%s' is missing (its header may be: %s",
-	    c->name, c->name);
-	if (c->zh)
-		ec_buf_addf(msg, ", %s", c->zh);
-	for (size_t i = 0; i < c->naliases; i++)
-		ec_buf_addf(msg, ", %s", c->aliases[i]);
-	ec_buf_adds(msg, ")\n");
+	ec_buf_addf(msg, "required column '%s' is missing", c->name);
+	ec_header_spellings(msg, c);
+	ec_buf_addc(msg, '\n');
 }
 
 size_t

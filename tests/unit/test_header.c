@@ -109,11 +109,28 @@ test_header_named(void **state)
 	assert_int_equal(named(state, "no such column"), -1);
 }
 
+/* The spellings a message about a missing column offers. */
+static void
+test_header_spellings(void **state)
+{
+	const struct ec_policy *p = *state;
+	struct ec_buf b = EC_BUF_INIT;
+
+	ec_header_spellings(&b, &p->columns[pcol(state, "village")]);
+	assert_string_equal(b.p, " (its header may be: village, 村(社区), "
+	    "村（社区）, 村社区, 村, 村（居）, 村(居))");
+	ec_buf_reset(&b);
+	ec_header_spellings(&b, &p->columns[pcol(state, "age")]);
+	assert_string_equal(b.p, " (its header may be: age, 年龄)");
+	ec_buf_release(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_canonical),
+		cmocka_unit_test(test_header_spellings),
 		cmocka_unit_test(test_header_zh),
 		cmocka_unit_test(test_header_alias),
 		cmocka_unit_test(test_header_case),
