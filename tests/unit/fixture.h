@@ -18,9 +18,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "date.h"
@@ -270,5 +272,47 @@ row_rec(struct row *r, size_t line)
 {
 	return mkrec(&r->rec, line, r->c, NCENSUS);
 }
+
+/*
+ * A fresh directory for each test (its name the state), and at the end
+ * what the test left in it removed: files and empty directories, one
+ * level.
+ */
+static inline int
+fresh_dir_setup(void **state)
+{
+	char *dir = strdup("/tmp/ec-test.XXXXXX");
+
+	if (!dir || !mkdtemp(dir)) {
+		free(dir);
+		return -1;
+	}
+	*state = dir;
+	return 0;
+}
+
+static inline int
+fresh_dir_teardown(void **state)
+{
+	char *dir = *state, path[512];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (d) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			if (unlink(path) != 0)
+				rmdir(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+	free(dir);
+	return 0;
+}
+
 
 #endif

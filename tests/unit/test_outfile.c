@@ -15,43 +15,7 @@
 
 #include "outfile.h"
 
-/* Each test works in a fresh directory of its own. */
-static int
-dir_setup(void **state)
-{
-	char *dir = strdup("/tmp/ec-test-outfile.XXXXXX");
-
-	if (!dir || !mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	*state = dir;
-	return 0;
-}
-
-/* Removes what a test left: files and empty directories, one level. */
-static int
-dir_teardown(void **state)
-{
-	char *dir = *state, path[512];
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (d) {
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			if (unlink(path) != 0)
-				rmdir(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-	free(dir);
-	return 0;
-}
+#include "fixture.h"
 
 static const char *
 in(const char *dir, const char *name)
@@ -609,7 +573,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(f)	cmocka_unit_test_setup_teardown(f, dir_setup, dir_teardown)
+#define T(f)	cmocka_unit_test_setup_teardown(f, fresh_dir_setup, fresh_dir_teardown)
 		T(test_open_hidden_temp),
 		T(test_open_unnamed),
 		T(test_commit),

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 /* Safe file names */
 
 static const char *
@@ -168,42 +170,7 @@ test_safe_name_long_4byte(void **state)
 	assert_int_equal(ec_utf8_check(out, 97), 97);
 }
 
-/* The split writer, in a fresh directory. */
-
-static int
-dir_setup(void **state)
-{
-	char *dir = strdup("/tmp/ec-test-split.XXXXXX");
-
-	if (!dir || !mkdtemp(dir)) {
-		free(dir);
-		return -1;
-	}
-	*state = dir;
-	return 0;
-}
-
-static int
-dir_teardown(void **state)
-{
-	char *dir = *state, path[512];
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (d) {
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-	free(dir);
-	return 0;
-}
+/* The split writer, each test in a fresh directory (fixture.h). */
 
 /* The names in dir, sorted, one per line ("" when none). */
 static char *
@@ -571,7 +538,7 @@ test_split_make_dir(void **state)
 	assert_int_equal(ec_split_make_dir(sub, 3600, &swept), ENOENT);
 }
 
-#define D(f)	cmocka_unit_test_setup_teardown(f, dir_setup, dir_teardown)
+#define D(f)	cmocka_unit_test_setup_teardown(f, fresh_dir_setup, fresh_dir_teardown)
 
 int
 main(void)
